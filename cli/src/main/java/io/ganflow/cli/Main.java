@@ -1,0 +1,85 @@
+package io.ganflow.cli;
+
+import io.ganflow.BadInputException;
+import io.ganflow.Version;
+import io.ganflow.train.DivergenceException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ganflow} application. Exit codes: 0 ok; 1 internal error or divergence; 2 bad input (one line
+ * naming the key or file, the value and what is allowed); 130 interrupted after a clean checkpoint.
+ */
+@Command(name = "ganflow", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
+        description = "Train, sample and evaluate GANs and flows on the JVM (libtorch through JavaCPP).",
+        subcommands = {TrainCommand.class, SampleCommand.class, PresetsCommand.class, KeysCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int OK = 0;
+    public static final int INTERNAL = 1;
+    public static final int BAD_INPUT = 2;
+    public static final int INTERRUPTED = 130;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs a command line with the given streams and returns the exit code (for tests and main). */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String cmd = ex.getCommandLine().getCommandName();
+            err.println("ganflow: " + ex.getMessage() + " (see 'ganflow " + ("ganflow".equals(cmd) ? "" : cmd + " ")
+                    + "--help')");
+            return BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, err));
+        cl.setExitCodeExceptionMapper(ex -> ex instanceof BadInputException ? BAD_INPUT : INTERNAL);
+        return cl.execute(args);
+    }
+
+    static int handle(Exception ex, PrintStream err) {
+        Throwable t = ex;
+        if (t instanceof BadInputException) {
+            err.println("ganflow: " + oneLine(t.getMessage()));
+            return BAD_INPUT;
+        }
+        if (t instanceof DivergenceException) {
+            err.println("ganflow: " + oneLine(t.getMessage()));
+            return INTERNAL;
+        }
+        err.println("ganflow: internal error: " + t);
+        if (System.getenv("GANFLOW_DEBUG") != null) {
+            t.printStackTrace(err);
+        } else {
+            err.println("ganflow: set GANFLOW_DEBUG=1 for the stack trace, and please report it");
+        }
+        return INTERNAL;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replace('\n', ' ');
+    }
+
+    /** Prints the version with the libtorch preset it was built against. */
+    static final class VersionInfo implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"ganflow " + Version.ganflow() + " (libtorch preset " + Version.pytorchPreset()
+                    + ", Java " + System.getProperty("java.version") + ")"};
+        }
+    }
+}

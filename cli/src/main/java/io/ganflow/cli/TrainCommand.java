@@ -1,0 +1,80 @@
+package io.ganflow.cli;
+
+import io.ganflow.BadInputException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ganflow train}: the main job. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a model from a preset, a YAML config and key=value overrides.",
+            "Layers, later ones winning: key defaults < preset < --config file < --set < --steps/--seed/--threads.",
+            "With no options it trains the default preset, ring8-wgan-gp."})
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--preset", paramLabel = "NAME", description = "a built-in preset (see 'ganflow presets')")
+    String preset;
+
+    @Option(names = "--config", paramLabel = "FILE.yaml", description = "a YAML file of keys (nested or dotted)")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override one key; repeatable (see 'ganflow keys')")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--steps", paramLabel = "N", description = "training steps (train.steps)")
+    Long steps;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed of every random draw (train.seed)")
+    Long seed;
+
+    @Option(names = "--threads", paramLabel = "T", description = "compute threads (train.threads); default 1, measured")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/<preset>-<time>)")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "continue a run from its newest intact checkpoint")
+    Path resume;
+
+    @Option(names = "--no-plots", description = "skip the PNG plots and report.html")
+    boolean noPlots;
+
+    @Option(names = "--quiet", description = "no progress output")
+    boolean quiet;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Session session = new Session(System.out, quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream())
+                : System.err, !quiet && System.console() != null, !noPlots);
+        String commandLine = "ganflow " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        Session.Outcome outcome;
+        if (resume != null) {
+            if (preset != null || config != null || !sets.isEmpty() || seed != null || out != null) {
+                throw new BadInputException("--resume " + resume + " continues a run with its own config; only --steps,"
+                        + " --threads, --no-plots and --quiet may go with it");
+            }
+            outcome = session.resume(resume, steps, threads, commandLine);
+        } else {
+            Map<String, String> flags = new LinkedHashMap<>();
+            if (steps != null) {
+                flags.put("train.steps", steps.toString());
+            }
+            if (seed != null) {
+                flags.put("train.seed", seed.toString());
+            }
+            if (threads != null) {
+                flags.put("train.threads", threads.toString());
+            }
+            ConfigFiles.Resolved r = ConfigFiles.resolve(preset, config, sets, flags);
+            outcome = session.train(r.config(), r.preset(), out, commandLine);
+        }
+        return outcome.result().interrupted() ? Main.INTERRUPTED : Main.OK;
+    }
+}

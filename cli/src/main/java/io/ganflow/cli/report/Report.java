@@ -1,0 +1,106 @@
+package io.ganflow.cli.report;
+
+import io.ganflow.config.Config;
+import io.ganflow.data.Dataset;
+import io.ganflow.data.Standardizer;
+import io.ganflow.engine.Ops;
+import io.ganflow.engine.Scope;
+import io.ganflow.train.Evaluator;
+import io.ganflow.train.Method;
+import io.ganflow.train.MetricsLog;
+import io.ganflow.train.RunDirectory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.bytedeco.pytorch.Tensor;
+
+/** Writes a run's pictures (samples.png, losses.png, eval.png) and report.html. */
+public final class Report {
+    private Report() {}
+
+    public static void write(RunDirectory run, Config c, String preset, Method method, Dataset data, Evaluator evaluator,
+            Map<String, Object> summary) throws IOException {
+        List<String> images = new ArrayList<>();
+        Path samples = run.root().resolve("samples.png");
+        if (data.dim() >= 2) {
+            int n = Math.min(2000, evaluator.sampleCount());
+            double[][] fake = evaluator.samples(method, n);
+            double[][] real = evaluator.reference(n);
+            Function<double[][], double[]> field = data.dim() == 2 ? criticField(method, data.standardizer()) : null;
+            String title = preset + ": real (blue) vs generated (red)"
+                    + (field != null ? " over the critic" : ", first two coordinates");
+            FieldPlot.write(samples, title, real, fake, field);
+            images.add("samples.png");
+        }
+        List<Map<String, Object>> records = Files.exists(run.metrics()) ? MetricsLog.read(run.metrics()) : List.of();
+        if (Charts.lines(run.root().resolve("losses.png"), "training losses", records, "train",
+                List.of("d_loss", "g_loss", "w_estimate", "gp", "gp0"))) {
+            images.add("losses.png");
+        }
+        if (Charts.lines(run.root().resolve("eval.png"), "evaluation", records, "eval",
+                List.of("w1", "high_quality_fraction", "reverse_kl_modes"))) {
+            images.add("eval.png");
+        }
+        Html.write(run.root().resolve("report.html"), preset, summary, c, images);
+    }
+
+    /** The critic as a function of data-space points, or null when the method has none. */
+    private static Function<double[][], double[]> criticField(Method method, Standardizer st) {
+        Optional<UnaryOperator<Tensor>> critic = method.critic();
+        if (critic.isEmpty()) {
+            return null;
+        }
+        return pts -> {
+            try (Scope s = Scope.open()) {
+                double[][] z = new double[pts.length][];
+                for (int i = 0; i < pts.length; i++) {
+                    z[i] = st.toModel(pts[i]);
+                }
+                return Ops.toDoubles(critic.get().apply(Ops.fromRows(z)));
+            }
+        };
+    }
+
+    /** The HTML page: summary table, pictures, resolved config. */
+    static final class Html {
+        private Html() {}
+
+        static void write(Path file, String preset, Map<String, Object> summary, Config c, List<String> images)
+                throws IOException {
+            StringBuilder b = new StringBuilder();
+            b.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>ganflow run: ").append(esc(preset))
+                    .append("</title><style>body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}"
+                            + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
+                            + "img{max-width:100%;border:1px solid #ddd;margin:8px 0}code{font-size:90%}</style>"
+                            + "</head><body>");
+            b.append("<h1>ganflow run: ").append(esc(preset)).append("</h1><h2>Summary</h2><table>");
+            for (Map.Entry<String, Object> e : summary.entrySet()) {
+                b.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(String.valueOf(e.getValue())))
+                        .append("</td></tr>");
+            }
+            b.append("</table>");
+            for (String img : images) {
+                b.append("<p><img src=\"").append(img).append("\" alt=\"").append(img).append("\"></p>");
+            }
+            b.append("<h2>Configuration</h2><table><tr><th>key</th><th>value</th><th>source</th></tr>");
+            for (Map.Entry<String, String> e : c.asText().entrySet()) {
+                b.append("<tr><td><code>").append(esc(e.getKey())).append("</code></td><td>").append(esc(e.getValue()))
+                        .append("</td><td>").append(esc(c.source(e.getKey()))).append("</td></tr>");
+            }
+            b.append("</table><p>Metrics per step: <code>metrics.jsonl</code>. Provenance: <code>provenance.json</code>."
+                    + "</p></body></html>\n");
+            Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+        }
+
+        private static String esc(String s) {
+            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.ganflow.config;
+
+import io.ganflow.nn.Activation;
+import io.ganflow.nn.Init;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every configuration key ganflow knows, with its type, default, range and meaning. A key not listed here
+ * is a typo and fails at start, with the nearest known key suggested.
+ */
+public final class Schema {
+    public static final List<String> DATASETS = List.of("ring8", "grid25", "swissroll", "moons", "checkerboard", "csv",
+            "idx");
+
+    private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
+
+    private static final Schema DEFAULT = buildDefault();
+
+    public static Schema standard() {
+        return DEFAULT;
+    }
+
+    public Collection<ConfigKey> keys() {
+        return Collections.unmodifiableCollection(keys.values());
+    }
+
+    public Optional<ConfigKey> get(String name) {
+        return Optional.ofNullable(keys.get(name));
+    }
+
+    /** The known key nearest to {@code name} by edit distance, if any is reasonably close. */
+    public Optional<String> suggest(String name) {
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String k : keys.keySet()) {
+            int d = editDistance(name, k);
+            if (d < bestD) {
+                bestD = d;
+                best = k;
+            }
+        }
+        if (best != null && bestD <= Math.max(2, name.length() / 3)) {
+            return Optional.of(best);
+        }
+        return Optional.empty();
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    // ---- definition ---------------------------------------------------------------------------------
+
+    private Schema add(String name, KeyType type, String def, String description) {
+        return add(new ConfigKey(name, type, def, List.of(), null, null, false, false, description));
+    }
+
+    private Schema add(ConfigKey k) {
+        keys.put(k.name(), k);
+        return this;
+    }
+
+    private Schema choice(String name, String def, List<String> choices, String description) {
+        return add(new ConfigKey(name, KeyType.CHOICE, def, List.copyOf(choices), null, null, false, false, description));
+    }
+
+    private Schema number(String name, KeyType type, String def, Double min, boolean minEx, Double max, boolean maxEx,
+            String description) {
+        return add(new ConfigKey(name, type, def, List.of(), min, max, minEx, maxEx, description));
+    }
+
+    private static Schema buildDefault() {
+        Schema s = new Schema();
+        s.choice("method", "gan", List.of("gan"), "the training algorithm");
+
+        s.choice("data.name", "ring8", DATASETS, "the training data: a built-in toy set, or csv / idx with data.path");
+        s.add("data.path", KeyType.STRING, "", "the file for data.name=csv or idx (IDX may be .gz)");
+        s.add("data.standardize", KeyType.BOOL, "true", "csv/idx: train on per-column standardised values");
+        s.number("data.holdout", KeyType.DOUBLE, "0.1", 0.0, false, 0.9, false,
+                "csv/idx: fraction of rows held out for evaluation");
+        s.number("data.label", KeyType.INT, "-1", -1.0, false, null, false,
+                "idx: keep only this class (needs data.labels); -1 keeps all");
+        s.add("data.labels", KeyType.STRING, "", "idx: the labels file, for data.label");
+
+        s.number("model.z_dim", KeyType.INT, "2", 1.0, false, 4096.0, false, "latent dimension of the generator's input");
+        for (String m : List.of("g", "d")) {
+            String who = m.equals("g") ? "generator" : "critic";
+            s.number("model." + m + ".width", KeyType.INT, "256", 1.0, false, 65536.0, false, who + " hidden width");
+            s.number("model." + m + ".depth", KeyType.INT, "3", 0.0, false, 64.0, false, who + " hidden layers");
+            s.choice("model." + m + ".activation", "relu", Arrays.asList(Activation.keys()), who + " hidden activation");
+            s.choice("model." + m + ".init", "torch", Arrays.asList(Init.keys()), who + " weight initialisation");
+        }
+
+        s.choice("gan.objective", "wasserstein", List.of("minimax", "nonsaturating", "wasserstein"),
+                "adversarial objective (SPEC A1, A2, A4)");
+        s.number("gan.n_critic", KeyType.INT, "5", 1.0, false, 1000.0, false, "critic updates per generator update");
+        s.number("gan.gp.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
+                "gradient penalty weight lambda at interpolates (0: off)");
+        s.choice("gan.gp.center", "1", List.of("1", "0"),
+                "1: lambda*E(|grad f|-1)^2 (WGAN-GP); 0: (lambda/2)*E|grad f|^2 (zero-centred)");
+        s.number("gan.clip", KeyType.DOUBLE, "0", 0.0, false, null, false,
+                "clip critic weights to [-c, c] after each update (0: off)");
+
+        for (String m : List.of("g", "d")) {
+            String who = m.equals("g") ? "generator" : "critic";
+            String p = "opt." + m + ".";
+            s.choice(p + "name", "adam", List.of("adam", "rmsprop", "sgd"), who + " optimiser");
+            s.number(p + "lr", KeyType.DOUBLE, "1e-4", 0.0, true, 10.0, false, who + " learning rate");
+            s.number(p + "beta1", KeyType.DOUBLE, "0.5", 0.0, false, 1.0, true, who + " Adam beta1");
+            s.number(p + "beta2", KeyType.DOUBLE, "0.9", 0.0, false, 1.0, true, who + " Adam beta2");
+            s.number(p + "eps", KeyType.DOUBLE, "1e-8", 0.0, true, 1.0, false, who + " Adam/RMSProp epsilon");
+            s.number(p + "weight_decay", KeyType.DOUBLE, "0", 0.0, false, null, false, who + " L2 weight decay");
+            s.number(p + "momentum", KeyType.DOUBLE, "0", 0.0, false, 1.0, true, who + " RMSProp/SGD momentum");
+            s.number(p + "alpha", KeyType.DOUBLE, "0.99", 0.0, false, 1.0, true, who + " RMSProp smoothing constant");
+            s.add(p + "nesterov", KeyType.BOOL, "false", who + " SGD Nesterov momentum");
+            s.add(p + "centered", KeyType.BOOL, "false", who + " centred RMSProp");
+        }
+
+        s.number("train.steps", KeyType.LONG, "10000", 1.0, false, 1e12, false, "training iterations (generator updates)");
+        s.number("train.batch", KeyType.INT, "256", 1.0, false, 1e7, false, "batch size");
+        s.number("train.seed", KeyType.LONG, "0", null, false, null, false, "seed of every random draw");
+        s.number("train.threads", KeyType.INT, "0", 0.0, false, 1024.0, false,
+                "libtorch intra-op threads (0: ganflow's measured default, 1)");
+        s.choice("train.device", "cpu", List.of("cpu", "cuda", "auto"), "where tensors live");
+        s.choice("train.lr_schedule", "constant", List.of("constant", "linear"),
+                "learning-rate schedule: constant, or linear decay to 0 at the last step");
+        s.number("train.log_every", KeyType.INT, "50", 1.0, false, null, false, "log statistics every N steps");
+        s.number("train.eval_every", KeyType.INT, "2000", 0.0, false, null, false,
+                "evaluate every N steps (0: only at the end)");
+        s.number("train.eval_samples", KeyType.INT, "2500", 10.0, false, 1e7, false,
+                "generated samples per evaluation (mode metrics)");
+        s.number("train.w1_samples", KeyType.INT, "2000", 2.0, false, 5000.0, false,
+                "points per side for the exact W1 at evaluation");
+        s.number("train.checkpoint_every", KeyType.INT, "1000", 0.0, false, null, false,
+                "checkpoint every N steps (0: only at the end)");
+        s.number("train.keep_checkpoints", KeyType.INT, "2", 1.0, false, 1000.0, false, "newest checkpoints kept");
+        return s;
+    }
+
+    /** Key names, sorted as defined. */
+    public List<String> names() {
+        return new ArrayList<>(keys.keySet());
+    }
+}

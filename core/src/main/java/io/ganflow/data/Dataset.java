@@ -1,0 +1,41 @@
+package io.ganflow.data;
+
+import io.ganflow.engine.Rng;
+import java.util.Optional;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A source of training samples in model space: (n, dim) float32 tensors drawn with a seeded generator.
+ * Sampling is stateless apart from the generator, so a resumed run draws the same batches.
+ */
+public interface Dataset {
+    String name();
+
+    int dim();
+
+    /** n training samples, shape (n, dim). */
+    Tensor sample(int n, Rng rng);
+
+    /**
+     * n held-out reference samples for evaluation, never used for training. Synthetic data draws fresh
+     * samples; finite data sets draw from their held-out split (at most {@link #referenceSize()} rows).
+     */
+    default Tensor reference(int n, Rng rng) {
+        return sample(n, rng);
+    }
+
+    /** How many reference samples exist; {@code Integer.MAX_VALUE} for synthetic data. */
+    default int referenceSize() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** The mixture components when the data is an equal-weight Gaussian mixture with known modes. */
+    default Optional<Mixture> mixture() {
+        return Optional.empty();
+    }
+
+    /** Maps between data space (files, CSV output) and model space. Identity for synthetic data. */
+    default Standardizer standardizer() {
+        return Standardizer.identity(dim());
+    }
+}

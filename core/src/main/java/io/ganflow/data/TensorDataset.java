@@ -1,0 +1,80 @@
+package io.ganflow.data;
+
+import io.ganflow.engine.Ops;
+import io.ganflow.engine.Rng;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A finite data set held in memory, split once into training and held-out rows. Training batches are
+ * drawn uniformly with replacement; reference batches come from the held-out rows.
+ */
+public final class TensorDataset implements Dataset {
+    private final String name;
+    private final Tensor train;
+    private final Tensor heldOut;
+    private final Standardizer standardizer;
+
+    /**
+     * @param rowsModelSpace all rows, already in model space, float32 (n, d)
+     * @param heldOutFraction the fraction of rows kept for evaluation (0 keeps none: reference = training)
+     * @param splitSeed the seed of the split's permutation
+     */
+    public TensorDataset(String name, Tensor rowsModelSpace, double heldOutFraction, long splitSeed,
+            Standardizer standardizer) {
+        this.name = name;
+        this.standardizer = standardizer;
+        long n = rowsModelSpace.size(0);
+        long nHeld = Math.min(n - 1, Math.round(n * heldOutFraction));
+        if (nHeld <= 0) {
+            this.train = rowsModelSpace;
+            this.heldOut = rowsModelSpace;
+        } else {
+            Tensor perm = new Rng(splitSeed).permutation(n);
+            Tensor shuffled = rowsModelSpace.index_select(0, perm);
+            this.heldOut = shuffled.narrow(0, 0, nHeld).clone();
+            this.train = shuffled.narrow(0, nHeld, n - nHeld).clone();
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int dim() {
+        return (int) train.size(1);
+    }
+
+    public long trainSize() {
+        return train.size(0);
+    }
+
+    @Override
+    public Tensor sample(int n, Rng rng) {
+        return train.index_select(0, rng.integers(train.size(0), n));
+    }
+
+    @Override
+    public Tensor reference(int n, Rng rng) {
+        long m = heldOut.size(0);
+        if (n >= m) {
+            return heldOut;
+        }
+        return heldOut.index_select(0, rng.permutation(m).narrow(0, 0, n));
+    }
+
+    @Override
+    public int referenceSize() {
+        return (int) heldOut.size(0);
+    }
+
+    @Override
+    public Standardizer standardizer() {
+        return standardizer;
+    }
+
+    static Tensor toTensor(double[][] rows) {
+        return Ops.fromRows(rows);
+    }
+}

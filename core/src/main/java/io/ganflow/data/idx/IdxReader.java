@@ -1,0 +1,136 @@
+package io.ganflow.data.idx;
+
+import io.ganflow.BadInputException;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads IDX files (the MNIST / Fashion-MNIST format), plain or gzip-compressed (by content, not name).
+ *
+ * <p>Layout: two zero bytes, a type byte (0x08 ubyte, 0x09 byte, 0x0B short, 0x0C int, 0x0D float,
+ * 0x0E double), a dimension count, then each dimension as a big-endian int32, then the values big-endian.
+ * The file must hold exactly the values its header announces: a wrong magic, a short file or trailing
+ * bytes are errors that name the file.
+ */
+public final class IdxReader {
+    private IdxReader() {}
+
+    public static IdxArray read(Path path) {
+        if (!Files.exists(path)) {
+            throw new BadInputException(path + ": file not found");
+        }
+        if (Files.isDirectory(path)) {
+            throw new BadInputException(path + ": is a directory, expected an IDX file");
+        }
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
+            raw.mark(2);
+            int b0 = raw.read();
+            int b1 = raw.read();
+            raw.reset();
+            InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(raw), 1 << 16) : raw;
+            return parse(path, new DataInputStream(in));
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(path + ": file not found");
+        } catch (ZipException e) {
+            throw new BadInputException(path + ": corrupt gzip data (" + e.getMessage() + ")");
+        } catch (EOFException e) {
+            throw new BadInputException(path + ": truncated: the file ends before the header is complete");
+        } catch (IOException e) {
+            throw new BadInputException(path + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static IdxArray parse(Path path, DataInputStream in) throws IOException {
+        int z0 = in.readUnsignedByte();
+        int z1 = in.readUnsignedByte();
+        int type = in.readUnsignedByte();
+        int nd = in.readUnsignedByte();
+        int width = width(type);
+        if (z0 != 0 || z1 != 0 || width < 0 || nd < 1) {
+            throw new BadInputException(String.format("%s: wrong IDX magic 0x%02X%02X%02X%02X; expected 0x0000 then a"
+                    + " type byte (08, 09, 0B, 0C, 0D or 0E) then a dimension count >= 1", path, z0, z1, type, nd));
+        }
+        int[] dims = new int[nd];
+        long total = 1;
+        for (int i = 0; i < nd; i++) {
+            dims[i] = in.readInt();
+            if (dims[i] < 0) {
+                throw new BadInputException(path + ": dimension " + (i + 1) + " is negative (" + dims[i] + ")");
+            }
+            total *= dims[i];
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new BadInputException(path + ": header announces " + total + " values, more than this reader holds");
+        }
+        float[] data = new float[(int) total];
+        long read = 0;
+        try {
+            for (int i = 0; i < data.length; i++) {
+                data[i] = readValue(in, type);
+                read++;
+            }
+        } catch (EOFException e) {
+            throw new BadInputException(path + ": truncated: the header announces " + shape(dims) + " = " + total
+                    + " values, the file holds " + read);
+        }
+        if (in.read() != -1) {
+            long extra = 1;
+            while (in.read() != -1) {
+                extra++;
+            }
+            throw new BadInputException(path + ": " + extra + " trailing bytes after the " + shape(dims)
+                    + " values the header announces");
+        }
+        return new IdxArray(dims, type, data);
+    }
+
+    private static float readValue(DataInputStream in, int type) throws IOException {
+        switch (type) {
+            case 0x08:
+                return in.readUnsignedByte();
+            case 0x09:
+                return in.readByte();
+            case 0x0B:
+                return in.readShort();
+            case 0x0C:
+                return in.readInt();
+            case 0x0D:
+                return in.readFloat();
+            default:
+                return (float) in.readDouble();
+        }
+    }
+
+    static int width(int type) {
+        switch (type) {
+            case 0x08:
+            case 0x09:
+                return 1;
+            case 0x0B:
+                return 2;
+            case 0x0C:
+            case 0x0D:
+                return 4;
+            case 0x0E:
+                return 8;
+            default:
+                return -1;
+        }
+    }
+
+    private static String shape(int[] dims) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < dims.length; i++) {
+            b.append(i == 0 ? "" : "x").append(dims[i]);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,82 @@
+package io.ganflow.engine;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The process-wide native settings: compute threads and device.
+ *
+ * <p>Thread policy. {@code threads} is the number of cores ganflow may use. It goes to OpenBLAS, which
+ * runs the matrix products that dominate every step; libtorch's own OpenMP pool stays at 1 thread,
+ * because the two pools oversubscribe the cores: on the 2-core reference machine a WGAN-GP toy step
+ * (512-wide MLPs, batch 256) took 1,311 ms with 2 + 2 threads against 160 ms with 1 (libtorch) + 2
+ * (OpenBLAS) and 269 ms with 1 + 1. The default is 1: OpenBLAS workers spin while they wait, so with 2
+ * threads a second busy process on the machine slowed a step from 38 ms to 1,488 ms. Pass
+ * {@code --threads 2} on an otherwise idle 2-core machine for a 1.2–1.7× speed-up. Override the default
+ * with the system property {@code ganflow.threads} or the environment variable {@code GANFLOW_THREADS};
+ * the libtorch pool with {@code ganflow.intraop.threads}. Figures: bench/README.md.
+ */
+public final class Engine {
+    private static volatile int threads = -1;
+    private static volatile Device device = Device.CPU;
+
+    private Engine() {}
+
+    /** The thread count ganflow uses when nobody says otherwise. */
+    public static int defaultThreads() {
+        String p = System.getProperty("ganflow.threads");
+        if (p == null || p.isBlank()) {
+            p = System.getenv("GANFLOW_THREADS");
+        }
+        if (p != null && !p.isBlank()) {
+            try {
+                int t = Integer.parseInt(p.trim());
+                if (t >= 1) {
+                    return t;
+                }
+            } catch (NumberFormatException ignored) {
+                // fall back to the measured default
+            }
+        }
+        return 1;
+    }
+
+    /** Sets the compute threads (OpenBLAS; libtorch's pool stays at 1). Safe to call more than once. */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + n);
+        }
+        if (n != threads) {
+            torch.set_num_threads(Integer.getInteger("ganflow.intraop.threads", 1));
+            Loader.load(openblas_nolapack.class);
+            org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(n);
+            threads = n;
+        }
+    }
+
+    /** Makes sure libtorch is loaded and the thread count is set (to the default if never set). */
+    public static void ensureInitialised() {
+        if (threads < 0) {
+            setThreads(defaultThreads());
+        }
+    }
+
+    public static int threads() {
+        ensureInitialised();
+        return threads;
+    }
+
+    public static void setDevice(Device d) {
+        device = d;
+    }
+
+    public static Device device() {
+        return device;
+    }
+
+    /** The libtorch version the natives report, e.g. "2.7.1". */
+    public static String libtorchVersion() {
+        return torch.TORCH_VERSION;
+    }
+}

@@ -1,0 +1,263 @@
+package io.ganflow.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Small tensor helpers, so that the rest of ganflow reads like the maths and not like JavaCPP plumbing.
+ * All helpers return new tensors unless the name ends in an underscore.
+ */
+public final class Ops {
+    private Ops() {}
+
+    // ---- creation -----------------------------------------------------------------------------------
+
+    public static TensorOptions floatOptions() {
+        return new TensorOptions(torch.ScalarType.Float);
+    }
+
+    public static TensorOptions doubleOptions() {
+        return new TensorOptions(torch.ScalarType.Double);
+    }
+
+    static TensorOptions longOptions() {
+        return new TensorOptions(torch.ScalarType.Long);
+    }
+
+    static TensorOptions byteOptions() {
+        return new TensorOptions(torch.ScalarType.Byte);
+    }
+
+    public static Scalar s(double v) {
+        return new Scalar(v);
+    }
+
+    public static Tensor zeros(long... shape) {
+        return torch.zeros(shape, floatOptions());
+    }
+
+    public static Tensor ones(long... shape) {
+        return torch.ones(shape, floatOptions());
+    }
+
+    public static Tensor full(double value, long... shape) {
+        return torch.full(shape, s(value), floatOptions());
+    }
+
+    /** A float32 tensor holding a copy of {@code data}, row-major, with the given shape. */
+    public static Tensor fromFloats(float[] data, long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        if (n != data.length) {
+            throw new IllegalArgumentException("shape holds " + n + " values but data has " + data.length);
+        }
+        Tensor t = torch.empty(shape, floatOptions(), null);
+        if (data.length > 0) {
+            t.data_ptr_float().put(data);
+        }
+        return t;
+    }
+
+    /** A float32 (n, d) tensor from a row-major double matrix. */
+    public static Tensor fromRows(double[][] rows) {
+        int n = rows.length;
+        int d = n == 0 ? 0 : rows[0].length;
+        float[] flat = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                flat[i * d + j] = (float) rows[i][j];
+            }
+        }
+        return fromFloats(flat, n, d);
+    }
+
+    /** A float64 tensor from doubles. */
+    public static Tensor fromDoubles(double[] data, long... shape) {
+        Tensor t = torch.empty(shape, doubleOptions(), null);
+        if (data.length > 0) {
+            t.data_ptr_double().put(data);
+        }
+        return t;
+    }
+
+    /** All values of a tensor as float32, row-major. */
+    public static float[] toFloats(Tensor t) {
+        Tensor c = t.detach().to(torch.ScalarType.Float).contiguous();
+        float[] out = new float[(int) c.numel()];
+        if (out.length > 0) {
+            c.data_ptr_float().get(out);
+        }
+        return out;
+    }
+
+    /** All values of a tensor as float64, row-major. */
+    public static double[] toDoubles(Tensor t) {
+        Tensor c = t.detach().to(torch.ScalarType.Double).contiguous();
+        double[] out = new double[(int) c.numel()];
+        if (out.length > 0) {
+            c.data_ptr_double().get(out);
+        }
+        return out;
+    }
+
+    /** An (n, d) tensor as a double matrix. */
+    public static double[][] toRows(Tensor t) {
+        if (t.dim() != 2) {
+            throw new IllegalArgumentException("expected a 2-D tensor, got " + t.dim() + " dimensions");
+        }
+        int n = (int) t.size(0);
+        int d = (int) t.size(1);
+        double[] flat = toDoubles(t);
+        double[][] rows = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * d, rows[i], 0, d);
+        }
+        return rows;
+    }
+
+    /** The value of a one-element tensor. This synchronises with the device. */
+    public static double item(Tensor t) {
+        return t.item_double();
+    }
+
+    public static long[] shape(Tensor t) {
+        long[] s = new long[(int) t.dim()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = t.size(i);
+        }
+        return s;
+    }
+
+    // ---- arithmetic with scalars ----------------------------------------------------------------------
+
+    public static Tensor mul(Tensor a, double v) {
+        return a.mul(s(v));
+    }
+
+    public static Tensor add(Tensor a, double v) {
+        return a.add(s(v));
+    }
+
+    /** v − a. */
+    public static Tensor rsub(double v, Tensor a) {
+        return a.neg().add(s(v));
+    }
+
+    public static Tensor sub(Tensor a, Tensor b) {
+        return a.sub(b);
+    }
+
+    public static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        return b == null ? torch.linear(x, w) : torch.linear(x, w, new TensorOptional(b));
+    }
+
+    public static Tensor softplus(Tensor x) {
+        return torch.softplus(x);
+    }
+
+    public static Tensor logSigmoid(Tensor x) {
+        return torch.log_sigmoid(x);
+    }
+
+    public static Tensor clamp(Tensor x, double lo, double hi) {
+        return torch.clamp(x, new ScalarOptional(s(lo)), new ScalarOptional(s(hi)));
+    }
+
+    /** Clamps x to [lo, hi] in place. */
+    public static Tensor clamp_(Tensor x, double lo, double hi) {
+        return x.clamp_(new ScalarOptional(s(lo)), new ScalarOptional(s(hi)));
+    }
+
+    public static Tensor mean(Tensor x) {
+        return x.mean();
+    }
+
+    /** The Euclidean norm of each row of an (n, d) tensor, shape (n). */
+    public static Tensor rowNorm(Tensor x) {
+        return x.norm(new ScalarOptional(s(2.0)), new long[] {1}, false);
+    }
+
+    /** The squared Euclidean norm of each row of an (n, d) tensor, shape (n). */
+    public static Tensor rowSquaredNorm(Tensor x) {
+        return x.square().sum(new long[] {1}, false, null);
+    }
+
+    public static Tensor cat(List<Tensor> parts, long dim) {
+        return torch.cat(new TensorVector(parts.toArray(new Tensor[0])), dim);
+    }
+
+    // ---- autograd --------------------------------------------------------------------------------------
+
+    /**
+     * The gradients of a scalar {@code output} with respect to {@code inputs}. With {@code createGraph}
+     * the result is itself differentiable, which gradient penalties need (double backward).
+     */
+    public static List<Tensor> grad(Tensor output, List<Tensor> inputs, boolean createGraph) {
+        return grad(output, null, inputs, createGraph, createGraph);
+    }
+
+    /**
+     * The vector–Jacobian product of {@code output} with {@code gradOutput} (ones if null) with respect to
+     * each of {@code inputs}. Inputs the output does not depend on get a zero gradient.
+     */
+    public static List<Tensor> grad(Tensor output, Tensor gradOutput, List<Tensor> inputs, boolean retainGraph,
+            boolean createGraph) {
+        Tensor go = gradOutput != null ? gradOutput : torch.ones_like(output);
+        TensorVector res = torch.grad(new TensorVector(output), new TensorVector(inputs.toArray(new Tensor[0])),
+                new TensorVector(go), new BoolOptional(retainGraph), createGraph, true);
+        List<Tensor> out = new ArrayList<>(inputs.size());
+        for (int i = 0; i < inputs.size(); i++) {
+            Tensor g = res.get(i);
+            out.add(g.defined() ? g : torch.zeros_like(inputs.get(i)));
+        }
+        return out;
+    }
+
+    /** ∇ₓ Σᵢ f(x)ᵢ for a per-sample output f(x) of shape (n) or (n, 1): each row's input gradient. */
+    public static Tensor inputGrad(Tensor output, Tensor x, boolean createGraph) {
+        return grad(output, null, List.of(x), createGraph, createGraph).get(0);
+    }
+
+    /** Runs {@code body} with autograd recording off. */
+    public static <R> R noGrad(Supplier<R> body) {
+        boolean prev = GradMode.is_enabled();
+        GradMode.set_enabled(false);
+        try {
+            return body.get();
+        } finally {
+            GradMode.set_enabled(prev);
+        }
+    }
+
+    /** Runs {@code body} with autograd recording off. */
+    public static void noGrad(Runnable body) {
+        noGrad(() -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /** A leaf copy of x that records gradients. */
+    public static Tensor requiringGrad(Tensor x) {
+        Tensor t = x.detach().clone();
+        t.set_requires_grad(true);
+        return t;
+    }
+
+    /** True if every element is finite. Synchronises. */
+    public static boolean allFinite(Tensor t) {
+        return torch.isfinite(t).all().item_bool();
+    }
+}

@@ -1,0 +1,32 @@
+package io.ganflow.gan;
+
+import io.ganflow.engine.Ops;
+import io.ganflow.nn.Module;
+import io.ganflow.nn.Parameter;
+
+/** A4, Arjovsky et al. 2017, Algorithm 1: after every critic update, clip each weight to [−c, c]. */
+public final class WeightClipping implements Regularizer {
+    private final double c;
+
+    public WeightClipping(double c) {
+        this.c = c;
+    }
+
+    @Override
+    public String name() {
+        return "clip";
+    }
+
+    public double bound() {
+        return c;
+    }
+
+    @Override
+    public void afterCriticStep(Module critic) {
+        Ops.noGrad(() -> {
+            for (Parameter p : critic.parameters()) {
+                Ops.clamp_(p.value(), -c, c);
+            }
+        });
+    }
+}

@@ -1,0 +1,203 @@
+package io.ganflow.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The checkpoint file format ({@code .gfck}), written atomically and verified on every read.
+ *
+ * <pre>
+ *   "GFCK" | int32 format version | int64 header length | header (UTF-8 JSON)
+ *   | float32 little-endian tensor data | 32-byte SHA-256 of everything before it
+ * </pre>
+ *
+ * The header holds the step, the metadata, the plain values and an index of the tensors (name, shape,
+ * offset). Writing goes to a temporary file in the same directory, is forced to disk, then renamed over
+ * the final name, so a crash leaves either the old file or the new one, never half of one.
+ */
+public final class CheckpointIO {
+    static final byte[] MAGIC = {'G', 'F', 'C', 'K'};
+    static final int FORMAT = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CheckpointIO() {}
+
+    public static void write(Path file, long step, Map<String, Object> meta, StateDict state) throws IOException {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("step", step);
+        header.put("meta", meta);
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : state.values().entrySet()) {
+            Object v = e.getValue();
+            Map<String, Object> entry = new LinkedHashMap<>();
+            if (v instanceof byte[]) {
+                entry.put("type", "bytes");
+                entry.put("value", Base64.getEncoder().encodeToString((byte[]) v));
+            } else {
+                entry.put("type", v instanceof Long ? "long" : v instanceof Double ? "double"
+                        : v instanceof Boolean ? "bool" : "string");
+                entry.put("value", v instanceof Double ? Double.toString((Double) v) : v);
+            }
+            values.put(e.getKey(), entry);
+        }
+        header.put("values", values);
+        List<Map<String, Object>> index = new ArrayList<>();
+        long offset = 0;
+        for (Map.Entry<String, float[]> e : state.tensors().entrySet()) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("name", e.getKey());
+            t.put("shape", state.shapes().get(e.getKey()));
+            t.put("offset", offset);
+            t.put("count", e.getValue().length);
+            index.add(t);
+            offset += e.getValue().length;
+        }
+        header.put("tensors", index);
+        byte[] headerBytes = JSON.writeValueAsBytes(header);
+
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        MessageDigest sha = sha256();
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer pre = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+            pre.put(MAGIC).putInt(FORMAT).putLong(headerBytes.length).flip();
+            writeAll(ch, pre, sha);
+            writeAll(ch, ByteBuffer.wrap(headerBytes), sha);
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (float[] data : state.tensors().values()) {
+                for (float f : data) {
+                    if (!buf.hasRemaining()) {
+                        buf.flip();
+                        writeAll(ch, buf, sha);
+                        buf.clear();
+                    }
+                    buf.putFloat(f);
+                }
+            }
+            buf.flip();
+            writeAll(ch, buf, sha);
+            ch.write(ByteBuffer.wrap(sha.digest()));
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void writeAll(FileChannel ch, ByteBuffer b, MessageDigest sha) throws IOException {
+        sha.update(b.duplicate());
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
+    /** Reads and verifies a checkpoint; any damage raises {@link CorruptCheckpointException}. */
+    @SuppressWarnings("unchecked")
+    public static Checkpoint read(Path file) {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new io.ganflow.BadInputException(file + ": checkpoint not found");
+        } catch (IOException e) {
+            throw new io.ganflow.BadInputException(file + ": cannot read checkpoint: " + e.getMessage());
+        }
+        if (all.length < 16 + 32 || !Arrays.equals(Arrays.copyOf(all, 4), MAGIC)) {
+            throw new CorruptCheckpointException(file + ": not a ganflow checkpoint (bad magic or too short)");
+        }
+        MessageDigest sha = sha256();
+        sha.update(all, 0, all.length - 32);
+        byte[] want = Arrays.copyOfRange(all, all.length - 32, all.length);
+        if (!MessageDigest.isEqual(sha.digest(), want)) {
+            throw new CorruptCheckpointException(file + ": checkpoint is corrupt (SHA-256 mismatch); it was not loaded");
+        }
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        b.position(4);
+        int format = b.getInt();
+        if (format != FORMAT) {
+            throw new CorruptCheckpointException(file + ": checkpoint format " + format + ", this ganflow reads "
+                    + FORMAT);
+        }
+        long headerLen = b.getLong();
+        if (headerLen < 0 || 16 + headerLen > all.length - 32) {
+            throw new CorruptCheckpointException(file + ": checkpoint header length " + headerLen + " is out of range");
+        }
+        Map<String, Object> header;
+        try {
+            header = JSON.readValue(new String(all, 16, (int) headerLen, StandardCharsets.UTF_8), Map.class);
+        } catch (IOException e) {
+            throw new CorruptCheckpointException(file + ": checkpoint header is not valid JSON");
+        }
+        int dataStart = 16 + (int) headerLen;
+        int dataFloats = (all.length - 32 - dataStart) / 4;
+        StateDict state = new StateDict();
+        Map<String, Object> values = (Map<String, Object>) header.get("values");
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            Map<String, Object> entry = (Map<String, Object>) e.getValue();
+            Object v = entry.get("value");
+            switch ((String) entry.get("type")) {
+                case "bytes":
+                    state.putValue(e.getKey(), Base64.getDecoder().decode((String) v));
+                    break;
+                case "long":
+                    state.putValue(e.getKey(), ((Number) v).longValue());
+                    break;
+                case "double":
+                    state.putValue(e.getKey(), Double.parseDouble(v.toString()));
+                    break;
+                case "bool":
+                    state.putValue(e.getKey(), (Boolean) v);
+                    break;
+                default:
+                    state.putValue(e.getKey(), (String) v);
+            }
+        }
+        for (Object o : (List<Object>) header.get("tensors")) {
+            Map<String, Object> t = (Map<String, Object>) o;
+            List<Number> shapeList = (List<Number>) t.get("shape");
+            long[] shape = new long[shapeList.size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = shapeList.get(i).longValue();
+            }
+            long off = ((Number) t.get("offset")).longValue();
+            int count = ((Number) t.get("count")).intValue();
+            if (off < 0 || off + count > dataFloats) {
+                throw new CorruptCheckpointException(file + ": tensor " + t.get("name") + " lies outside the data section");
+            }
+            float[] data = new float[count];
+            ByteBuffer view = ByteBuffer.wrap(all, dataStart + (int) off * 4, count * 4).order(ByteOrder.LITTLE_ENDIAN);
+            view.asFloatBuffer().get(data);
+            state.putFloats((String) t.get("name"), data, shape);
+        }
+        long step = ((Number) header.get("step")).longValue();
+        return new Checkpoint(file, step, (Map<String, Object>) header.get("meta"), state);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.ganflow.train;
+
+import io.ganflow.engine.Rng;
+import io.ganflow.train.optim.Optimizer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * One training algorithm: it owns the maths, the modules and their optimisers. The {@link Trainer} owns
+ * the loop, scopes, schedules, evaluation and checkpoints, and calls {@link #step} once per iteration
+ * inside a native-memory scope. A new algorithm is a new Method.
+ */
+public interface Method {
+    /** A short name, e.g. "gan". */
+    String name();
+
+    /**
+     * One iteration (for GANs: n_critic critic updates, then one generator update). Returns the step's
+     * statistics as device tensors; the trainer copies them to the host only on logging steps.
+     */
+    StepStats step(StepContext ctx);
+
+    /** n samples in model space, shape (n, dim), without gradient. */
+    Tensor sample(int n, Rng rng);
+
+    /** The optimisers by name ("g", "d", …), for learning-rate schedules. */
+    Map<String, Optimizer> optimizers();
+
+    /** The critic as a function of x, when the method has one (for plots and diagnostics). */
+    default Optional<UnaryOperator<Tensor>> critic() {
+        return Optional.empty();
+    }
+
+    /** Everything needed to continue exactly: parameters, optimiser state, counters. */
+    void saveState(StateDict into);
+
+    void loadState(StateDict from);
+}

@@ -1,0 +1,101 @@
+package io.ganflow.train.optim;
+
+import io.ganflow.engine.Ops;
+import io.ganflow.nn.Parameter;
+import io.ganflow.train.StateDict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/** Shared bookkeeping: parameters, learning rate, step count and named per-parameter buffers. */
+abstract class AbstractOptimizer implements Optimizer {
+    protected final List<Parameter> params;
+    protected final OptimizerSpec spec;
+    protected double lr;
+    protected long t;
+    private final List<String> bufferNames = new ArrayList<>();
+    private final List<List<Tensor>> buffers = new ArrayList<>();
+
+    AbstractOptimizer(List<Parameter> params, OptimizerSpec spec) {
+        this.params = List.copyOf(params);
+        this.spec = spec;
+        this.lr = spec.lr();
+    }
+
+    /** A zero buffer per parameter, registered for checkpoints under {@code name}. */
+    protected List<Tensor> buffer(String name) {
+        List<Tensor> b = new ArrayList<>();
+        for (Parameter p : params) {
+            b.add(torch.zeros_like(p.value()).set_requires_grad(false));
+        }
+        bufferNames.add(name);
+        buffers.add(b);
+        return b;
+    }
+
+    @Override
+    public final void step(List<Tensor> grads) {
+        if (grads.size() != params.size()) {
+            throw new IllegalArgumentException(grads.size() + " gradients for " + params.size() + " parameters");
+        }
+        t++;
+        Ops.noGrad((Supplier<Void>) () -> {
+            for (int i = 0; i < params.size(); i++) {
+                Tensor g = grads.get(i).detach();
+                Tensor p = params.get(i).value();
+                if (spec.weightDecay() != 0) {
+                    g = g.add(p, Ops.s(spec.weightDecay()));
+                }
+                update(i, p, g);
+            }
+            return null;
+        });
+    }
+
+    /** Updates parameter {@code i} in place, given its gradient (weight decay already added). */
+    protected abstract void update(int i, Tensor p, Tensor g);
+
+    @Override
+    public List<Parameter> parameters() {
+        return params;
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
+    }
+
+    @Override
+    public void setLearningRate(double lr) {
+        this.lr = lr;
+    }
+
+    @Override
+    public long steps() {
+        return t;
+    }
+
+    @Override
+    public void saveState(StateDict into, String prefix) {
+        into.putValue(prefix + ".step", t);
+        into.putValue(prefix + ".lr", lr);
+        for (int b = 0; b < buffers.size(); b++) {
+            for (int i = 0; i < params.size(); i++) {
+                into.putTensor(prefix + "." + bufferNames.get(b) + "." + params.get(i).name(), buffers.get(b).get(i));
+            }
+        }
+    }
+
+    @Override
+    public void loadState(StateDict from, String prefix) {
+        t = from.getLong(prefix + ".step");
+        lr = from.getDouble(prefix + ".lr");
+        for (int b = 0; b < buffers.size(); b++) {
+            for (int i = 0; i < params.size(); i++) {
+                from.loadInto(prefix + "." + bufferNames.get(b) + "." + params.get(i).name(), buffers.get(b).get(i));
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.ganflow.train.optim;
+
+import io.ganflow.nn.Parameter;
+import io.ganflow.train.StateDict;
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Updates parameters in place from explicit gradients. Gradients are passed in (computed with
+ * {@code Ops.grad}) rather than read from {@code .grad()}, so no stale gradient can leak between the
+ * critic's and the generator's updates. All state is created at construction, outside any step scope.
+ */
+public interface Optimizer {
+    /** One update; {@code grads.get(i)} belongs to {@code parameters().get(i)}. */
+    void step(List<Tensor> grads);
+
+    List<Parameter> parameters();
+
+    double learningRate();
+
+    void setLearningRate(double lr);
+
+    /** Number of steps taken so far. */
+    long steps();
+
+    void saveState(StateDict into, String prefix);
+
+    void loadState(StateDict from, String prefix);
+}

@@ -1,0 +1,84 @@
+package io.ganflow.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganflow.config.Config;
+import io.ganflow.config.Setup;
+import io.ganflow.data.Dataset;
+import io.ganflow.engine.Rng;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run stopped half-way and resumed from its checkpoint ends bit-for-bit where an uninterrupted run ends. */
+class ResumeTest {
+    @TempDir
+    Path dir;
+
+    static Config config() {
+        return Config.builder()
+                .set("model.g.width", "32", "test").set("model.g.depth", "2", "test")
+                .set("model.d.width", "32", "test").set("model.d.depth", "2", "test")
+                .set("gan.gp.weight", "0.1", "test").set("gan.n_critic", "3", "test")
+                .set("train.batch", "64", "test").set("train.steps", "40", "test")
+                .set("train.log_every", "10", "test").set("train.eval_every", "20", "test")
+                .set("train.eval_samples", "200", "test").set("train.w1_samples", "100", "test")
+                .set("train.checkpoint_every", "15", "test").set("train.lr_schedule", "linear", "test")
+                .set("train.seed", "123", "test").build();
+    }
+
+    static Trainer trainer(Config c, RunDirectory run) {
+        Setup.engine(c);
+        Dataset data = Setup.dataset(c);
+        Method m = Setup.method(c, data);
+        return new Trainer(m, data, new Rng(c.getLong("train.seed")), Setup.trainSpec(c), Setup.evaluator(c, data), run,
+                Map.of());
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRun() throws Exception {
+        Config c = config();
+
+        RunDirectory a = RunDirectory.create(dir.resolve("a"));
+        Trainer ta = trainer(c, a);
+        ta.addListener(new MetricsLog(a.metrics()));
+        TrainResult ra = ta.run();
+
+        RunDirectory b = RunDirectory.create(dir.resolve("b"));
+        Trainer tb1 = trainer(c, b);
+        tb1.addListener(new MetricsLog(b.metrics()));
+        tb1.addListener(new Listener() {
+            @Override
+            public void onLog(long step, Map<String, Double> stats) {
+                if (step == 20) {
+                    tb1.requestStop();
+                }
+            }
+        });
+        TrainResult rb1 = tb1.run();
+        assertTrue(rb1.interrupted());
+        assertEquals(20, rb1.steps());
+
+        Checkpoint ckpt = b.latestIntactCheckpoint(s -> { }).orElseThrow();
+        assertEquals(20, ckpt.step());
+        Trainer tb2 = trainer(c, b);
+        tb2.resumeFrom(ckpt);
+        tb2.addListener(new MetricsLog(b.metrics()));
+        TrainResult rb2 = tb2.run();
+        assertEquals(40, rb2.steps());
+
+        StateDict sa = CheckpointIO.read(a.checkpointFor(40)).state();
+        StateDict sb = CheckpointIO.read(b.checkpointFor(40)).state();
+        assertEquals(sa.tensors().keySet(), sb.tensors().keySet());
+        for (String k : sa.tensors().keySet()) {
+            assertArrayEquals(sa.floats(k), sb.floats(k), k);
+        }
+        assertArrayEquals(sa.getBytes("trainer.rng"), sb.getBytes("trainer.rng"));
+        assertEquals(ra.finalMetrics(), rb2.finalMetrics());
+        assertEquals(Files.readAllLines(a.metrics()), Files.readAllLines(b.metrics()));
+    }
+}
