@@ -138,7 +138,7 @@ public final class Schema {
             s.add(p + "centered", KeyType.BOOL, "false", who + " centred RMSProp");
         }
 
-        s.number("train.steps", KeyType.LONG, "10000", 1.0, false, 1e12, false, "training iterations (generator updates)");
+        s.number("train.steps", KeyType.LONG, "10000", 1.0, false, null, false, "training iterations (generator updates)");
         s.number("train.batch", KeyType.INT, "256", 1.0, false, 1e7, false, "batch size");
         s.number("train.seed", KeyType.LONG, "0", null, false, null, false, "seed of every random draw");
         s.number("train.threads", KeyType.INT, "0", 0.0, false, 1024.0, false,

@@ -21,7 +21,34 @@ public final class Engine {
     private static volatile int threads = -1;
     private static volatile Device device = Device.CPU;
 
+    static {
+        extractNatives();
+    }
+
     private Engine() {}
+
+    /**
+     * Unpacks the whole native directories of libtorch and OpenBLAS into JavaCPP's cache before anything is
+     * loaded. Without this, the first run on a machine extracts libtorch.so before libtorch_cpu.so, and the
+     * dynamic linker resolves libtorch_cpu.so from the system instead: on a machine with Debian's
+     * python3-torch that is libtorch 1.13, and two libtorch versions in one process crash in
+     * pthread_mutex_lock. Later runs find the cache complete and never saw the problem.
+     */
+    private static void extractNatives() {
+        String platform = Loader.getPlatform();
+        try {
+            Loader.cacheResources(openblas_nolapack.class, "/org/bytedeco/openblas/" + platform + "/");
+            Loader.cacheResources(torch.class, "/org/bytedeco/pytorch/" + platform + "/");
+        } catch (java.io.IOException | RuntimeException e) {
+            // JavaCPP extracts on demand; the warning explains a crash if one follows.
+            System.err.println("ganflow: warning: could not pre-extract the native libraries (" + e + ")");
+        }
+    }
+
+    /** Loads the native libraries (idempotent); every entry point into libtorch calls this first. */
+    public static void ensureLoaded() {
+        // the static initialiser does the work
+    }
 
     /** The thread count ganflow uses when nobody says otherwise. */
     public static int defaultThreads() {

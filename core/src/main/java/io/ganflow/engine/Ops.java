@@ -18,6 +18,10 @@ import org.bytedeco.pytorch.global.torch;
  * All helpers return new tensors unless the name ends in an underscore.
  */
 public final class Ops {
+    static {
+        Engine.ensureLoaded();
+    }
+
     private Ops() {}
 
     // ---- creation -----------------------------------------------------------------------------------
