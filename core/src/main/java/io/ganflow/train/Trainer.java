@@ -89,6 +89,10 @@ public final class Trainer {
                 StepStats st = method.step(new StepContext(step, spec.steps(), data, rng, spec.batch(), log));
                 if (log) {
                     stats = st.toHost();
+                    double rss = residentMegabytes();
+                    if (rss > 0) {
+                        stats.put("rss_mb", rss);
+                    }
                 }
             }
             done = step;
@@ -114,6 +118,16 @@ public final class Trainer {
         TrainResult result = new TrainResult(done, spec.steps(), seconds(t0), interrupted, last, finalMetrics);
         listeners.forEach(l -> l.onEnd(result));
         return result;
+    }
+
+    /** The process's resident memory in MiB (Linux /proc), or -1 where unknown. */
+    static double residentMegabytes() {
+        try {
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
+            return Long.parseLong(f[1]) * 4096.0 / (1 << 20);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private double seconds(long t0) {
