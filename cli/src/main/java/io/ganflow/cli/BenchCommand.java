@@ -31,9 +31,20 @@ import picocli.CommandLine.Option;
  * python3-torch), with one thread.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time the WGAN-GP toy step (G 2->512x3->2, D 2->512x3->1, ReLU, batch 256, 5 critic steps,",
-            "lambda 0.1, Adam 1e-4 (0.5, 0.9)) in ganflow and in PyTorch, side by side, and print the ratio."})
+        description = {"Time ganflow and its reference peer on the same work, side by side, and print the ratios.",
+            "wgan-gp: the WGAN-GP toy step (G 2->512x3->2, D 2->512x3->1, ReLU, batch 256, 5 critic steps,",
+            "  lambda 0.1, Adam 1e-4 (0.5, 0.9)) against PyTorch.",
+            "transport: exact W1 on 2,000 x 2,000 points and Sinkhorn on 10,000 x 10,000 points against POT."})
 final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--suite", defaultValue = "wgan-gp", description = "wgan-gp (default), transport or all")
+    String suite;
+
+    @Option(names = "--sinkhorn-points", defaultValue = "10000", description = "transport: Sinkhorn sample size")
+    int sinkhornPoints;
+
+    @Option(names = "--sinkhorn-reg", defaultValue = "0.5", description = "transport: Sinkhorn regularisation")
+    double sinkhornReg;
+
     @Option(names = "--iters", defaultValue = "40", description = "timed generator iterations (default 40)")
     int iters;
 
@@ -57,6 +68,15 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (iters < 1 || warmup < 0 || width < 1 || threads < 1) {
             throw new BadInputException("--iters, --width and --threads must be >= 1 and --warmup >= 0");
+        }
+        if (!List.of("wgan-gp", "transport", "all").contains(suite)) {
+            throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, all");
+        }
+        if (!suite.equals("wgan-gp")) {
+            TransportBench.run(threads, sinkhornPoints, sinkhornReg, noPeer ? null : pythonExe());
+            if (suite.equals("transport")) {
+                return Main.OK;
+            }
         }
         System.out.printf(Locale.ROOT, "workload: WGAN-GP toy step, MLP width %d x 3, batch 256, 5 critic steps;"
                 + " %d warm-up + %d timed iterations; %d thread(s)%n", width, warmup, iters, threads);
@@ -104,18 +124,29 @@ final class BenchCommand implements Callable<Integer> {
 
     private record Peer(double ms, String version) {}
 
-    private Peer runPeer() throws IOException, InterruptedException {
+    String pythonExe() {
         String exe = python != null ? python : System.getenv("GANFLOW_PEER_PYTHON");
         if (exe == null) {
             exe = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
         }
+        return exe;
+    }
+
+    /** Copies a peer script from the jar to a temporary file. */
+    static Path peerScript(String name) throws IOException {
         Path script = Files.createTempFile("ganflow-peer-", ".py");
-        try (InputStream in = BenchCommand.class.getResourceAsStream("bench/wgan_gp_toy.py")) {
+        try (InputStream in = BenchCommand.class.getResourceAsStream("bench/" + name)) {
             if (in == null) {
-                throw new IllegalStateException("the peer script is missing from the jar");
+                throw new IllegalStateException("the peer script " + name + " is missing from the jar");
             }
             Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
         }
+        return script;
+    }
+
+    private Peer runPeer() throws IOException, InterruptedException {
+        String exe = pythonExe();
+        Path script = peerScript("wgan_gp_toy.py");
         try {
             List<String> cmd = new ArrayList<>(List.of(exe, script.toString(), "--iters", Integer.toString(iters),
                     "--warmup", Integer.toString(warmup), "--width", Integer.toString(width), "--threads",

@@ -8,6 +8,7 @@ import io.ganflow.config.Config;
 import io.ganflow.config.Setup;
 import io.ganflow.data.Dataset;
 import io.ganflow.engine.Rng;
+import io.ganflow.train.Alarms;
 import io.ganflow.train.Checkpoint;
 import io.ganflow.train.Evaluator;
 import io.ganflow.train.Method;
@@ -36,7 +37,7 @@ public final class Session {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** What the session produced. */
-    public record Outcome(RunDirectory run, TrainResult result, Map<String, Object> summary) {}
+    public record Outcome(RunDirectory run, TrainResult result, Map<String, Object> summary, boolean alarmStop) {}
 
     private final PrintStream out;
     private final PrintStream err;
@@ -137,6 +138,9 @@ public final class Session {
         MetricsLog log = new MetricsLog(run.metrics());
         trainer.addListener(log);
         trainer.addListener(new ProgressListener(err, terminal, preset));
+        Alarms alarms = new Alarms(c.getInt("alarm.collapse_evals"), "stop".equals(c.getString("alarm.on_collapse")),
+                trainer::requestStop, msg -> err.println("\nganflow: warning: " + msg));
+        trainer.addListener(alarms);
         TrainResult result;
         try (Interrupts ignored = Interrupts.install(trainer, err)) {
             result = trainer.run();
@@ -152,13 +156,16 @@ public final class Session {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (result.interrupted()) {
+        if (result.interrupted() && alarms.raised()) {
+            out.println("stopped by the mode-collapse alarm at step " + result.steps() + "; checkpoint saved in "
+                    + run.checkpointDir());
+        } else if (result.interrupted()) {
             out.println("interrupted at step " + result.steps() + " of " + result.totalSteps() + "; checkpoint saved."
                     + " Continue with: ganflow train --resume " + run.root());
         } else {
             out.println(oneLine(preset, summary, run));
         }
-        return new Outcome(run, result, summary);
+        return new Outcome(run, result, summary, result.interrupted() && alarms.raised());
     }
 
     static Map<String, Object> summary(Config c, String preset, Dataset data, RunDirectory run, TrainResult r) {

@@ -75,6 +75,9 @@ final class TrainCommand implements Callable<Integer> {
             ConfigFiles.Resolved r = ConfigFiles.resolve(preset, config, sets, flags);
             outcome = session.train(r.config(), r.preset(), out, commandLine);
         }
+        if (outcome.alarmStop()) {
+            return Main.INTERNAL;
+        }
         return outcome.result().interrupted() ? Main.INTERRUPTED : Main.OK;
     }
 }

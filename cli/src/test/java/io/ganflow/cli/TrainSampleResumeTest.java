@@ -55,6 +55,13 @@ class TrainSampleResumeTest {
         assertEquals(124, lines.size());
         assertEquals(2, lines.get(5).split(",").length);
 
+        r = CliTestSupport.run("eval", "--run", run.toString(), "--n", "300", "--metrics", "modes,w1,prdc");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> eval = json.readValue(run.resolve("eval.json").toFile(), Map.class);
+        Map<String, Object> metrics = (Map<String, Object>) eval.get("metrics");
+        assertTrue(metrics.keySet().containsAll(List.of("modes_covered", "high_quality_fraction", "w1", "precision",
+                "coverage")), metrics.keySet().toString());
+
         r = CliTestSupport.run("train", "--resume", run.toString(), "--steps", "50", "--quiet");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("resuming"), r.out());

@@ -156,6 +156,10 @@ public final class Schema {
         s.number("train.checkpoint_every", KeyType.INT, "1000", 0.0, false, null, false,
                 "checkpoint every N steps (0: only at the end)");
         s.number("train.keep_checkpoints", KeyType.INT, "2", 1.0, false, 1000.0, false, "newest checkpoints kept");
+        s.number("alarm.collapse_evals", KeyType.INT, "3", 0.0, false, 1000.0, false,
+                "mode-collapse alarm after modes fall or W1 rises this many evaluations in a row (0: off)");
+        s.choice("alarm.on_collapse", "warn", List.of("warn", "stop"),
+                "what the mode-collapse alarm does: warn, or stop the run with a checkpoint");
         return s;
     }
 

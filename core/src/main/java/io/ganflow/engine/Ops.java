@@ -87,6 +87,17 @@ public final class Ops {
         return fromFloats(flat, n, d);
     }
 
+    /** A float64 (n, d) tensor from a row-major double matrix, without rounding. */
+    public static Tensor fromRowsExact(double[][] rows) {
+        int n = rows.length;
+        int d = n == 0 ? 0 : rows[0].length;
+        double[] flat = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(rows[i], 0, flat, i * d, d);
+        }
+        return fromDoubles(flat, n, d);
+    }
+
     /** A float64 tensor from doubles. */
     public static Tensor fromDoubles(double[] data, long... shape) {
         Tensor t = torch.empty(shape, doubleOptions(), null);

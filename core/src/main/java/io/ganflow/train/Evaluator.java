@@ -20,7 +20,8 @@ import org.bytedeco.pytorch.Tensor;
  *
  * <p>Protocol: {@code samples} generated points for the mode metrics (2,500 by default, as in VEEGAN and
  * PacGAN); exact W1 (an optimal assignment, Euclidean cost, data space) between the first
- * {@code w1Samples} of them and as many held-out reference points.
+ * {@code w1Samples} of them and as many held-out reference points; and, for methods with a critic, the
+ * critic's estimate E_real f − E_generated f on those same points, so the two can be compared.
  */
 public final class Evaluator {
     private final Dataset data;
@@ -38,7 +39,16 @@ public final class Evaluator {
     public Map<String, Double> evaluate(Method method) {
         try (Scope s = Scope.open()) {
             Standardizer st = data.standardizer();
-            double[][] gen = Ops.toRows(st.toData(method.sample(samples, Rng.derived(seed, "eval/generated"))));
+            Tensor genModel = method.sample(samples, Rng.derived(seed, "eval/generated"));
+            double[][] gen = Ops.toRows(st.toData(genModel));
+            for (double[] row : gen) {
+                for (double v : row) {
+                    if (!Double.isFinite(v)) {
+                        throw new DivergenceException("training diverged: generated samples contain " + v
+                                + " at evaluation");
+                    }
+                }
+            }
             Map<String, Double> out = new LinkedHashMap<>();
             data.mixture().ifPresent(mix -> {
                 ModeReport r = ModeMetrics.evaluate(gen, mix);
@@ -49,10 +59,16 @@ public final class Evaluator {
             });
             int m = Math.min(w1Samples, data.referenceSize());
             if (m >= 2) {
-                double[][] ref = Ops.toRows(st.toData(data.reference(m, Rng.derived(seed, "eval/reference"))));
+                Tensor refModel = data.reference(m, Rng.derived(seed, "eval/reference"));
+                double[][] ref = Ops.toRows(st.toData(refModel));
                 m = Math.min(m, ref.length);
                 out.put("w1", Transport.exactW1(Arrays.copyOf(gen, m), Arrays.copyOf(ref, m)));
                 out.put("w1_samples", (double) m);
+                final int k = m;
+                // The critic's own estimate on the very same points, next to the exact W1: for a 1-Lipschitz
+                // critic it is a lower bound (Kantorovich–Rubinstein).
+                method.critic().ifPresent(f -> out.put("critic_w_estimate",
+                        Ops.item(f.apply(refModel.narrow(0, 0, k)).mean().sub(f.apply(genModel.narrow(0, 0, k)).mean()))));
             }
             return out;
         }
