@@ -27,6 +27,7 @@ final class ProgressListener implements Listener {
     private long lastLineStep;
     private String latest = "";
     private String evalText = "";
+    private String shortText = "";
 
     ProgressListener(PrintStream out, boolean terminal, String task) {
         this.out = out;
@@ -43,7 +44,7 @@ final class ProgressListener implements Listener {
         lastLineStep = startStep;
         if (terminal) {
             bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(totalSteps).setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(250).setConsumer(new ConsoleProgressBarConsumer(out, 140))
+                    .setUpdateIntervalMillis(250).setConsumer(new ConsoleProgressBarConsumer(out))
                     .startsFrom(startStep, Duration.ZERO).setUnit(" steps", 1).showSpeed().build();
         } else {
             out.printf(Locale.ROOT, "%s: %d steps%s%n", task, totalSteps,
@@ -54,9 +55,11 @@ final class ProgressListener implements Listener {
     @Override
     public void onLog(long step, Map<String, Double> stats) {
         latest = format(stats, "d_loss", "g_loss", "w_estimate");
+        String compact = format(stats, "d_loss", "g_loss").replace("d_loss", "D").replace("g_loss", "G");
         if (bar != null) {
             bar.stepTo(step);
-            bar.setExtraMessage(latest + evalText);
+            shortText = compact;
+            bar.setExtraMessage(" | " + shortText + evalText);
             return;
         }
         long now = System.nanoTime();
@@ -76,7 +79,7 @@ final class ProgressListener implements Listener {
     public void onEval(long step, Map<String, Double> metrics) {
         StringBuilder b = new StringBuilder();
         if (metrics.containsKey("modes_covered")) {
-            b.append(String.format(Locale.ROOT, " | modes %.0f/%.0f hq %.2f", metrics.get("modes_covered"),
+            b.append(String.format(Locale.ROOT, " | modes %.0f/%.0f HQ %.2f", metrics.get("modes_covered"),
                     metrics.get("modes_total"), metrics.get("high_quality_fraction")));
         }
         if (metrics.containsKey("w1")) {
@@ -84,7 +87,7 @@ final class ProgressListener implements Listener {
         }
         evalText = b.toString();
         if (bar != null) {
-            bar.setExtraMessage(latest + evalText);
+            bar.setExtraMessage(" | " + shortText + evalText);
         }
     }
 

@@ -90,7 +90,7 @@ public final class MetricSuite {
                     case "sinkhorn": {
                         Sinkhorn.Result r = Sinkhorn.solve(x, y, 2, o.sinkhornReg(), 20000, 1e-7);
                         out.put("sinkhorn", new MetricValue(r.cost(), String.format(Locale.ROOT,
-                                "entropic OT cost <P, C>, C = squared Euclidean, reg %.4g, log-domain Sinkhorn,"
+                                "entropic OT cost <P, C>, C = squared Euclidean, reg %.4g, stabilised Sinkhorn with eps-scaling,"
                                         + " %d iterations, marginal error %.2g, %s", o.sinkhornReg(), r.iterations(),
                                 r.marginalError(), sizes)));
                         break;
