@@ -111,10 +111,25 @@ public final class Schema {
             s.number("model." + m + ".depth", KeyType.INT, "3", 0.0, false, 64.0, false, who + " hidden layers");
             s.choice("model." + m + ".activation", "relu", Arrays.asList(Activation.keys()), who + " hidden activation");
             s.choice("model." + m + ".init", "torch", Arrays.asList(Init.keys()), who + " weight initialisation");
+            s.add("model." + m + ".spectral_norm", KeyType.STRING, "none",
+                    who + " layers to spectrally normalise: none, all, or indices like 0,1,3 (the output layer is depth)");
         }
+        s.number("model.d.minibatch.kernels", KeyType.INT, "0", 0.0, false, 1024.0, false,
+                "minibatch discrimination kernels before the critic's output layer (0: off)");
+        s.number("model.d.minibatch.dim", KeyType.INT, "5", 1.0, false, 1024.0, false,
+                "dimension of each minibatch-discrimination kernel");
+        s.number("model.g.vbn", KeyType.INT, "0", 0.0, false, 100000.0, false,
+                "virtual batch norm in the generator: reference batch size (0: off)");
 
-        s.choice("gan.objective", "wasserstein", List.of("minimax", "nonsaturating", "wasserstein"),
-                "adversarial objective (SPEC A1, A2, A4)");
+        s.choice("gan.objective", "wasserstein", List.of("minimax", "nonsaturating", "wasserstein", "hinge",
+                "least_squares", "monoflow", "fgan"), "adversarial objective (SPEC A1, A2, A4, A7, A8, A9)");
+        s.choice("gan.monoflow.h", "logit", List.of("logit", "log_sigmoid", "softplus", "arcsinh", "exp"),
+                "monoflow: the increasing h in the generator loss -E h(D(g(z)))");
+        s.number("gan.monoflow.kappa", KeyType.DOUBLE, "1", 0.0, true, 100.0, false, "monoflow: kappa of h = exp(kappa*d)");
+        s.choice("gan.fgan.divergence", "js", List.of("kl", "reverse_kl", "js", "tv", "pearson", "hellinger"),
+                "fgan: the f-divergence");
+        s.number("gan.real_label", KeyType.DOUBLE, "1", 0.5, true, 1.0, false,
+                "target for real samples in classifier losses; 0.9 is one-sided label smoothing (1: off)");
         s.number("gan.n_critic", KeyType.INT, "5", 1.0, false, 1000.0, false, "critic updates per generator update");
         s.number("gan.gp.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
                 "gradient penalty weight lambda at interpolates (0: off)");
@@ -122,6 +137,23 @@ public final class Schema {
                 "1: lambda*E(|grad f|-1)^2 (WGAN-GP); 0: (lambda/2)*E|grad f|^2 (zero-centred)");
         s.number("gan.clip", KeyType.DOUBLE, "0", 0.0, false, null, false,
                 "clip critic weights to [-c, c] after each update (0: off)");
+        s.number("gan.r1.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
+                "R1 penalty (gamma/2)*E|grad D(x)|^2 at real points (0: off)");
+        s.number("gan.r2.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
+                "R2 penalty (gamma/2)*E|grad D(x)|^2 at generated points (0: off)");
+        s.number("gan.instance_noise.std", KeyType.DOUBLE, "0", 0.0, false, null, false,
+                "std of Gaussian noise added to every critic input (0: off)");
+        s.choice("gan.instance_noise.schedule", "linear", List.of("constant", "linear", "cosine"),
+                "how the instance-noise std is annealed to 0 over training");
+        s.number("gan.feature_matching.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
+                "feature matching: weight of |E_p f(x) - E_q f(g(z))|^2 in the generator loss (0: off)");
+        s.number("gan.feature_matching.layer", KeyType.INT, "-1", -64.0, false, 63.0, false,
+                "feature matching: the critic's hidden layer (0-based; -1: the last)");
+        s.number("gan.historical_averaging.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
+                "historical averaging: weight of |theta - mean of past theta|^2 (0: off)");
+        s.choice("gan.historical_averaging.on", "both", List.of("g", "d", "both"), "historical averaging: which players");
+        s.number("gan.ema", KeyType.DOUBLE, "0", 0.0, false, 1.0, true,
+                "EMA decay of the generator's weights, used for sampling and evaluation (0: off; e.g. 0.999)");
 
         for (String m : List.of("g", "d")) {
             String who = m.equals("g") ? "generator" : "critic";

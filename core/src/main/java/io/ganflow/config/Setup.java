@@ -16,10 +16,15 @@ import io.ganflow.engine.Device;
 import io.ganflow.engine.Engine;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
+import io.ganflow.gan.FDivergence;
+import io.ganflow.gan.FeatureMatching;
 import io.ganflow.gan.GanMethod;
+import io.ganflow.gan.HistoricalAveraging;
+import io.ganflow.gan.InstanceNoise;
+import io.ganflow.gan.Objective;
+import io.ganflow.gan.PointPenalty;
 import io.ganflow.gan.GradientPenalty;
 import io.ganflow.gan.Objectives;
-import io.ganflow.gan.Regularizer;
 import io.ganflow.gan.WeightClipping;
 import io.ganflow.nn.Activation;
 import io.ganflow.nn.Init;
@@ -29,8 +34,9 @@ import io.ganflow.train.Method;
 import io.ganflow.train.TrainSpec;
 import io.ganflow.train.optim.OptimizerSpec;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns a validated {@link Config} into the objects of a run: engine settings, data, method, loop
@@ -155,9 +161,75 @@ public final class Setup {
 
     static Mlp mlp(Config c, String who, int in, int out, Rng rng) {
         String p = "model." + who + ".";
-        return Mlp.builder().in(in).out(out).width(c.getInt(p + "width")).depth(c.getInt(p + "depth"))
+        int depth = c.getInt(p + "depth");
+        Mlp.Builder b = Mlp.builder().in(in).out(out).width(c.getInt(p + "width")).depth(depth)
                 .activation(Activation.byKey(c.getString(p + "activation")))
-                .init(Init.byKey(c.getString(p + "init"))).build(rng);
+                .init(Init.byKey(c.getString(p + "init")))
+                .spectralNorm(layers(p + "spectral_norm", c.getString(p + "spectral_norm"), depth));
+        if (who.equals("d") && c.getInt("model.d.minibatch.kernels") > 0) {
+            if (depth < 1) {
+                throw new BadInputException("model.d.minibatch.kernels=" + c.getInt("model.d.minibatch.kernels")
+                        + " needs a critic with a hidden layer; model.d.depth=0");
+            }
+            b.minibatchDiscrimination(c.getInt("model.d.minibatch.kernels"), c.getInt("model.d.minibatch.dim"));
+        }
+        if (who.equals("g") && c.getInt("model.g.vbn") > 0) {
+            b.virtualBatchNorm(c.getInt("model.g.vbn"));
+        }
+        return b.build(rng);
+    }
+
+    /** Parses none / all / a comma list of layer indices in 0..depth. */
+    static Set<Integer> layers(String key, String value, int depth) {
+        String v = value.trim();
+        if (v.equals("none") || v.isEmpty()) {
+            return Set.of();
+        }
+        Set<Integer> out = new TreeSet<>();
+        if (v.equals("all")) {
+            for (int i = 0; i <= depth; i++) {
+                out.add(i);
+            }
+            return out;
+        }
+        for (String part : v.split(",")) {
+            try {
+                int i = Integer.parseInt(part.trim());
+                if (i < 0 || i > depth) {
+                    throw new NumberFormatException();
+                }
+                out.add(i);
+            } catch (NumberFormatException e) {
+                throw new BadInputException(key + "=" + value + " is not allowed; allowed: none, all, or layer indices"
+                        + " from 0 to " + depth + " (the output layer) separated by commas");
+            }
+        }
+        return out;
+    }
+
+    /** The objective the config names, with its arguments. */
+    public static Objective objective(Config c) {
+        String name = c.getString("gan.objective");
+        double realLabel = c.getDouble("gan.real_label");
+        boolean classifier = name.equals("minimax") || name.equals("nonsaturating") || name.equals("monoflow");
+        if (realLabel != 1.0 && !classifier) {
+            throw new BadInputException("gan.real_label=" + c.asText().get("gan.real_label") + " (label smoothing) needs"
+                    + " a classifier objective; allowed with gan.objective=minimax, nonsaturating or monoflow, not " + name);
+        }
+        switch (name) {
+            case "minimax":
+                return Objectives.minimax(realLabel);
+            case "nonsaturating":
+                return Objectives.nonSaturating(realLabel);
+            case "monoflow": {
+                String h = c.getString("gan.monoflow.h");
+                return Objectives.monoFlow(h, Objectives.monoFlowH(h, c.getDouble("gan.monoflow.kappa")), realLabel);
+            }
+            case "fgan":
+                return FDivergence.byKey(c.getString("gan.fgan.divergence")).objective();
+            default:
+                return Objectives.byName(name);
+        }
     }
 
     /** Builds the method with freshly initialised weights (seeded from train.seed). */
@@ -170,18 +242,50 @@ public final class Setup {
         int zDim = c.getInt("model.z_dim");
         Mlp g = mlp(c, "g", zDim, data.dim(), init);
         Mlp d = mlp(c, "d", data.dim(), 1, init);
-        List<Regularizer> regs = new ArrayList<>();
+        GanMethod.Builder b = GanMethod.builder(g, d, zDim, objective(c)).nCritic(c.getInt("gan.n_critic"))
+                .optimizers(optimizer(c, "g").create(g.parameters()), optimizer(c, "d").create(d.parameters()));
         double gp = c.getDouble("gan.gp.weight");
         if (gp > 0) {
-            regs.add(new GradientPenalty(gp, Integer.parseInt(c.getString("gan.gp.center"))));
+            b.regularizer(new GradientPenalty(gp, Integer.parseInt(c.getString("gan.gp.center"))));
+        }
+        if (c.getDouble("gan.r1.weight") > 0) {
+            b.regularizer(PointPenalty.r1(c.getDouble("gan.r1.weight")));
+        }
+        if (c.getDouble("gan.r2.weight") > 0) {
+            b.regularizer(PointPenalty.r2(c.getDouble("gan.r2.weight")));
         }
         double clip = c.getDouble("gan.clip");
         if (clip > 0) {
-            regs.add(new WeightClipping(clip));
+            b.regularizer(new WeightClipping(clip));
         }
-        return new GanMethod(g, d, zDim, Objectives.byName(c.getString("gan.objective")), regs,
-                c.getInt("gan.n_critic"), optimizer(c, "g").create(g.parameters()),
-                optimizer(c, "d").create(d.parameters()));
+        double fm = c.getDouble("gan.feature_matching.weight");
+        if (fm > 0) {
+            int layer = c.getInt("gan.feature_matching.layer");
+            int depth = d.depth();
+            if (depth < 1 || layer >= depth || layer < -depth) {
+                throw new BadInputException("gan.feature_matching.layer=" + layer + " is not a hidden layer of the critic;"
+                        + " allowed: " + (depth < 1 ? "none (model.d.depth=0)" : -depth + " to " + (depth - 1)));
+            }
+            b.regularizer(new FeatureMatching(fm, layer));
+        }
+        double ha = c.getDouble("gan.historical_averaging.weight");
+        if (ha > 0) {
+            String on = c.getString("gan.historical_averaging.on");
+            if (!on.equals("d")) {
+                b.regularizer(new HistoricalAveraging(ha, g, true));
+            }
+            if (!on.equals("g")) {
+                b.regularizer(new HistoricalAveraging(ha, d, false));
+            }
+        }
+        if (c.getDouble("gan.instance_noise.std") > 0) {
+            b.instanceNoise(new InstanceNoise(c.getDouble("gan.instance_noise.std"),
+                    c.getString("gan.instance_noise.schedule")));
+        }
+        if (c.getDouble("gan.ema") > 0) {
+            b.ema(mlp(c, "g", zDim, data.dim(), Rng.derived(c.getLong("train.seed"), "ema")), c.getDouble("gan.ema"));
+        }
+        return b.build();
     }
 
     public static TrainSpec trainSpec(Config c) {

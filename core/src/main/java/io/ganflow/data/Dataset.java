@@ -8,7 +8,7 @@ import org.bytedeco.pytorch.Tensor;
  * A source of training samples in model space: (n, dim) float32 tensors drawn with a seeded generator.
  * Sampling is stateless apart from the generator, so a resumed run draws the same batches.
  */
-public interface Dataset {
+public interface Dataset extends Sampler {
     String name();
 
     int dim();

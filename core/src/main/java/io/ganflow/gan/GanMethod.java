@@ -2,23 +2,27 @@ package io.ganflow.gan;
 
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
+import io.ganflow.nn.Ema;
 import io.ganflow.nn.Module;
 import io.ganflow.train.Method;
 import io.ganflow.train.StateDict;
 import io.ganflow.train.StepContext;
 import io.ganflow.train.StepStats;
 import io.ganflow.train.optim.Optimizer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Tensor;
 
 /**
  * The GAN family: a generator g(z), z ~ N(0, I), and a critic D trained against each other under an
  * {@link Objective} plus any {@link Regularizer}s. One step is {@code nCritic} critic updates followed by
- * one generator update.
+ * one generator update. Optional: instance noise on the critic's inputs, and an EMA of the generator's
+ * weights that sampling uses.
  */
 public final class GanMethod implements Method {
     private final Module generator;
@@ -29,20 +33,27 @@ public final class GanMethod implements Method {
     private final int nCritic;
     private final Optimizer optG;
     private final Optimizer optD;
+    private final InstanceNoise noise;
+    private final Ema ema;
 
-    public GanMethod(Module generator, Module critic, int zDim, Objective objective, List<Regularizer> regularizers,
-            int nCritic, Optimizer optG, Optimizer optD) {
-        if (nCritic < 1) {
-            throw new IllegalArgumentException("nCritic must be >= 1, got " + nCritic);
+    private GanMethod(Builder b) {
+        if (b.nCritic < 1) {
+            throw new IllegalArgumentException("nCritic must be >= 1, got " + b.nCritic);
         }
-        this.generator = generator;
-        this.critic = critic;
-        this.zDim = zDim;
-        this.objective = objective;
-        this.regularizers = List.copyOf(regularizers);
-        this.nCritic = nCritic;
-        this.optG = optG;
-        this.optD = optD;
+        this.generator = b.generator;
+        this.critic = b.critic;
+        this.zDim = b.zDim;
+        this.objective = b.objective;
+        this.regularizers = List.copyOf(b.regularizers);
+        this.nCritic = b.nCritic;
+        this.optG = b.optG;
+        this.optD = b.optD;
+        this.noise = b.noise;
+        this.ema = b.ema;
+    }
+
+    public static Builder builder(Module generator, Module critic, int zDim, Objective objective) {
+        return new Builder(generator, critic, zDim, objective);
     }
 
     @Override
@@ -62,8 +73,8 @@ public final class GanMethod implements Method {
 
     /** One critic update: loss = objective(D(x), D(g(z))) + Σ regularizer terms. */
     private void criticStep(StepContext ctx, StepStats stats, boolean record) {
-        Tensor real = ctx.data().sample(ctx.batch(), ctx.rng());
-        Tensor fake = Ops.noGrad(() -> generator.forward(noise(ctx.batch(), ctx.rng())));
+        Tensor real = criticInput(ctx.data().sample(ctx.batch(), ctx.rng()), ctx);
+        Tensor fake = criticInput(Ops.noGrad(() -> generator.forward(noise(ctx.batch(), ctx.rng()))), ctx);
         Tensor realOut = critic.forward(real);
         Tensor fakeOut = critic.forward(fake);
         Tensor loss = objective.criticLoss(realOut, fakeOut);
@@ -83,23 +94,44 @@ public final class GanMethod implements Method {
         }
         if (record) {
             stats.put("d_loss", loss);
-            stats.put("w_estimate", realOut.mean().sub(fakeOut.mean()));
+            stats.put(objective.estimateName(), objective.estimate(realOut, fakeOut));
             if (ctx.diagnostics() && objective.isClassifier()) {
                 stats.put("d_accuracy", accuracy(realOut, fakeOut));
             }
         }
     }
 
-    /** One generator update: loss = objective's generator loss on D(g(z)). */
+    /** One generator update: loss = objective's generator loss on D(g(z)) + Σ regularizer terms. */
     private void generatorStep(StepContext ctx, StepStats stats) {
-        Tensor fakeOut = critic.forward(generator.forward(noise(ctx.batch(), ctx.rng())));
-        Tensor loss = objective.generatorLoss(fakeOut);
+        Tensor fake = generator.forward(noise(ctx.batch(), ctx.rng()));
+        Tensor loss = objective.generatorLoss(critic.forward(criticInput(fake, ctx)));
+        Tensor[] real = new Tensor[1];
+        Supplier<Tensor> realBatch = () -> real[0] != null ? real[0]
+                : (real[0] = ctx.data().sample(ctx.batch(), ctx.rng()));
+        GeneratorBatch batch = new GeneratorBatch(critic, generator, fake, realBatch);
+        for (Regularizer r : regularizers) {
+            Tensor term = r.generatorTerm(batch);
+            if (term != null) {
+                loss = loss.add(term);
+                stats.put(r.name(), term);
+            }
+        }
         List<Tensor> grads = Ops.grad(loss, generator.tensors(), false);
         optG.step(grads);
+        for (Regularizer r : regularizers) {
+            r.afterGeneratorStep(generator);
+        }
+        if (ema != null) {
+            ema.update();
+        }
         stats.put("g_loss", loss);
         if (ctx.diagnostics()) {
             stats.put("g_grad_norm", globalNorm(grads));
         }
+    }
+
+    private Tensor criticInput(Tensor x, StepContext ctx) {
+        return noise == null ? x : noise.perturb(x, ctx.step(), ctx.totalSteps(), ctx.rng());
     }
 
     private Tensor noise(int n, Rng rng) {
@@ -122,9 +154,11 @@ public final class GanMethod implements Method {
         return sq.sqrt();
     }
 
+    /** Samples from the generator, or from its EMA when that is on. */
     @Override
     public Tensor sample(int n, Rng rng) {
-        return Ops.noGrad(() -> generator.forward(noise(n, rng)));
+        Module g = ema != null ? ema.shadow() : generator;
+        return Ops.noGrad(() -> g.forward(noise(n, rng)));
     }
 
     @Override
@@ -160,19 +194,90 @@ public final class GanMethod implements Method {
         return regularizers;
     }
 
+    public Optional<Ema> ema() {
+        return Optional.ofNullable(ema);
+    }
+
     @Override
     public void saveState(StateDict into) {
         into.putModule("g", generator);
         into.putModule("d", critic);
+        if (ema != null) {
+            into.putModule("g_ema", ema.shadow());
+        }
         optG.saveState(into, "opt.g");
         optD.saveState(into, "opt.d");
+        for (int i = 0; i < regularizers.size(); i++) {
+            regularizers.get(i).saveState(into, "reg" + i + "." + regularizers.get(i).name());
+        }
     }
 
     @Override
     public void loadState(StateDict from) {
         from.loadModule("g", generator);
         from.loadModule("d", critic);
+        if (ema != null) {
+            from.loadModule("g_ema", ema.shadow());
+        }
         optG.loadState(from, "opt.g");
         optD.loadState(from, "opt.d");
+        for (int i = 0; i < regularizers.size(); i++) {
+            regularizers.get(i).loadState(from, "reg" + i + "." + regularizers.get(i).name());
+        }
+    }
+
+    /** Assembles a {@link GanMethod}; the two optimisers are required. */
+    public static final class Builder {
+        private final Module generator;
+        private final Module critic;
+        private final int zDim;
+        private final Objective objective;
+        private final List<Regularizer> regularizers = new ArrayList<>();
+        private int nCritic = 1;
+        private Optimizer optG;
+        private Optimizer optD;
+        private InstanceNoise noise;
+        private Ema ema;
+
+        Builder(Module generator, Module critic, int zDim, Objective objective) {
+            this.generator = generator;
+            this.critic = critic;
+            this.zDim = zDim;
+            this.objective = objective;
+        }
+
+        public Builder regularizer(Regularizer r) {
+            regularizers.add(r);
+            return this;
+        }
+
+        public Builder nCritic(int n) {
+            nCritic = n;
+            return this;
+        }
+
+        public Builder optimizers(Optimizer g, Optimizer d) {
+            optG = g;
+            optD = d;
+            return this;
+        }
+
+        public Builder instanceNoise(InstanceNoise n) {
+            noise = n;
+            return this;
+        }
+
+        /** Keeps an EMA of the generator in {@code shadow} (same architecture) with the given decay. */
+        public Builder ema(Module shadow, double decay) {
+            ema = new Ema(generator, shadow, decay);
+            return this;
+        }
+
+        public GanMethod build() {
+            if (optG == null || optD == null) {
+                throw new IllegalStateException("both optimisers are required");
+            }
+            return new GanMethod(this);
+        }
     }
 }

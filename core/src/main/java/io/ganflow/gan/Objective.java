@@ -16,6 +16,24 @@ public interface Objective {
     /** The generator's loss, from the critic's outputs on a generated batch. */
     Tensor generatorLoss(Tensor fakeOut);
 
+    /**
+     * What the critic's outputs estimate, logged every step: E_p f − E_q f for the Wasserstein family, the
+     * variational bound for f-GANs, and for classifier objectives (JS) the estimate (−loss + 2 ln 2)/2 of
+     * JS(p‖q), exact at the optimal discriminator (A3). Null when there is none.
+     */
+    default Tensor estimate(Tensor realOut, Tensor fakeOut) {
+        if (isClassifier()) {
+            return io.ganflow.engine.Ops.mul(io.ganflow.engine.Ops.rsub(2 * Math.log(2),
+                    Objectives.classifierLoss(realOut, fakeOut, 1.0)), 0.5);
+        }
+        return realOut.mean().sub(fakeOut.mean());
+    }
+
+    /** The stat name of {@link #estimate}. */
+    default String estimateName() {
+        return isClassifier() ? "js_estimate" : "w_estimate";
+    }
+
     /** True when the critic output is a logit whose sign classifies real (> 0) against fake. */
     default boolean isClassifier() {
         return true;

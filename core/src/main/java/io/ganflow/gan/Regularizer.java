@@ -1,17 +1,33 @@
 package io.ganflow.gan;
 
 import io.ganflow.nn.Module;
+import io.ganflow.train.StateDict;
 import org.bytedeco.pytorch.Tensor;
 
-/** A term added to the critic's loss, or a constraint applied after each critic update, or both. */
+/**
+ * A term added to the critic's or the generator's loss, or a constraint applied after an update, or both.
+ * Every hook is optional. A regularizer with state (running averages) saves it in checkpoints.
+ */
 public interface Regularizer {
     String name();
 
-    /** The term to add to the critic loss for this batch, or null when the regularizer adds none. */
+    /** The term to add to the critic loss for this batch, or null. */
     default Tensor criticTerm(CriticBatch batch) {
         return null;
     }
 
-    /** Runs after every critic optimiser step (e.g. weight clipping). */
+    /** The term to add to the generator loss for this batch, or null. */
+    default Tensor generatorTerm(GeneratorBatch batch) {
+        return null;
+    }
+
+    /** Runs after every critic optimiser step (e.g. weight clipping, running averages). */
     default void afterCriticStep(Module critic) {}
+
+    /** Runs after every generator optimiser step. */
+    default void afterGeneratorStep(Module generator) {}
+
+    default void saveState(StateDict into, String prefix) {}
+
+    default void loadState(StateDict from, String prefix) {}
 }

@@ -5,13 +5,28 @@ import io.ganflow.engine.Rng;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * A multilayer perceptron: {@code depth} hidden layers of {@code width} units with an activation after
  * each, then a linear output layer. Parameters are named {@code layer<i>.weight} and {@code layer<i>.bias}.
+ *
+ * <p>Options from SPEC B, each off by default:
+ * <ul>
+ *   <li>spectral normalisation of chosen layers ({@link SpectralNorm});</li>
+ *   <li>minibatch discrimination before the output layer (Salimans et al. 2016, §3.2): with the last hidden
+ *       features f(xᵢ) ∈ R^A, M_i = f(xᵢ)·T reshaped to (K, C), c_k(i, j) = exp(−‖M_{i,k} − M_{j,k}‖₁), and
+ *       o(xᵢ)_k = Σ_{j≠i} c_k(i, j) appended to f(xᵢ);</li>
+ *   <li>virtual batch normalisation of the hidden pre-activations (Salimans et al. 2016, §3.5): each example
+ *       is normalised with the statistics of a reference batch, fixed at construction, together with
+ *       itself: μᵢ = (N μ_ref + hᵢ)/(N + 1), E[h²]ᵢ likewise; then scaled by γ and shifted by β. The output
+ *       for one example never depends on the rest of its batch.</li>
+ * </ul>
  */
 public final class Mlp implements Module {
+    private static final double VBN_EPS = 1e-5;
     private final int in;
     private final int width;
     private final int depth;
@@ -19,35 +34,75 @@ public final class Mlp implements Module {
     private final Activation activation;
     private final List<Tensor> weights = new ArrayList<>();
     private final List<Tensor> biases = new ArrayList<>();
+    private final List<SpectralNorm> spectral = new ArrayList<>();
     private final List<Parameter> params = new ArrayList<>();
+    private final List<Parameter> buffers = new ArrayList<>();
+    private final Tensor mbdT;
+    private final int mbdKernels;
+    private final int mbdDim;
+    private final Tensor vbnReference;
+    private final List<Tensor> vbnGamma = new ArrayList<>();
+    private final List<Tensor> vbnBeta = new ArrayList<>();
 
-    private Mlp(int in, int width, int depth, int out, Activation activation, Init init, boolean doubles, Rng rng) {
-        if (in < 1 || out < 1 || depth < 0 || (depth > 0 && width < 1)) {
-            throw new IllegalArgumentException("bad MLP shape in=" + in + " width=" + width + " depth=" + depth
-                    + " out=" + out);
+    private Mlp(Builder b, Rng rng) {
+        if (b.in < 1 || b.out < 1 || b.depth < 0 || (b.depth > 0 && b.width < 1)) {
+            throw new IllegalArgumentException("bad MLP shape in=" + b.in + " width=" + b.width + " depth=" + b.depth
+                    + " out=" + b.out);
         }
-        this.in = in;
-        this.width = width;
-        this.depth = depth;
-        this.out = out;
-        this.activation = activation;
+        if (b.mbdKernels > 0 && b.depth == 0) {
+            throw new IllegalArgumentException("minibatch discrimination needs at least one hidden layer");
+        }
+        this.in = b.in;
+        this.width = b.width;
+        this.depth = b.depth;
+        this.out = b.out;
+        this.activation = b.activation;
+        this.mbdKernels = b.mbdKernels;
+        this.mbdDim = b.mbdDim;
         int prev = in;
         for (int i = 0; i <= depth; i++) {
             int next = i < depth ? width : out;
-            Tensor w = init.weight(next, prev, rng);
-            Tensor b = init.bias(next, prev, rng);
-            if (doubles) {
-                w = w.to(org.bytedeco.pytorch.global.torch.ScalarType.Double);
-                b = b.to(org.bytedeco.pytorch.global.torch.ScalarType.Double);
+            int fanIn = i == depth && mbdKernels > 0 ? prev + mbdKernels : prev;
+            Tensor w = cast(b.init.weight(next, fanIn, rng), b.doubles);
+            Tensor bias = cast(b.init.bias(next, fanIn, rng), b.doubles);
+            weights.add(leaf(w));
+            biases.add(leaf(bias));
+            params.add(new Parameter("layer" + i + ".weight", weights.get(i)));
+            params.add(new Parameter("layer" + i + ".bias", biases.get(i)));
+            SpectralNorm sn = b.spectralLayers.contains(i) ? new SpectralNorm(next, rng, b.doubles) : null;
+            spectral.add(sn);
+            if (sn != null) {
+                buffers.add(new Parameter("layer" + i + ".sn_u", sn.u()));
             }
-            w.set_requires_grad(true);
-            b.set_requires_grad(true);
-            weights.add(w);
-            biases.add(b);
-            params.add(new Parameter("layer" + i + ".weight", w));
-            params.add(new Parameter("layer" + i + ".bias", b));
             prev = next;
         }
+        if (mbdKernels > 0) {
+            mbdT = leaf(cast(Ops.mul(rng.normal(width, (long) mbdKernels * mbdDim), 0.1), b.doubles));
+            params.add(new Parameter("minibatch.T", mbdT));
+        } else {
+            mbdT = null;
+        }
+        if (b.vbnReference > 0 && depth > 0) {
+            vbnReference = cast(rng.normal(b.vbnReference, in), b.doubles);
+            buffers.add(new Parameter("vbn.reference", vbnReference));
+            for (int i = 0; i < depth; i++) {
+                vbnGamma.add(leaf(cast(Ops.ones(width), b.doubles)));
+                vbnBeta.add(leaf(cast(Ops.zeros(width), b.doubles)));
+                params.add(new Parameter("vbn" + i + ".gamma", vbnGamma.get(i)));
+                params.add(new Parameter("vbn" + i + ".beta", vbnBeta.get(i)));
+            }
+        } else {
+            vbnReference = null;
+        }
+    }
+
+    private static Tensor cast(Tensor t, boolean doubles) {
+        return doubles ? t.to(torch.ScalarType.Double) : t;
+    }
+
+    private static Tensor leaf(Tensor t) {
+        t.set_requires_grad(true);
+        return t;
     }
 
     public static Builder builder() {
@@ -65,21 +120,63 @@ public final class Mlp implements Module {
      */
     public Tensor forward(Tensor x, List<Tensor> hidden) {
         Tensor h = x;
-        for (int i = 0; i <= depth; i++) {
-            h = Ops.linear(h, weights.get(i), biases.get(i));
-            if (i < depth) {
-                h = activation.apply(h);
-                if (hidden != null) {
-                    hidden.add(h);
-                }
+        Tensor r = vbnReference;
+        for (int i = 0; i < depth; i++) {
+            Tensor w = weight(i);
+            h = Ops.linear(h, w, biases.get(i));
+            if (r != null) {
+                r = Ops.linear(r, w, biases.get(i));
+                Tensor[] hr = virtualBatchNorm(h, r, i);
+                h = hr[0];
+                r = activation.apply(hr[1]);
+            }
+            h = activation.apply(h);
+            if (hidden != null) {
+                hidden.add(h);
             }
         }
-        return h;
+        if (mbdT != null) {
+            h = Ops.cat(List.of(h, minibatchFeatures(h)), 1);
+        }
+        return Ops.linear(h, weight(depth), biases.get(depth));
+    }
+
+    private Tensor weight(int i) {
+        SpectralNorm sn = spectral.get(i);
+        return sn == null ? weights.get(i) : sn.normalise(weights.get(i));
+    }
+
+    /** o(xᵢ)_k = Σ_{j≠i} exp(−‖M_{i,k} − M_{j,k}‖₁), shape (n, K). */
+    public Tensor minibatchFeatures(Tensor f) {
+        long n = f.size(0);
+        Tensor m = f.matmul(mbdT).view(n, mbdKernels, mbdDim);
+        Tensor diff = m.unsqueeze(1).sub(m.unsqueeze(0)).abs().sum(new long[] {3}, false, null); // (n, n, K)
+        return torch.exp(diff.neg()).sum(new long[] {1}, false, null).sub(Ops.s(1.0));
+    }
+
+    /** Normalises h (n, w) with the reference batch r (N, w) plus each example itself; r with its own stats. */
+    private Tensor[] virtualBatchNorm(Tensor h, Tensor r, int layer) {
+        double n = r.size(0);
+        Tensor mean = r.mean(new long[] {0}, true, null);
+        Tensor sq = r.square().mean(new long[] {0}, true, null);
+        Tensor mi = Ops.mul(Ops.mul(mean, n).add(h), 1 / (n + 1));
+        Tensor sqi = Ops.mul(Ops.mul(sq, n).add(h.square()), 1 / (n + 1));
+        Tensor vari = sqi.sub(mi.square());
+        Tensor g = vbnGamma.get(layer);
+        Tensor b = vbnBeta.get(layer);
+        Tensor hn = h.sub(mi).div(Ops.add(vari, VBN_EPS).sqrt()).mul(g).add(b);
+        Tensor rn = r.sub(mean).div(Ops.add(sq.sub(mean.square()), VBN_EPS).sqrt()).mul(g).add(b);
+        return new Tensor[] {hn, rn};
     }
 
     @Override
     public List<Parameter> parameters() {
         return Collections.unmodifiableList(params);
+    }
+
+    @Override
+    public List<Parameter> buffers() {
+        return Collections.unmodifiableList(buffers);
     }
 
     public int in() {
@@ -102,6 +199,11 @@ public final class Mlp implements Module {
         return activation;
     }
 
+    /** The (spectrally normalised, if on) weight of layer i, for inspection and tests. */
+    public Tensor effectiveWeight(int i) {
+        return weight(i);
+    }
+
     @Override
     public String toString() {
         return "Mlp(" + in + " -> " + width + "x" + depth + " " + activation.key() + " -> " + out + ")";
@@ -116,6 +218,10 @@ public final class Mlp implements Module {
         private Activation activation = Activation.RELU;
         private Init init = Init.TORCH;
         private boolean doubles;
+        private Set<Integer> spectralLayers = Set.of();
+        private int mbdKernels;
+        private int mbdDim = 5;
+        private int vbnReference;
 
         public Builder in(int v) {
             in = v;
@@ -153,8 +259,27 @@ public final class Mlp implements Module {
             return this;
         }
 
+        /** Spectrally normalise these layers (0 … depth; depth is the output layer). */
+        public Builder spectralNorm(Set<Integer> layers) {
+            spectralLayers = Set.copyOf(layers);
+            return this;
+        }
+
+        /** Minibatch discrimination with K kernels of dimension C before the output layer (0: off). */
+        public Builder minibatchDiscrimination(int kernels, int dim) {
+            mbdKernels = kernels;
+            mbdDim = dim;
+            return this;
+        }
+
+        /** Virtual batch normalisation with a reference batch of this many N(0, I) inputs (0: off). */
+        public Builder virtualBatchNorm(int referenceSize) {
+            vbnReference = referenceSize;
+            return this;
+        }
+
         public Mlp build(Rng rng) {
-            return new Mlp(in, width, depth, out, activation, init, doubles, rng);
+            return new Mlp(this, rng);
         }
     }
 }

@@ -25,18 +25,23 @@ public final class StateDict {
         return putFloats(name, Ops.toFloats(t), Ops.shape(t));
     }
 
-    /** Copies every parameter of a module under {@code prefix.<parameter name>}. */
+    /** Copies every parameter and buffer of a module under {@code prefix.<name>}. */
     public StateDict putModule(String prefix, Module m) {
         for (Parameter p : m.parameters()) {
+            putTensor(prefix + "." + p.name(), p.value());
+        }
+        for (Parameter p : m.buffers()) {
             putTensor(prefix + "." + p.name(), p.value());
         }
         return this;
     }
 
-    /** Restores every parameter of a module saved with {@link #putModule}; all must be present. */
+    /** Restores every parameter and buffer of a module saved with {@link #putModule}; all must be present. */
     public void loadModule(String prefix, Module m) {
+        List<Parameter> all = new ArrayList<>(m.parameters());
+        all.addAll(m.buffers());
         List<String> missing = new ArrayList<>();
-        for (Parameter p : m.parameters()) {
+        for (Parameter p : all) {
             if (!hasTensor(prefix + "." + p.name())) {
                 missing.add(prefix + "." + p.name());
             }
@@ -44,7 +49,7 @@ public final class StateDict {
         if (!missing.isEmpty()) {
             throw new IllegalStateException("checkpoint lacks " + missing);
         }
-        for (Parameter p : m.parameters()) {
+        for (Parameter p : all) {
             loadInto(prefix + "." + p.name(), p.value());
         }
     }
