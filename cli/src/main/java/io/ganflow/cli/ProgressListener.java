@@ -54,8 +54,9 @@ final class ProgressListener implements Listener {
 
     @Override
     public void onLog(long step, Map<String, Double> stats) {
-        latest = format(stats, "d_loss", "g_loss", "w_estimate");
-        String compact = format(stats, "d_loss", "g_loss").replace("d_loss", "D").replace("g_loss", "G");
+        latest = format(stats, "d_loss", "g_loss", "w_estimate", "rf_loss", "distill_loss", "stage");
+        String compact = format(stats, "d_loss", "g_loss", "rf_loss", "distill_loss", "stage").replace("d_loss", "D")
+                .replace("g_loss", "G").replace("rf_loss", "RF").replace("distill_loss", "distil");
         if (bar != null) {
             bar.stepTo(step);
             shortText = compact;

@@ -17,6 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import io.ganflow.flow.FlowMethod;
+import io.ganflow.flow.Solver;
+import org.bytedeco.pytorch.Tensor;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +43,45 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "a specific checkpoint (default: newest intact)")
     Path checkpoint;
 
+    @Option(names = "--solver", paramLabel = "NAME", description = "flows: euler, heun, rk4 or dopri5 (default: the run's flow.solver)")
+    String solver;
+
+    @Option(names = "--nfe", paramLabel = "N", description = "flows, fixed-step solvers: function evaluations per sample"
+            + " (steps = N / evaluations per step)")
+    Integer nfe;
+
+    @Option(names = "--atol", paramLabel = "A", description = "flows, dopri5: absolute tolerance (default: the run's flow.atol)")
+    Double atol;
+
+    @Option(names = "--rtol", paramLabel = "R", description = "flows, dopri5: relative tolerance (default: the run's flow.rtol)")
+    Double rtol;
+
+    /** The solver and its options from the flags, falling back on the run's configuration. */
+    static Solver.Options solverOptions(Config c, Solver s, Integer nfe, Double atol, Double rtol) {
+        if (s == Solver.DOPRI5) {
+            if (nfe != null) {
+                throw new BadInputException("--nfe " + nfe + " does not apply to dopri5, which is adaptive; allowed: --atol, --rtol");
+            }
+            double a = atol != null ? atol : c.getDouble("flow.atol");
+            double r = rtol != null ? rtol : c.getDouble("flow.rtol");
+            if (!(a > 0 && a < 1) || !(r > 0 && r < 1)) {
+                throw new BadInputException("--atol " + a + " / --rtol " + r + " out of range; allowed: 0 < value < 1");
+            }
+            return Solver.Options.tolerances(a, r);
+        }
+        if (atol != null || rtol != null) {
+            throw new BadInputException("--atol/--rtol apply only to --solver dopri5; " + s.key() + " takes --nfe");
+        }
+        if (nfe == null) {
+            return Solver.Options.steps(c.getInt("flow.steps"));
+        }
+        if (nfe < s.stages() || nfe > 1_000_000) {
+            throw new BadInputException("--nfe " + nfe + " is out of range for " + s.key() + "; allowed: " + s.stages()
+                    + " to 1000000 (" + s.stages() + " evaluations per step)");
+        }
+        return Solver.Options.steps(nfe / s.stages());
+    }
+
     @Override
     public Integer call() throws IOException {
         if (n < 1 || n > 10_000_000) {
@@ -53,6 +95,27 @@ final class SampleCommand implements Callable<Integer> {
         Dataset data = Setup.dataset(c);
         Method method = Setup.method(c, data);
         method.loadState(ckpt.state());
+        boolean flowFlags = solver != null || nfe != null || atol != null || rtol != null;
+        FlowMethod flow = method instanceof FlowMethod ? (FlowMethod) method : null;
+        if (flowFlags && flow == null) {
+            throw new BadInputException("--solver/--nfe/--atol/--rtol apply only to flow runs (method rf); this run's method is "
+                    + c.getString("method"));
+        }
+        Solver sv = null;
+        Solver.Options so = null;
+        if (flow != null) {
+            String key = solver != null ? solver : c.getString("flow.solver");
+            if (!Solver.NAMES.contains(key)) {
+                throw new BadInputException("--solver " + key + " is not allowed; allowed: " + String.join(", ", Solver.NAMES));
+            }
+            sv = Solver.byKey(key);
+            so = solverOptions(c, sv, nfe, atol, rtol);
+            if (flow.isDistilled() && flowFlags) {
+                System.err.println("ganflow: note: this flow is distilled to one step; the solver flags are ignored");
+            }
+        }
+        long nfeTotal = 0;
+        int nfeMax = 0;
         Path tmp = out.toAbsolutePath().resolveSibling(out.getFileName() + ".tmp");
         try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             int d = data.dim();
@@ -67,7 +130,16 @@ final class SampleCommand implements Callable<Integer> {
             for (int done = 0; done < n; done += chunk) {
                 int m = Math.min(chunk, n - done);
                 try (Scope s = Scope.open()) {
-                    float[] v = Ops.toFloats(data.standardizer().toData(method.sample(m, rng)));
+                    Tensor x;
+                    if (flow != null) {
+                        Solver.Result r = flow.sample(m, rng, sv, so);
+                        x = r.x();
+                        nfeTotal += r.nfe();
+                        nfeMax = Math.max(nfeMax, r.nfe());
+                    } else {
+                        x = method.sample(m, rng);
+                    }
+                    float[] v = Ops.toFloats(data.standardizer().toData(x));
                     StringBuilder b = new StringBuilder();
                     for (int i = 0; i < m; i++) {
                         for (int j = 0; j < d; j++) {
@@ -84,6 +156,12 @@ final class SampleCommand implements Callable<Integer> {
         }
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.out.println("wrote " + n + " samples from step " + ckpt.step() + " to " + out);
+        if (flow != null) {
+            System.out.println(flow.isDistilled() ? "solver: distilled one-step generator, NFE 1"
+                    : "solver: " + sv.key() + (sv == Solver.DOPRI5 ? " (atol " + so.atol() + ", rtol " + so.rtol() + ")"
+                            : " (" + so.steps() + " steps)") + ", NFE " + nfeMax + " per batch of up to 10000 samples"
+                            + (nfeTotal != nfeMax ? " (" + nfeTotal + " over all batches)" : ""));
+        }
         return Main.OK;
     }
 }

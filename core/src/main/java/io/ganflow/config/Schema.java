@@ -19,6 +19,8 @@ public final class Schema {
     public static final List<String> DATASETS = List.of("ring8", "grid25", "swissroll", "moons", "checkerboard", "csv",
             "idx");
 
+    public static final List<String> METHODS = List.of("gan", "rf", "particle", "reflow_gan", "gradient_field");
+
     private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
 
     private static final Schema DEFAULT = buildDefault();
@@ -93,7 +95,8 @@ public final class Schema {
 
     private static Schema buildDefault() {
         Schema s = new Schema();
-        s.choice("method", "gan", List.of("gan"), "the training algorithm");
+        s.choice("method", "gan", METHODS, "the training algorithm: gan; rf (rectified flow, SPEC C); particle,"
+                + " reflow_gan, gradient_field (a generator trained as a particle flow, SPEC D)");
 
         s.choice("data.name", "ring8", DATASETS, "the training data: a built-in toy set, or csv / idx with data.path");
         s.add("data.path", KeyType.STRING, "", "the file for data.name=csv or idx (IDX may be .gz)");
@@ -121,6 +124,36 @@ public final class Schema {
         s.number("model.g.vbn", KeyType.INT, "0", 0.0, false, 100000.0, false,
                 "virtual batch norm in the generator: reference batch size (0: off)");
 
+        s.number("model.v.width", KeyType.INT, "128", 1.0, false, 65536.0, false, "velocity net hidden width");
+        s.number("model.v.depth", KeyType.INT, "3", 0.0, false, 64.0, false, "velocity net hidden layers");
+        s.choice("model.v.activation", "silu", Arrays.asList(Activation.keys()), "velocity net hidden activation");
+        s.choice("model.v.time_embedding", "sinusoidal", List.of("sinusoidal", "fourier"),
+                "velocity net time embedding");
+        s.number("model.v.time_dim", KeyType.INT, "16", 2.0, false, 1024.0, false,
+                "velocity net time embedding dimension (even)");
+        s.choice("flow.prior", "gaussian", List.of("gaussian", "generator"),
+                "rf: x0 from N(0, I), or from a fixed randomly initialised generator model.g (SPEC C2)");
+        s.choice("flow.solver", "rk4", List.of("euler", "heun", "rk4", "dopri5"), "rf: the sampler's ODE solver");
+        s.number("flow.steps", KeyType.INT, "25", 1.0, false, 100000.0, false,
+                "rf: steps of a fixed-step solver (NFE = steps x 1, 2, 4 for euler, heun, rk4)");
+        s.number("flow.atol", KeyType.DOUBLE, "1e-5", 0.0, true, 1.0, false, "rf: dopri5 absolute tolerance");
+        s.number("flow.rtol", KeyType.DOUBLE, "1e-5", 0.0, true, 1.0, false, "rf: dopri5 relative tolerance");
+        s.number("flow.reflow.rounds", KeyType.INT, "0", 0.0, false, 10.0, false,
+                "rf: reflow rounds after 1-RF (1 gives 2-RF, 2 gives 3-RF); train.steps is split evenly over stages");
+        s.number("flow.reflow.pairs", KeyType.INT, "10000", 16.0, false, 10000000.0, false,
+                "rf: couplings (x0, ODE(x0)) generated for each reflow or distillation stage");
+        s.choice("flow.reflow.solver", "dopri5", List.of("euler", "heun", "rk4", "dopri5"),
+                "rf: solver that generates the reflow couplings (dopri5 uses flow.atol, flow.rtol; others flow.steps)");
+        s.add("flow.distill", KeyType.BOOL, "false", "rf: finish with distillation into a 1-step generator (SPEC C5)");
+        s.number("particle.eps", KeyType.DOUBLE, "0.05", 0.0, true, 100.0, false,
+                "particle / reflow_gan / gradient_field: the particle step size epsilon");
+        s.number("particle.k", KeyType.INT, "1", 1.0, false, 1000.0, false,
+                "particle / reflow_gan / gradient_field: generator regression steps per round (K)");
+        s.number("particle.chord_steps", KeyType.INT, "8", 0.0, false, 10000.0, false,
+                "reflow_gan: RK4 steps to the flow's end point for the particle direction T(x) - x; 0 uses the"
+                + " documents' v(x, 0), which contracts to the data mean (docs/flows.md)");
+        s.choice("particle.form", "exact", List.of("exact", "approx"),
+                "gradient_field: the exact C1 loss with v = grad D, or its WGAN-like approximation (SPEC D3)");
         s.choice("gan.objective", "wasserstein", List.of("minimax", "nonsaturating", "wasserstein", "hinge",
                 "least_squares", "monoflow", "fgan"), "adversarial objective (SPEC A1, A2, A4, A7, A8, A9)");
         s.choice("gan.monoflow.h", "logit", List.of("logit", "log_sigmoid", "softplus", "arcsinh", "exp"),

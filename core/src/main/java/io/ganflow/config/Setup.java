@@ -1,5 +1,12 @@
 package io.ganflow.config;
 
+import io.ganflow.data.Sampler;
+import io.ganflow.engine.Ops;
+import io.ganflow.flow.FlowMethod;
+import io.ganflow.flow.ParticleGan;
+import io.ganflow.flow.Solver;
+import io.ganflow.flow.VelocityNet;
+
 import io.ganflow.BadInputException;
 import io.ganflow.data.Dataset;
 import io.ganflow.data.Standardizer;
@@ -235,8 +242,11 @@ public final class Setup {
     /** Builds the method with freshly initialised weights (seeded from train.seed). */
     public static Method method(Config c, Dataset data) {
         String m = c.getString("method");
+        if (m.equals("rf")) {
+            return flow(c, data);
+        }
         if (!m.equals("gan")) {
-            throw new BadInputException("method=" + m + " is not allowed; allowed: gan");
+            return particle(c, data, m);
         }
         Rng init = Rng.derived(c.getLong("train.seed"), "init");
         int zDim = c.getInt("model.z_dim");
@@ -286,6 +296,78 @@ public final class Setup {
             b.ema(mlp(c, "g", zDim, data.dim(), Rng.derived(c.getLong("train.seed"), "ema")), c.getDouble("gan.ema"));
         }
         return b.build();
+    }
+
+    static VelocityNet velocityNet(Config c, int dim, Rng rng) {
+        int e = c.getInt("model.v.time_dim");
+        if (e % 2 != 0) {
+            throw new BadInputException("model.v.time_dim=" + e + " is not allowed; allowed: an even number >= 2");
+        }
+        return new VelocityNet(dim, c.getInt("model.v.width"), c.getInt("model.v.depth"),
+                Activation.byKey(c.getString("model.v.activation")), c.getString("model.v.time_embedding"), e, rng);
+    }
+
+    static Solver.Options solverOptions(Config c, Solver s) {
+        return s == Solver.DOPRI5 ? Solver.Options.tolerances(c.getDouble("flow.atol"), c.getDouble("flow.rtol"))
+                : Solver.Options.steps(c.getInt("flow.steps"));
+    }
+
+    /** SPEC C: rectified flow, with reflow rounds and distillation as configured; opt.d trains v. */
+    static FlowMethod flow(Config c, Dataset data) {
+        Rng init = Rng.derived(c.getLong("train.seed"), "init");
+        int d = data.dim();
+        VelocityNet v = velocityNet(c, d, init);
+        VelocityNet distilled = velocityNet(c, d, Rng.derived(c.getLong("train.seed"), "distill"));
+        Sampler prior;
+        if (c.getString("flow.prior").equals("generator")) {
+            int zDim = c.getInt("model.z_dim");
+            Mlp g = mlp(c, "g", zDim, d, Rng.derived(c.getLong("train.seed"), "prior"));
+            prior = (n, rng) -> Ops.noGrad(() -> g.forward(rng.normal(n, zDim)));
+        } else {
+            prior = (n, rng) -> rng.normal(n, d);
+        }
+        Solver s = Solver.byKey(c.getString("flow.solver"));
+        Solver rs = Solver.byKey(c.getString("flow.reflow.solver"));
+        long stages = 1 + c.getInt("flow.reflow.rounds") + (c.getBool("flow.distill") ? 1 : 0);
+        if (c.getLong("train.steps") < stages) {
+            throw new BadInputException("train.steps=" + c.getLong("train.steps") + " is too small for " + stages
+                    + " flow stages; allowed: at least " + stages);
+        }
+        return new FlowMethod(v, distilled, optimizer(c, "d").create(v.parameters()),
+                optimizer(c, "d").create(distilled.parameters()), prior, s, solverOptions(c, s), rs,
+                solverOptions(c, rs), c.getInt("flow.reflow.rounds"), c.getInt("flow.reflow.pairs"),
+                c.getBool("flow.distill"));
+    }
+
+    /** SPEC D: a generator trained as a particle flow; opt.d trains the field's network. */
+    static ParticleGan particle(Config c, Dataset data, String m) {
+        Rng init = Rng.derived(c.getLong("train.seed"), "init");
+        int zDim = c.getInt("model.z_dim");
+        Mlp g = mlp(c, "g", zDim, data.dim(), init);
+        ParticleGan.Form form;
+        io.ganflow.nn.Module field;
+        switch (m) {
+            case "particle":
+                form = ParticleGan.Form.PARTICLE;
+                field = mlp(c, "d", data.dim(), 1, init);
+                break;
+            case "reflow_gan":
+                form = ParticleGan.Form.REFLOW_GAN;
+                field = velocityNet(c, data.dim(), init);
+                break;
+            case "gradient_field":
+                form = c.getString("particle.form").equals("exact") ? ParticleGan.Form.GRADIENT_FIELD
+                        : ParticleGan.Form.GRADIENT_FIELD_APPROX;
+                field = mlp(c, "d", data.dim(), 1, init);
+                break;
+            default:
+                throw new BadInputException("method=" + m + " is not allowed; allowed: " + Schema.METHODS);
+        }
+        return new ParticleGan(form, g, field, optimizer(c, "g").create(g.parameters()),
+                optimizer(c, "d").create(field.parameters()), zDim, c.getInt("gan.n_critic"), c.getInt("particle.k"),
+                c.getDouble("particle.eps"),
+                Objectives.monoFlowH(c.getString("gan.monoflow.h"), c.getDouble("gan.monoflow.kappa")),
+                c.getDouble("gan.r1.weight")).chordSteps(c.getInt("particle.chord_steps"));
     }
 
     public static TrainSpec trainSpec(Config c) {

@@ -22,8 +22,38 @@ public final class Scope implements AutoCloseable {
 
     /** Keeps a tensor alive past the end of this scope; the garbage collector frees it later. */
     public <P extends org.bytedeco.javacpp.Pointer> P keep(P pointer) {
+        pointer.retainReference(); // detaching releases the scope's reference
         inner.detach(pointer);
         return pointer;
+    }
+
+    /**
+     * Runs {@code body} in a scope of its own and moves only its result to the enclosing scope: the
+     * temporaries of one solver step are freed at once instead of piling up until the outer scope closes.
+     */
+    public static org.bytedeco.pytorch.Tensor isolated(java.util.function.Supplier<org.bytedeco.pytorch.Tensor> body) {
+        PointerScope outer = PointerScope.getInnerScope();
+        try (PointerScope in = new PointerScope()) {
+            org.bytedeco.pytorch.Tensor r = body.get();
+            // attaching retains one more reference, so closing the inner scope leaves r alive
+            if (outer != null) {
+                outer.attach(r);
+            } else {
+                r.retainReference();
+            }
+            return r;
+        }
+    }
+
+    /** A copy of t owned by no scope: it lives until the garbage collector frees it (for caches made mid-step). */
+    public static org.bytedeco.pytorch.Tensor persistent(org.bytedeco.pytorch.Tensor t) {
+        org.bytedeco.pytorch.Tensor c = t.detach().clone();
+        PointerScope s = PointerScope.getInnerScope();
+        if (s != null) {
+            c.retainReference();
+            s.detach(c);
+        }
+        return c;
     }
 
     @Override

@@ -27,6 +27,8 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class Mlp implements Module {
     private static final double VBN_EPS = 1e-5;
+    /** Largest batch whose minibatch-discrimination features are computed jointly. */
+    public static final int MBD_BLOCK = 512;
     private final int in;
     private final int width;
     private final int depth;
@@ -119,6 +121,15 @@ public final class Mlp implements Module {
      * appended to it (for feature matching and diagnostics).
      */
     public Tensor forward(Tensor x, List<Tensor> hidden) {
+        if (mbdT != null && x.size(0) > MBD_BLOCK && hidden == null) {
+            // The pairwise features cost n²·K·C memory: a large batch (a contour grid, an evaluation set)
+            // is evaluated in independent blocks, each acting as its own minibatch.
+            List<Tensor> parts = new ArrayList<>();
+            for (long s = 0; s < x.size(0); s += MBD_BLOCK) {
+                parts.add(forward(x.narrow(0, s, Math.min(MBD_BLOCK, x.size(0) - s)), null));
+            }
+            return Ops.cat(parts, 0);
+        }
         Tensor h = x;
         Tensor r = vbnReference;
         for (int i = 0; i < depth; i++) {

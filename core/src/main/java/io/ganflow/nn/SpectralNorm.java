@@ -40,7 +40,9 @@ public final class SpectralNorm {
             if (training) {
                 u.copy_(next);
             }
-            uv[0] = training ? u : next;
+            // σ uses the fresh vector, never the buffer itself: a second forward pass in the same graph
+            // (real, then fake) updates the buffer in place, which must not touch a saved tensor
+            uv[0] = next;
             uv[1] = v;
         });
         Tensor sigma = uv[0].dot(w.matmul(uv[1]));

@@ -70,6 +70,7 @@ public final class Evaluator {
                 method.critic().ifPresent(f -> out.put("critic_w_estimate",
                         Ops.item(f.apply(refModel.narrow(0, 0, k)).mean().sub(f.apply(genModel.narrow(0, 0, k)).mean()))));
             }
+            out.putAll(method.diagnostics(samples, Rng.derived(seed, "eval/diagnostics")));
             return out;
         }
     }

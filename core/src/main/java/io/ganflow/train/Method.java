@@ -33,6 +33,14 @@ public interface Method {
         return Optional.empty();
     }
 
+    /**
+     * Method-specific figures for the evaluation and the summary (for flows: NFE of the configured sampler,
+     * straightness), computed on n fresh samples drawn with rng. Empty by default.
+     */
+    default Map<String, Double> diagnostics(int n, Rng rng) {
+        return Map.of();
+    }
+
     /** Everything needed to continue exactly: parameters, optimiser state, counters. */
     void saveState(StateDict into);
 

@@ -98,5 +98,33 @@ class GradientPenaltyTest {
         Tensor xhat = GradientPenalty.interpolate(batch(rng, 0), batch(rng, 3), rng);
         assertEquals(10 * (norm - 1) * (norm - 1), Ops.item(new GradientPenalty(10, 1).penaltyAt(linear, xhat)), 1e-10);
         assertEquals(10 / 2.0 * norm * norm, Ops.item(new GradientPenalty(10, 0).penaltyAt(linear, xhat)), 1e-10);
+        // R1 at real points and R2 at generated points see the same constant gradient
+        Tensor real = batch(rng, 0);
+        Tensor fake = batch(rng, 3);
+        CriticBatch b = new CriticBatch(linear, real, fake, rng);
+        assertEquals(0.5 * norm * norm, Ops.item(PointPenalty.r1(1).criticTerm(b)), 1e-10);
+        assertEquals(2.5 * norm * norm, Ops.item(PointPenalty.r2(5).criticTerm(b)), 1e-10);
+    }
+
+    /** R1 is taken at real points only: a critic flat on the real data but steep elsewhere pays nothing. */
+    @Test
+    void r1LooksOnlyAtRealPointsAndR2OnlyAtFakes() {
+        // f(x) = (x₁ − 3)², flat where x₁ = 3 (the "real" points) and with gradient −6 at x₁ = 0 (the "fakes")
+        io.ganflow.nn.Module quad = new io.ganflow.nn.Module() {
+            @Override
+            public Tensor forward(Tensor x) {
+                return Ops.add(x.narrow(1, 0, 1), -3.0).square();
+            }
+
+            @Override
+            public List<Parameter> parameters() {
+                return List.of();
+            }
+        };
+        Tensor real = Ops.fromRowsExact(new double[][] {{3, 1, 2}, {3, -1, 0}});
+        Tensor fake = Ops.fromRowsExact(new double[][] {{0, 1, 2}, {0, 5, 5}});
+        CriticBatch b = new CriticBatch(quad, real, fake, new Rng(1));
+        assertEquals(0.0, Ops.item(PointPenalty.r1(2).criticTerm(b)), 1e-12);
+        assertEquals(36.0, Ops.item(PointPenalty.r2(2).criticTerm(b)), 1e-12);
     }
 }

@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.List;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
 
@@ -62,6 +63,53 @@ public final class FieldPlot {
         g.setColor(Color.BLACK);
         g.drawString(title, MARGIN_LEFT, 28);
         legend(g, plotW, range);
+        g.dispose();
+        ImageIO.write(img, "png", file.toFile());
+    }
+
+    /**
+     * Flow trajectories: {@code path.get(k)} holds every particle's position at the k-th time, rows of (x, y).
+     * Paths in grey, start points black, end points red, held-out data blue underneath.
+     */
+    public static void trajectories(Path file, String title, List<double[][]> path, double[][] real) throws IOException {
+        double[] box = bounds(path.get(0), real);
+        double[] end = bounds(path.get(path.size() - 1), real);
+        box = new double[] {Math.min(box[0], end[0]), Math.max(box[1], end[1]), Math.min(box[2], end[2]),
+            Math.max(box[3], end[3])};
+        int plotW = SIZE - MARGIN_LEFT - MARGIN_RIGHT;
+        int plotH = SIZE - MARGIN_TOP - MARGIN_BOTTOM;
+        BufferedImage img = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, SIZE, SIZE);
+        g.setColor(new Color(120, 120, 120));
+        g.drawRect(MARGIN_LEFT, MARGIN_TOP, plotW, plotH);
+        drawPoints(g, real, new Color(33, 102, 172, 60), box, plotW, plotH);
+        g.setColor(new Color(90, 90, 90, 110));
+        g.setStroke(new java.awt.BasicStroke(0.8f));
+        int n = path.get(0).length;
+        for (int i = 0; i < n; i++) {
+            java.awt.geom.Path2D.Double line = new java.awt.geom.Path2D.Double();
+            for (int k = 0; k < path.size(); k++) {
+                double[] p = path.get(k)[i];
+                double x = MARGIN_LEFT + (p[0] - box[0]) / (box[1] - box[0]) * plotW;
+                double y = MARGIN_TOP + (box[3] - p[1]) / (box[3] - box[2]) * plotH;
+                if (k == 0) {
+                    line.moveTo(x, y);
+                } else {
+                    line.lineTo(x, y);
+                }
+            }
+            g.draw(line);
+        }
+        drawPoints(g, path.get(0), new Color(0, 0, 0, 200), box, plotW, plotH);
+        drawPoints(g, path.get(path.size() - 1), new Color(214, 96, 77, 220), box, plotW, plotH);
+        drawAxes(g, box, plotW, plotH);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        g.setColor(Color.BLACK);
+        g.drawString(title, MARGIN_LEFT, 28);
         g.dispose();
         ImageIO.write(img, "png", file.toFile());
     }

@@ -1,5 +1,9 @@
 package io.ganflow.cli.report;
 
+import io.ganflow.engine.Rng;
+import io.ganflow.flow.FlowMethod;
+import io.ganflow.flow.Solver;
+
 import io.ganflow.config.Config;
 import io.ganflow.data.Dataset;
 import io.ganflow.data.Standardizer;
@@ -39,9 +43,23 @@ public final class Report {
             FieldPlot.write(samples, title, real, fake, field);
             images.add("samples.png");
         }
+        if (method instanceof FlowMethod && data.dim() == 2) {
+            FlowMethod fm = (FlowMethod) method;
+            try (Scope s = Scope.open()) {
+                Solver.Result r = fm.trajectories(300, Rng.derived(c.getLong("train.seed"), "plot/trajectories"), 50);
+                List<double[][]> path = new ArrayList<>();
+                for (Tensor x : r.states()) {
+                    path.add(Ops.toRows(data.standardizer().toData(x)));
+                }
+                FieldPlot.trajectories(run.root().resolve("trajectories.png"), preset + ": flow trajectories, t = 0 (black)"
+                        + " to 1 (red)" + (fm.stages() > 1 ? ", after reflow" : ""),
+                        path, evaluator.reference(1000));
+            }
+            images.add("trajectories.png");
+        }
         List<Map<String, Object>> records = Files.exists(run.metrics()) ? MetricsLog.read(run.metrics()) : List.of();
         if (Charts.lines(run.root().resolve("losses.png"), "training losses", records, "train",
-                List.of("d_loss", "g_loss", "w_estimate", "gp", "gp0"))) {
+                List.of("d_loss", "g_loss", "w_estimate", "gp", "gp0", "rf_loss", "distill_loss"))) {
             images.add("losses.png");
         }
         if (Charts.lines(run.root().resolve("eval.png"), "evaluation", records, "eval",

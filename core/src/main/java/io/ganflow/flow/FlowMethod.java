@@ -1,0 +1,255 @@
+package io.ganflow.flow;
+
+import io.ganflow.data.Dataset;
+import io.ganflow.data.Sampler;
+import io.ganflow.engine.Ops;
+import io.ganflow.engine.Rng;
+import io.ganflow.engine.Scope;
+import io.ganflow.metrics.Transport;
+import io.ganflow.train.Method;
+import io.ganflow.train.StateDict;
+import io.ganflow.train.StepContext;
+import io.ganflow.train.StepStats;
+import io.ganflow.train.optim.Optimizer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Rectified flow (SPEC C): trains v with the C1 loss from a prior to the data, then optionally reflows
+ * (C4) and distils (C5). The run's steps are split evenly into stages:
+ * <ol>
+ *   <li>1-RF: pairs (x0, x1) drawn independently, x0 from the prior and x1 from the data;</li>
+ *   <li>each reflow round k = 2, 3, …: N fresh x0 are pushed through the current flow with the reflow solver,
+ *       giving fixed pairs (x0, ODE(x0)); v keeps its weights (warm start, as Liu et al. 2022 do) and trains
+ *       on those pairs;</li>
+ *   <li>distillation: a copy of v is trained so that one Euler step lands on the pair's end,
+ *       ‖x0 + v(x0, 0) − x1‖²; samples then cost one function evaluation.</li>
+ * </ol>
+ * At the end of each stage the method measures that stage's model: W1 of its RK45 samples and of its
+ * 1-step Euler samples to held-out data (exact, 1,000 points each), NFE of RK45, and straightness. These go
+ * into the run's summary as {@code stage<k>_…}.
+ */
+public final class FlowMethod implements Method {
+    private static final int STAGE_EVAL = 1000;
+    private final VelocityNet v;
+    private final VelocityNet distilled;
+    private final Optimizer optV;
+    private final Optimizer optDistill;
+    private final Sampler prior;
+    private final Solver solver;
+    private final Solver.Options solverOptions;
+    private final Solver reflowSolver;
+    private final Solver.Options reflowOptions;
+    private final int reflowRounds;
+    private final int reflowPairs;
+    private final boolean distill;
+    private final Map<String, Double> stageMetrics = new LinkedHashMap<>();
+    private int stage;
+    private Tensor pairs0;
+    private Tensor pairs1;
+    private int lastNfe;
+    private Dataset data;
+
+    public FlowMethod(VelocityNet v, VelocityNet distilled, Optimizer optV, Optimizer optDistill, Sampler prior,
+            Solver solver, Solver.Options solverOptions, Solver reflowSolver, Solver.Options reflowOptions,
+            int reflowRounds, int reflowPairs, boolean distill) {
+        this.v = v;
+        this.distilled = distilled;
+        this.optV = optV;
+        this.optDistill = optDistill;
+        this.prior = prior;
+        this.solver = solver;
+        this.solverOptions = solverOptions;
+        this.reflowSolver = reflowSolver;
+        this.reflowOptions = reflowOptions;
+        this.reflowRounds = reflowRounds;
+        this.reflowPairs = reflowPairs;
+        this.distill = distill;
+    }
+
+    @Override
+    public String name() {
+        return "rf";
+    }
+
+    public int stages() {
+        return 1 + reflowRounds + (distill ? 1 : 0);
+    }
+
+    /** The 0-based stage of a 1-based step. */
+    int stageOf(long step, long total) {
+        return (int) Math.min(stages() - 1, (step - 1) * stages() / total);
+    }
+
+    public VelocityNet velocity() {
+        return v;
+    }
+
+    public boolean isDistilled() {
+        return distill && stage == stages() - 1;
+    }
+
+    @Override
+    public StepStats step(StepContext ctx) {
+        data = ctx.data();
+        int want = stageOf(ctx.step(), ctx.totalSteps());
+        while (stage < want) {
+            finishStage(ctx.data(), ctx.rng());
+        }
+        StepStats stats = new StepStats();
+        Tensor x0;
+        Tensor x1;
+        if (stage == 0) {
+            x0 = prior.sample(ctx.batch(), ctx.rng());
+            x1 = ctx.data().sample(ctx.batch(), ctx.rng());
+        } else {
+            Tensor idx = ctx.rng().integers(pairs0.size(0), ctx.batch());
+            x0 = pairs0.index_select(0, idx);
+            x1 = pairs1.index_select(0, idx);
+        }
+        if (isDistilled()) {
+            Tensor r = x0.add(distilled.velocity(x0, 0.0)).sub(x1);
+            Tensor loss = Ops.rowSquaredNorm(r).mean();
+            optDistill.step(Ops.grad(loss, distilled.tensors(), false));
+            stats.put("distill_loss", loss);
+        } else {
+            Tensor loss = RectifiedFlow.loss(v::velocity, x0, x1, ctx.rng());
+            optV.step(Ops.grad(loss, v.tensors(), false));
+            stats.put("rf_loss", loss);
+        }
+        stats.put("stage", stage + 1);
+        return stats;
+    }
+
+    /** Measures the finished stage, then prepares the next: new pairs for a reflow, a copy of v to distil. */
+    private void finishStage(Dataset data, Rng rng) {
+        try (Scope s = Scope.open()) {
+            stageMetrics.putAll(measure(data, "stage" + (stage + 1) + "_"));
+        }
+        stage++;
+        boolean distilling = isDistilled();
+        if (stage <= reflowRounds || distilling) {
+            // pairs from the current flow (the last reflowed one when distilling)
+            Tensor z = prior.sample(reflowPairs, rng);
+            Tensor end = reflowSolver.solve(this::field, z, 0, 1, reflowOptions).x();
+            pairs0 = Scope.persistent(z);
+            pairs1 = Scope.persistent(end);
+        }
+        if (distilling) {
+            distilled.copyFrom(v);
+        }
+    }
+
+    private Tensor field(Tensor x, double t) {
+        return v.velocity(x, t);
+    }
+
+    /** W1 (RK45 and 1-step Euler samples), RK45's NFE and straightness of the current model. */
+    private Map<String, Double> measure(Dataset data, String prefix) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        Rng r = Rng.derived(20_251_122L, "flow/stage-eval");
+        Tensor z = prior.sample(STAGE_EVAL, r);
+        double[][] ref = Ops.toRows(data.standardizer().toData(data.reference(STAGE_EVAL, r)));
+        if (isDistilled()) {
+            Tensor x = Ops.noGrad(() -> z.add(distilled.velocity(z, 0.0)));
+            m.put(prefix + "w1_1step", w1(data, x, ref));
+            m.put(prefix + "nfe", 1.0);
+            return m;
+        }
+        Solver.Result rk45 = Solver.DOPRI5.solve(this::field, z, 0, 1, Solver.Options.tolerances(1e-5, 1e-5));
+        m.put(prefix + "w1_rk45", w1(data, rk45.x(), ref));
+        m.put(prefix + "nfe_rk45", (double) rk45.nfe());
+        m.put(prefix + "w1_euler1", w1(data, Solver.EULER.solve(this::field, z, 0, 1, Solver.Options.steps(1)).x(), ref));
+        m.put(prefix + "straightness", RectifiedFlow.straightness(this::field, z, 100));
+        return m;
+    }
+
+    private static double w1(Dataset data, Tensor modelSpace, double[][] ref) {
+        return Transport.exactW1(Ops.toRows(data.standardizer().toData(modelSpace)), ref);
+    }
+
+    /** Samples with the configured solver (one Euler step of the distilled model after distillation). */
+    @Override
+    public Tensor sample(int n, Rng rng) {
+        return sample(n, rng, solver, solverOptions).x();
+    }
+
+    /** Samples with any solver; returns the NFE spent. */
+    public Solver.Result sample(int n, Rng rng, Solver s, Solver.Options o) {
+        Tensor z = Ops.noGrad(() -> prior.sample(n, rng));
+        if (isDistilled()) {
+            return new Solver.Result(Ops.noGrad(() -> z.add(distilled.velocity(z, 0.0))), 1, List.of(), List.of());
+        }
+        Solver.Result r = s.solve(this::field, z, 0, 1, o);
+        lastNfe = r.nfe();
+        return r;
+    }
+
+    /** The trajectories of n prior samples under the current flow (for plots). */
+    public Solver.Result trajectories(int n, Rng rng, int steps) {
+        Tensor z = Ops.noGrad(() -> prior.sample(n, rng));
+        return Solver.RK4.solve(this::field, z, 0, 1, Solver.Options.steps(steps).withTrajectory());
+    }
+
+    @Override
+    public Map<String, Double> diagnostics(int n, Rng rng) {
+        Map<String, Double> m = new LinkedHashMap<>(stageMetrics);
+        if (data != null && stages() > 1) {
+            m.putAll(measure(data, "stage" + (stage + 1) + "_")); // the last stage, measured like the others
+        }
+        if (isDistilled()) {
+            m.put("nfe", 1.0);
+            m.put("straightness", 0.0); // one Euler step is a straight line by construction
+        } else {
+            m.put("nfe", (double) sample(Math.min(n, 1000), rng, solver, solverOptions).nfe());
+            m.put("straightness", RectifiedFlow.straightness(this::field, Ops.noGrad(() -> prior.sample(
+                    Math.min(n, 1000), rng)), 100));
+        }
+        return m;
+    }
+
+    @Override
+    public Map<String, Optimizer> optimizers() {
+        Map<String, Optimizer> m = new LinkedHashMap<>();
+        m.put("v", optV);
+        m.put("distill", optDistill);
+        return m;
+    }
+
+    @Override
+    public void saveState(StateDict into) {
+        into.putModule("v", v);
+        into.putModule("v_distilled", distilled);
+        optV.saveState(into, "opt.v");
+        optDistill.saveState(into, "opt.distill");
+        into.putValue("flow.stage", (long) stage);
+        if (pairs0 != null) {
+            into.putTensor("flow.pairs0", pairs0);
+            into.putTensor("flow.pairs1", pairs1);
+        }
+        for (Map.Entry<String, Double> e : stageMetrics.entrySet()) {
+            into.putValue("flow.metric." + e.getKey(), e.getValue());
+        }
+    }
+
+    @Override
+    public void loadState(StateDict from) {
+        from.loadModule("v", v);
+        from.loadModule("v_distilled", distilled);
+        optV.loadState(from, "opt.v");
+        optDistill.loadState(from, "opt.distill");
+        stage = (int) from.getLong("flow.stage");
+        if (from.hasTensor("flow.pairs0")) {
+            pairs0 = Scope.persistent(Ops.fromFloats(from.floats("flow.pairs0"), from.shape("flow.pairs0")));
+            pairs1 = Scope.persistent(Ops.fromFloats(from.floats("flow.pairs1"), from.shape("flow.pairs1")));
+        }
+        stageMetrics.clear();
+        for (Map.Entry<String, Object> e : from.values().entrySet()) {
+            if (e.getKey().startsWith("flow.metric.")) {
+                stageMetrics.put(e.getKey().substring("flow.metric.".length()), ((Number) e.getValue()).doubleValue());
+            }
+        }
+    }
+}

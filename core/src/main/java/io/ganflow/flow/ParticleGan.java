@@ -1,0 +1,233 @@
+package io.ganflow.flow;
+
+import io.ganflow.engine.Ops;
+import io.ganflow.engine.Rng;
+import io.ganflow.gan.Objectives;
+import io.ganflow.gan.PointPenalty;
+import io.ganflow.nn.Mlp;
+import io.ganflow.nn.Module;
+import io.ganflow.train.Method;
+import io.ganflow.train.StateDict;
+import io.ganflow.train.StepContext;
+import io.ganflow.train.StepStats;
+import io.ganflow.train.optim.Optimizer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A GAN generator trained as a particle flow in training time (SPEC D). Each iteration: n_critic updates of
+ * the field's network, then one round of K generator updates that regress g_θ(z) onto particles moved one
+ * step of size ε along the field, θ ← argmin E‖g_θ(z) − stopgrad(x + ε·u(x))‖², x = g_θτ(z) fixed for the
+ * round:
+ * <ul>
+ *   <li>{@link Form#PARTICLE} (D1): D trained as the A1 classifier, so its logit estimates log p/q;
+ *       u(x) = ∇ₓ h(D(x)) for a MonoFlow h (identity by default: u = ∇ log r);</li>
+ *   <li>{@link Form#REFLOW_GAN} (D2): a velocity net v(x, t) trained with the C1 loss from x0 = g(z) to
+ *       the data; u(x) = T(x) − x, the chord to the flow's end point, or the documents' u(x) = v(x, 0)
+ *       (see {@link #chordSteps});</li>
+ *   <li>{@link Form#GRADIENT_FIELD} / {@link Form#GRADIENT_FIELD_APPROX} (D3): v = ∇ₓD for a scalar D(x)
+ *       without t. Exact critic loss E[½‖∇D(x_t)‖² − ⟨∇D(x_t), x1 − x0⟩]; the approximation
+ *       E½‖∇D(x_t)‖² − E D(x1) + E D(x0), which is the WGAN critic loss plus the zero-centred penalty (λ = 1)
+ *       at the interpolates x_t. u(x) = ∇ₓD(x).</li>
+ * </ul>
+ * With K = 1 the regression's gradient is 2ε times the gradient of −E h(D(g(z))) (a test proves it); larger
+ * K moves the generator all the way to the particles.
+ */
+public final class ParticleGan implements Method {
+    public enum Form {
+        PARTICLE("particle"), REFLOW_GAN("reflow_gan"), GRADIENT_FIELD("gradient_field"),
+        GRADIENT_FIELD_APPROX("gradient_field_approx");
+
+        private final String key;
+
+        Form(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    private final Form form;
+    private final Mlp generator;
+    private final Module field;
+    private final Optimizer optG;
+    private final Optimizer optD;
+    private final int zDim;
+    private final int nCritic;
+    private final int k;
+    private final double eps;
+    private final UnaryOperator<Tensor> h;
+    private final double r1;
+    private int chordSteps = 8;
+
+    /**
+     * @param field D (an {@link Mlp} with one output) for PARTICLE and the GRADIENT_FIELD forms, a
+     *     {@link VelocityNet} for REFLOW_GAN
+     * @param h the MonoFlow h for PARTICLE (ignored otherwise)
+     * @param r1 R1 weight on the PARTICLE classifier (0: off)
+     */
+    public ParticleGan(Form form, Mlp generator, Module field, Optimizer optG, Optimizer optD, int zDim, int nCritic,
+            int k, double eps, UnaryOperator<Tensor> h, double r1) {
+        if (form == Form.REFLOW_GAN ? !(field instanceof VelocityNet) : !(field instanceof Mlp)) {
+            throw new IllegalArgumentException(form.key + " needs " + (form == Form.REFLOW_GAN ? "a velocity net" : "a critic MLP"));
+        }
+        this.form = form;
+        this.generator = generator;
+        this.field = field;
+        this.optG = optG;
+        this.optD = optD;
+        this.zDim = zDim;
+        this.nCritic = nCritic;
+        this.k = k;
+        this.eps = eps;
+        this.h = h;
+        this.r1 = r1;
+    }
+
+    @Override
+    public String name() {
+        return form.key;
+    }
+
+    public Form form() {
+        return form;
+    }
+
+    @Override
+    public StepStats step(StepContext ctx) {
+        StepStats stats = new StepStats();
+        for (int i = 0; i < nCritic; i++) {
+            Tensor real = ctx.data().sample(ctx.batch(), ctx.rng());
+            Tensor fake = Ops.noGrad(() -> generator.forward(ctx.rng().normal(ctx.batch(), zDim)));
+            Tensor loss = fieldLoss(real, fake, ctx.rng().uniform(ctx.batch(), 1));
+            optD.step(Ops.grad(loss, field.tensors(), false));
+            if (i == nCritic - 1) {
+                stats.put("d_loss", loss);
+            }
+        }
+        Tensor z = ctx.rng().normal(ctx.batch(), zDim);
+        Tensor x = Ops.noGrad(() -> generator.forward(z));
+        Tensor u = direction(x);
+        Tensor target = Ops.noGrad(() -> x.add(Ops.mul(u, eps)));
+        Tensor last = null;
+        for (int i = 0; i < k; i++) {
+            last = regressionLoss(z, target);
+            optG.step(Ops.grad(last, generator.tensors(), false));
+        }
+        stats.put("g_loss", last);
+        if (ctx.diagnostics()) {
+            stats.put("particle_speed", Ops.rowNorm(u).mean());
+        }
+        return stats;
+    }
+
+    /** The field network's loss on one batch; t (n, 1) are the interpolation times (unused by PARTICLE). */
+    public Tensor fieldLoss(Tensor real, Tensor fake, Tensor t) {
+        switch (form) {
+            case PARTICLE: {
+                Tensor loss = Objectives.classifierLoss(field.forward(real), field.forward(fake), 1.0);
+                return r1 > 0 ? loss.add(PointPenalty.r1(r1).penaltyAt(field, real)) : loss;
+            }
+            case REFLOW_GAN:
+                return RectifiedFlow.loss(((VelocityNet) field)::velocity, fake, real, t);
+            default: {
+                Tensor xt = Ops.requiringGrad(fake.add(t.mul(real.sub(fake))));
+                Tensor g = Ops.inputGrad(field.forward(xt), xt, true);
+                Tensor half = Ops.mul(Ops.rowSquaredNorm(g).mean(), 0.5);
+                if (form == Form.GRADIENT_FIELD) {
+                    return half.sub(g.mul(real.sub(fake)).sum(new long[] {1}, false, null).mean());
+                }
+                return half.sub(field.forward(real).mean()).add(field.forward(fake).mean());
+            }
+        }
+    }
+
+    /** u(x): the particle velocity at generated points x, without gradient to any parameter. */
+    public Tensor direction(Tensor x) {
+        if (form == Form.REFLOW_GAN) {
+            VelocityNet v = (VelocityNet) field;
+            if (chordSteps == 0) {
+                return Ops.noGrad(() -> v.velocity(x, 0.0));
+            }
+            Tensor end = Solver.RK4.solve(v::velocity, x, 0, 1, Solver.Options.steps(chordSteps)).x();
+            return Ops.noGrad(() -> end.sub(x));
+        }
+        Tensor xr = Ops.requiringGrad(x);
+        Tensor out = form == Form.PARTICLE ? h.apply(field.forward(xr)) : field.forward(xr);
+        return Ops.inputGrad(out, xr, false).detach();
+    }
+
+    /** E‖g(z) − target‖² (mean over the batch of the squared distance). */
+    public Tensor regressionLoss(Tensor z, Tensor target) {
+        return Ops.rowSquaredNorm(generator.forward(z).sub(target)).mean();
+    }
+
+    /**
+     * REFLOW_GAN's particle direction. 0: the documents' literal u(x) = v(x, 0). Under the independent
+     * coupling of C1, v(x, 0) = E[x1] − x exactly (at t = 0, x_t = x0 carries no information about x1), so
+     * this direction contracts every particle towards the data mean, and the rounds converge to a point-like
+     * distribution instead of p. n &gt; 0 (default 8): the chord to the flow's end point, u(x) = T(x) − x with T
+     * the RK4 solution of the learned ODE from t = 0 to 1 in n steps; a step of ε along it is McCann's
+     * displacement interpolation towards p, whose fixed point is p.
+     */
+    public ParticleGan chordSteps(int n) {
+        this.chordSteps = n;
+        return this;
+    }
+
+    public Mlp generator() {
+        return generator;
+    }
+
+    public Module fieldModule() {
+        return field;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    @Override
+    public Tensor sample(int n, Rng rng) {
+        return Ops.noGrad(() -> generator.forward(rng.normal(n, zDim)));
+    }
+
+    @Override
+    public Optional<UnaryOperator<Tensor>> critic() {
+        if (form == Form.REFLOW_GAN) {
+            return Optional.empty();
+        }
+        return Optional.of(field::forward);
+    }
+
+    @Override
+    public Map<String, Optimizer> optimizers() {
+        Map<String, Optimizer> m = new LinkedHashMap<>();
+        m.put("g", optG);
+        m.put("d", optD);
+        return m;
+    }
+
+    @Override
+    public void saveState(StateDict into) {
+        into.putModule("g", generator);
+        into.putModule("d", field);
+        optG.saveState(into, "opt.g");
+        optD.saveState(into, "opt.d");
+    }
+
+    @Override
+    public void loadState(StateDict from) {
+        from.loadModule("g", generator);
+        from.loadModule("d", field);
+        optG.loadState(from, "opt.g");
+        optD.loadState(from, "opt.d");
+    }
+
+}
