@@ -189,7 +189,7 @@ public final class Schema {
                 "EMA decay of the generator's weights, used for sampling and evaluation (0: off; e.g. 0.999)");
 
         for (String m : List.of("g", "d")) {
-            String who = m.equals("g") ? "generator" : "critic";
+            String who = m.equals("g") ? "generator" : "critic (or velocity net, for rf and reflow_gan)";
             String p = "opt." + m + ".";
             s.choice(p + "name", "adam", List.of("adam", "rmsprop", "sgd"), who + " optimiser");
             s.number(p + "lr", KeyType.DOUBLE, "1e-4", 0.0, true, 10.0, false, who + " learning rate");
