@@ -46,7 +46,27 @@ class ResumeTest {
 
     @Test
     void resumedRunEqualsUninterruptedRun() throws Exception {
-        Config c = config();
+        assertResumeIsExact(config(), "gan");
+    }
+
+    /** A flow stopped in its reflow stage resumes with the same couplings, stage and per-stage metrics. */
+    @Test
+    void resumedReflowRunEqualsUninterruptedRun() throws Exception {
+        Config c = Config.builder().set("method", "rf", "test")
+                .set("model.v.width", "32", "test").set("model.v.depth", "2", "test")
+                .set("flow.reflow.rounds", "1", "test").set("flow.distill", "true", "test")
+                .set("flow.reflow.pairs", "200", "test").set("flow.reflow.solver", "rk4", "test")
+                .set("flow.steps", "4", "test")
+                .set("train.batch", "64", "test").set("train.steps", "40", "test")
+                .set("train.log_every", "10", "test").set("train.eval_every", "20", "test")
+                .set("train.eval_samples", "200", "test").set("train.w1_samples", "100", "test")
+                .set("train.checkpoint_every", "15", "test").set("train.lr_schedule", "linear", "test")
+                .set("train.seed", "321", "test").build();
+        assertResumeIsExact(c, "rf");
+    }
+
+    void assertResumeIsExact(Config c, String name) throws Exception {
+        Path dir = this.dir.resolve(name);
 
         RunDirectory a = RunDirectory.create(dir.resolve("a"));
         Trainer ta = trainer(c, a);
@@ -85,5 +105,10 @@ class ResumeTest {
         assertArrayEquals(sa.getBytes("trainer.rng"), sb.getBytes("trainer.rng"));
         assertEquals(ra.finalMetrics(), rb2.finalMetrics());
         assertEquals(withoutMemory(MetricsLog.read(a.metrics())), withoutMemory(MetricsLog.read(b.metrics())));
+        assertTrue(ra.finalMetrics().size() > 3, ra.finalMetrics().toString());
+        if (name.equals("rf")) {
+            assertTrue(ra.finalMetrics().containsKey("stage2_straightness")
+                    && ra.finalMetrics().containsKey("stage3_w1_1step"), ra.finalMetrics().toString());
+        }
     }
 }
