@@ -203,7 +203,8 @@ public final class FlowMethod implements Method {
             m.put("nfe", 1.0);
             m.put("straightness", 0.0); // one Euler step is a straight line by construction
         } else {
-            m.put("nfe", (double) sample(Math.min(n, 1000), rng, solver, solverOptions).nfe());
+            // the NFE of the evaluation's own samples (the Evaluator samples before it asks for diagnostics)
+            m.put("nfe", (double) (lastNfe > 0 ? lastNfe : sample(Math.min(n, 1000), rng, solver, solverOptions).nfe()));
             m.put("straightness", RectifiedFlow.straightness(this::field, Ops.noGrad(() -> prior.sample(
                     Math.min(n, 1000), rng)), 100));
         }

@@ -12,7 +12,6 @@ import io.ganflow.train.StepContext;
 import io.ganflow.train.StepStats;
 import io.ganflow.train.optim.Optimizer;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -63,7 +62,7 @@ public final class ParticleGan implements Method {
     private final int k;
     private final double eps;
     private final UnaryOperator<Tensor> h;
-    private final double r1;
+    private final PointPenalty r1;
     private int chordSteps = 8;
 
     /**
@@ -87,7 +86,7 @@ public final class ParticleGan implements Method {
         this.k = k;
         this.eps = eps;
         this.h = h;
-        this.r1 = r1;
+        this.r1 = r1 > 0 ? PointPenalty.r1(r1) : null;
     }
 
     @Override
@@ -132,7 +131,7 @@ public final class ParticleGan implements Method {
         switch (form) {
             case PARTICLE: {
                 Tensor loss = Objectives.classifierLoss(field.forward(real), field.forward(fake), 1.0);
-                return r1 > 0 ? loss.add(PointPenalty.r1(r1).penaltyAt(field, real)) : loss;
+                return r1 != null ? loss.add(r1.penaltyAt(field, real)) : loss;
             }
             case REFLOW_GAN:
                 return RectifiedFlow.loss(((VelocityNet) field)::velocity, fake, real, t);
@@ -179,18 +178,6 @@ public final class ParticleGan implements Method {
     public ParticleGan chordSteps(int n) {
         this.chordSteps = n;
         return this;
-    }
-
-    public Mlp generator() {
-        return generator;
-    }
-
-    public Module fieldModule() {
-        return field;
-    }
-
-    public double eps() {
-        return eps;
     }
 
     @Override

@@ -157,45 +157,49 @@ public enum Solver {
             }
             double hh = dir * Math.min(h, Math.abs(t1 - t));
             k[0] = k1;
-            for (int s = 1; s < 7; s++) {
-                Tensor y = x;
-                for (int j = 0; j < s; j++) {
-                    if (A[s][j] != 0) {
-                        y = y.add(Ops.mul(k[j], hh * A[s][j]));
-                    }
-                }
-                final Tensor ys = y;
-                final double ts_ = t + C[s] * hh;
-                k[s] = s == 6 ? null : Scope.isolated(() -> f.at(ys, ts_));
-                if (s == 6) {
-                    // y is the 5th-order solution; k7 = f(y, t + h) is the next step's k1 (FSAL)
-                    final double tEnd = t + hh;
-                    k[6] = Scope.isolated(() -> f.at(ys, tEnd));
-                    Tensor errT = Ops.mul(k[0], E[0]);
-                    for (int j = 1; j < 7; j++) {
-                        if (E[j] != 0) {
-                            errT = errT.add(Ops.mul(k[j], E[j]));
-                        }
-                    }
-                    errT = Ops.mul(errT, hh);
-                    Tensor scale = Ops.add(Ops.mul(torch_max(x.abs(), y.abs()), o.rtol()), o.atol());
-                    double err = rms(errT.div(scale));
-                    nfe += 6;
-                    if (err <= 1) {
-                        t += hh;
-                        x = y;
-                        k1 = k[6];
-                        if (o.keepTrajectory()) {
-                            ts.add(t);
-                            xs.add(x);
-                        }
-                    }
-                    double factor = err == 0 ? 5 : 0.9 * Math.pow(err, -0.2);
-                    h = Math.abs(hh) * Math.min(5, Math.max(0.2, factor));
+            for (int s = 1; s < 6; s++) {
+                Tensor ys = stage(x, k, s, hh);
+                double ts_ = t + C[s] * hh;
+                k[s] = Scope.isolated(() -> f.at(ys, ts_));
+            }
+            // the 5th-order solution; k7 = f(y, t + h) is the next step's k1 (first same as last)
+            Tensor y = stage(x, k, 6, hh);
+            double tEnd = t + hh;
+            k[6] = Scope.isolated(() -> f.at(y, tEnd));
+            nfe += 6;
+            Tensor errT = Ops.mul(k[0], E[0]);
+            for (int j = 1; j < 7; j++) {
+                if (E[j] != 0) {
+                    errT = errT.add(Ops.mul(k[j], E[j]));
                 }
             }
+            errT = Ops.mul(errT, hh);
+            Tensor scale = Ops.add(Ops.mul(torch_max(x.abs(), y.abs()), o.rtol()), o.atol());
+            double err = rms(errT.div(scale));
+            if (err <= 1) {
+                t += hh;
+                x = y;
+                k1 = k[6];
+                if (o.keepTrajectory()) {
+                    ts.add(t);
+                    xs.add(x);
+                }
+            }
+            double factor = err == 0 ? 5 : 0.9 * Math.pow(err, -0.2);
+            h = Math.abs(hh) * Math.min(5, Math.max(0.2, factor));
         }
         return new Result(x, nfe, ts, xs);
+    }
+
+    /** x + h Σ_j A[s][j] k_j: the state at which stage s is evaluated (s = 6: the 5th-order solution). */
+    private static Tensor stage(Tensor x, Tensor[] k, int s, double h) {
+        Tensor y = x;
+        for (int j = 0; j < s; j++) {
+            if (A[s][j] != 0) {
+                y = y.add(Ops.mul(k[j], h * A[s][j]));
+            }
+        }
+        return y;
     }
 
     private static Tensor torch_max(Tensor a, Tensor b) {

@@ -43,11 +43,7 @@ public final class FieldPlot {
         int plotW = SIZE - MARGIN_LEFT - MARGIN_RIGHT;
         int plotH = SIZE - MARGIN_TOP - MARGIN_BOTTOM;
         BufferedImage img = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, SIZE, SIZE);
+        Graphics2D g = canvas(img);
 
         double[] range = null;
         if (field != null) {
@@ -72,18 +68,11 @@ public final class FieldPlot {
      * Paths in grey, start points black, end points red, held-out data blue underneath.
      */
     public static void trajectories(Path file, String title, List<double[][]> path, double[][] real) throws IOException {
-        double[] box = bounds(path.get(0), real);
-        double[] end = bounds(path.get(path.size() - 1), real);
-        box = new double[] {Math.min(box[0], end[0]), Math.max(box[1], end[1]), Math.min(box[2], end[2]),
-            Math.max(box[3], end[3])};
+        double[] box = bounds(path.get(0), path.get(path.size() - 1), real);
         int plotW = SIZE - MARGIN_LEFT - MARGIN_RIGHT;
         int plotH = SIZE - MARGIN_TOP - MARGIN_BOTTOM;
         BufferedImage img = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, SIZE, SIZE);
+        Graphics2D g = canvas(img);
         g.setColor(new Color(120, 120, 120));
         g.drawRect(MARGIN_LEFT, MARGIN_TOP, plotW, plotH);
         drawPoints(g, real, new Color(33, 102, 172, 60), box, plotW, plotH);
@@ -94,8 +83,8 @@ public final class FieldPlot {
             java.awt.geom.Path2D.Double line = new java.awt.geom.Path2D.Double();
             for (int k = 0; k < path.size(); k++) {
                 double[] p = path.get(k)[i];
-                double x = MARGIN_LEFT + (p[0] - box[0]) / (box[1] - box[0]) * plotW;
-                double y = MARGIN_TOP + (box[3] - p[1]) / (box[3] - box[2]) * plotH;
+                double x = px(p, box, plotW);
+                double y = py(p, box, plotH);
                 if (k == 0) {
                     line.moveTo(x, y);
                 } else {
@@ -114,10 +103,30 @@ public final class FieldPlot {
         ImageIO.write(img, "png", file.toFile());
     }
 
-    private static double[] bounds(double[][] a, double[][] b) {
+    /** A white, antialiased canvas on the image. */
+    private static Graphics2D canvas(BufferedImage img) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, SIZE, SIZE);
+        return g;
+    }
+
+    /** Pixel column of a data point in the plot frame {@code box} = (xmin, xmax, ymin, ymax). */
+    private static double px(double[] p, double[] box, int w) {
+        return MARGIN_LEFT + (p[0] - box[0]) / (box[1] - box[0]) * w;
+    }
+
+    /** Pixel row of a data point (y grows upwards in data, downwards on screen). */
+    private static double py(double[] p, double[] box, int h) {
+        return MARGIN_TOP + (box[3] - p[1]) / (box[3] - box[2]) * h;
+    }
+
+    private static double[] bounds(double[][]... sets) {
         double[] box = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
             Double.NEGATIVE_INFINITY};
-        for (double[][] set : new double[][][] {a, b}) {
+        for (double[][] set : sets) {
             for (double[] p : set) {
                 if (Double.isFinite(p[0]) && Double.isFinite(p[1])) {
                     box[0] = Math.min(box[0], p[0]);
@@ -208,8 +217,8 @@ public final class FieldPlot {
             if (!Double.isFinite(p[0]) || !Double.isFinite(p[1])) {
                 continue;
             }
-            double x = MARGIN_LEFT + (p[0] - box[0]) / (box[1] - box[0]) * w;
-            double y = MARGIN_TOP + (box[3] - p[1]) / (box[3] - box[2]) * h;
+            double x = px(p, box, w);
+            double y = py(p, box, h);
             if (x >= MARGIN_LEFT && x <= MARGIN_LEFT + w && y >= MARGIN_TOP && y <= MARGIN_TOP + h) {
                 g.fill(new Ellipse2D.Double(x - 1.8, y - 1.8, 3.6, 3.6));
             }
