@@ -26,6 +26,18 @@ public final class Version {
         return PROPS.getProperty("version", "unknown");
     }
 
+    /**
+     * The commit ganflow was built from (with "-dirty" when the build had uncommitted changes), baked in at
+     * build time; "unknown" for a build outside a git checkout.
+     */
+    public static String gitCommit() {
+        String c = PROPS.getProperty("git.commit", "");
+        if (c.isBlank() || c.startsWith("${")) {
+            return "unknown";
+        }
+        return "true".equals(PROPS.getProperty("git.dirty")) ? c + "-dirty" : c;
+    }
+
     public static String pytorchPreset() {
         return PROPS.getProperty("pytorch", "unknown");
     }

@@ -16,17 +16,23 @@ import java.util.Optional;
  * is a typo and fails at start, with the nearest known key suggested.
  */
 public final class Schema {
-    public static final List<String> DATASETS = List.of("ring8", "grid25", "swissroll", "moons", "checkerboard", "csv",
-            "idx");
-
-    public static final List<String> METHODS = List.of("gan", "rf", "particle", "reflow_gan", "gradient_field");
-
     private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
 
-    private static final Schema DEFAULT = buildDefault();
+    private static Schema current;
+    private static long currentGeneration = -1;
 
-    public static Schema standard() {
-        return DEFAULT;
+    /**
+     * The schema of every key. Keys whose values name a registered data set, net, method or objective take
+     * their choices from {@link Registries}, so the schema is rebuilt when a registry changes.
+     */
+    public static synchronized Schema standard() {
+        Registries.loadPlugins();
+        long g = io.ganflow.Registry.generation();
+        if (current == null || g != currentGeneration) {
+            current = buildDefault();
+            currentGeneration = g;
+        }
+        return current;
     }
 
     public Collection<ConfigKey> keys() {
@@ -95,10 +101,10 @@ public final class Schema {
 
     private static Schema buildDefault() {
         Schema s = new Schema();
-        s.choice("method", "gan", METHODS, "the training algorithm: gan; rf (rectified flow, SPEC C); particle,"
+        s.choice("method", "gan", Registries.METHODS.names(), "the training algorithm: gan; rf (rectified flow, SPEC C); particle,"
                 + " reflow_gan, gradient_field (a generator trained as a particle flow, SPEC D)");
 
-        s.choice("data.name", "ring8", DATASETS, "the training data: a built-in toy set, or csv / idx with data.path");
+        s.choice("data.name", "ring8", Registries.DATASETS.names(), "the training data: a built-in toy set, or csv / idx with data.path");
         s.add("data.path", KeyType.STRING, "", "the file for data.name=csv or idx (IDX may be .gz)");
         s.add("data.standardize", KeyType.BOOL, "true", "csv/idx: train on per-column standardised values");
         s.number("data.holdout", KeyType.DOUBLE, "0.1", 0.0, false, 0.9, false,
@@ -110,6 +116,7 @@ public final class Schema {
         s.number("model.z_dim", KeyType.INT, "2", 1.0, false, 4096.0, false, "latent dimension of the generator's input");
         for (String m : List.of("g", "d")) {
             String who = m.equals("g") ? "generator" : "critic";
+            s.choice("model." + m + ".kind", "mlp", Registries.NETS.names(), who + " network (a registered net)");
             s.number("model." + m + ".width", KeyType.INT, "256", 1.0, false, 65536.0, false, who + " hidden width");
             s.number("model." + m + ".depth", KeyType.INT, "3", 0.0, false, 64.0, false, who + " hidden layers");
             s.choice("model." + m + ".activation", "relu", Arrays.asList(Activation.keys()), who + " hidden activation");
@@ -154,8 +161,7 @@ public final class Schema {
                 + " documents' v(x, 0), which contracts to the data mean (docs/flows.md)");
         s.choice("particle.form", "exact", List.of("exact", "approx"),
                 "gradient_field: the exact C1 loss with v = grad D, or its WGAN-like approximation (SPEC D3)");
-        s.choice("gan.objective", "wasserstein", List.of("minimax", "nonsaturating", "wasserstein", "hinge",
-                "least_squares", "monoflow", "fgan"), "adversarial objective (SPEC A1, A2, A4, A7, A8, A9)");
+        s.choice("gan.objective", "wasserstein", Registries.OBJECTIVES.names(), "adversarial objective (SPEC A1, A2, A4, A7, A8, A9)");
         s.choice("gan.monoflow.h", "logit", List.of("logit", "log_sigmoid", "softplus", "arcsinh", "exp"),
                 "monoflow: the increasing h in the generator loss -E h(D(g(z)))");
         s.number("gan.monoflow.kappa", KeyType.DOUBLE, "1", 0.0, true, 100.0, false, "monoflow: kappa of h = exp(kappa*d)");
@@ -221,6 +227,8 @@ public final class Schema {
         s.number("train.checkpoint_every", KeyType.INT, "1000", 0.0, false, null, false,
                 "checkpoint every N steps (0: only at the end)");
         s.number("train.keep_checkpoints", KeyType.INT, "2", 1.0, false, 1000.0, false, "newest checkpoints kept");
+        s.add("eval.metrics", KeyType.STRING, "", "extra sample metrics at every evaluation, a comma list of "
+                + "registered metrics (see ganflow eval --help), all, or empty for none");
         s.number("alarm.collapse_evals", KeyType.INT, "3", 0.0, false, 1000.0, false,
                 "mode-collapse alarm after modes fall or W1 rises this many evaluations in a row (0: off)");
         s.choice("alarm.on_collapse", "warn", List.of("warn", "stop"),

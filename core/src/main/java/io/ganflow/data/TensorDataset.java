@@ -74,6 +74,37 @@ public final class TensorDataset implements Dataset {
         return standardizer;
     }
 
+    /**
+     * A data set from rows in data space: split into training and held-out rows by a seeded permutation,
+     * then, if {@code standardize}, standardised per column with the mean and standard deviation of the
+     * training rows only (the held-out rows never inform the model).
+     *
+     * @param rows n rows of d numbers, n &gt;= 2
+     * @param heldOutFraction the fraction of rows kept for evaluation (0 keeps none: reference = training)
+     */
+    public static TensorDataset fromRows(String name, double[][] rows, double heldOutFraction, long splitSeed,
+            boolean standardize) {
+        int n = rows.length;
+        long nHeld = Math.min(n - 1, Math.round(n * heldOutFraction));
+        double[][] train = rows;
+        if (nHeld > 0) {
+            double[] perm;
+            try (io.ganflow.engine.Scope s = io.ganflow.engine.Scope.open()) {
+                perm = Ops.toDoubles(new Rng(splitSeed).permutation(n));
+            }
+            train = new double[(int) (n - nHeld)][];
+            for (int i = 0; i < train.length; i++) {
+                train[i] = rows[(int) perm[(int) nHeld + i]];
+            }
+        }
+        Standardizer st = standardize ? Standardizer.fit(train) : Standardizer.identity(rows[0].length);
+        double[][] z = new double[n][];
+        for (int i = 0; i < n; i++) {
+            z[i] = st.toModel(rows[i]);
+        }
+        return new TensorDataset(name, Ops.fromRows(z), heldOutFraction, splitSeed, st);
+    }
+
     static Tensor toTensor(double[][] rows) {
         return Ops.fromRows(rows);
     }

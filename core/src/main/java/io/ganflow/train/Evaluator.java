@@ -8,7 +8,9 @@ import io.ganflow.engine.Scope;
 import io.ganflow.metrics.ModeMetrics;
 import io.ganflow.metrics.ModeReport;
 import io.ganflow.metrics.Transport;
+import io.ganflow.metrics.MetricSuite;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
@@ -28,8 +30,19 @@ public final class Evaluator {
     private final int samples;
     private final int w1Samples;
     private final long seed;
+    private final List<String> extraMetrics;
 
+    /** An evaluator with the built-in figures only (modes, W1, the critic's estimate, diagnostics). */
     public Evaluator(Dataset data, int samples, int w1Samples, long seed) {
+        this(data, samples, w1Samples, seed, List.of());
+    }
+
+    /**
+     * @param extraMetrics names of registered {@link io.ganflow.metrics.Metric}s computed at every evaluation
+     *     on the same generated and held-out points (data space), after the built-in figures
+     */
+    public Evaluator(Dataset data, int samples, int w1Samples, long seed, List<String> extraMetrics) {
+        this.extraMetrics = List.copyOf(extraMetrics);
         this.data = data;
         this.samples = samples;
         this.w1Samples = Math.min(w1Samples, Math.min(samples, Transport.MAX_EXACT));
@@ -71,6 +84,13 @@ public final class Evaluator {
                         Ops.item(f.apply(refModel.narrow(0, 0, k)).mean().sub(f.apply(genModel.narrow(0, 0, k)).mean()))));
             }
             out.putAll(method.diagnostics(samples, Rng.derived(seed, "eval/diagnostics")));
+            if (!extraMetrics.isEmpty()) {
+                int r = Math.min(samples, data.referenceSize());
+                double[][] ref = Ops.toRows(st.toData(data.reference(r, Rng.derived(seed, "eval/reference"))));
+                MetricSuite.Options o = new MetricSuite.Options(0.05, 200, 5, 3, 5, new double[0], seed);
+                MetricSuite.compute(ref, gen, data.mixture().orElse(null), extraMetrics, o)
+                        .forEach((k, v) -> out.putIfAbsent(k, v.value()));
+            }
             return out;
         }
     }

@@ -2,13 +2,9 @@ package io.ganflow.train;
 
 import io.ganflow.Version;
 import io.ganflow.engine.Engine;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** How a run was made: enough to trace any result back to its code, settings and machine. */
 public final class Provenance {
@@ -33,27 +29,33 @@ public final class Provenance {
     }
 
     /**
-     * The source commit: the launcher passes it as {@code -Dganflow.git.commit}; otherwise git is asked
-     * about the working directory; otherwise "unknown".
+     * ganflow's own commit: the one baked into the jar at build time, else the launcher's
+     * {@code -Dganflow.git.commit}, else "unknown". Never the user's working directory.
      */
     public static String gitCommit() {
+        String baked = Version.gitCommit();
+        if (!baked.equals("unknown")) {
+            return baked;
+        }
         String c = System.getProperty("ganflow.git.commit");
-        if (c != null && !c.isBlank()) {
-            return c.trim();
-        }
-        try {
-            Process pr = new ProcessBuilder("git", "describe", "--always", "--dirty", "--abbrev=40")
-                    .redirectErrorStream(true).start();
-            String out;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(pr.getInputStream(), StandardCharsets.UTF_8))) {
-                out = r.readLine();
+        return c != null && !c.isBlank() ? c.trim() : "unknown";
+    }
+
+    /** SHA-256 of each data file a run reads, by path, for provenance.json. */
+    public static Map<String, String> dataFiles(java.util.Collection<java.nio.file.Path> files) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (java.nio.file.Path f : files) {
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(f)) {
+                java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                byte[] buf = new byte[1 << 16];
+                for (int r; (r = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, r);
+                }
+                out.put(f.toAbsolutePath().normalize().toString(), java.util.HexFormat.of().formatHex(md.digest()));
+            } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+                out.put(f.toString(), "unreadable: " + e.getMessage());
             }
-            if (pr.waitFor(3, TimeUnit.SECONDS) && pr.exitValue() == 0 && out != null && !out.isBlank()) {
-                return out.trim();
-            }
-        } catch (Exception e) {
-            // not a git checkout, or no git
         }
-        return "unknown";
+        return out;
     }
 }
