@@ -2,7 +2,7 @@ package io.ganflow.cli;
 
 import io.ganflow.BadInputException;
 import io.ganflow.config.Config;
-import io.ganflow.config.Setup;
+import io.ganflow.run.TrainedRun;
 import io.ganflow.data.Dataset;
 import io.ganflow.data.Mixture;
 import io.ganflow.data.csv.CsvReader;
@@ -78,14 +78,10 @@ final class EvalCommand implements Callable<Integer> {
             if (n < 10 || n > 100_000) {
                 throw new BadInputException("--n " + n + " is out of range (allowed: 10 to 100000)");
             }
-            Checkpoint ckpt = checkpoint != null ? CheckpointIO.read(checkpoint)
-                    : RunDirectory.open(run).latestIntactCheckpoint(m -> System.err.println("ganflow: warning: " + m))
-                            .orElseThrow(() -> new BadInputException("--run " + run + ": no intact checkpoint"));
-            Config c = Session.configFromCheckpoint(ckpt);
-            Setup.engine(c);
-            Dataset data = Setup.dataset(c);
-            Method method = Setup.method(c, data);
-            method.loadState(ckpt.state());
+            TrainedRun tr = checkpoint != null ? TrainedRun.openCheckpoint(checkpoint) : TrainedRun.open(run);
+            Checkpoint ckpt = tr.checkpoint();
+            Dataset data = tr.data();
+            Method method = tr.method();
             try (Scope s = Scope.open()) {
                 fakeRows = Ops.toRows(data.standardizer().toData(method.sample(n, Rng.derived(seed, "eval/generated"))));
                 int m = Math.min(n, data.referenceSize());

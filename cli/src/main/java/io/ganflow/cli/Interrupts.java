@@ -1,6 +1,6 @@
 package io.ganflow.cli;
 
-import io.ganflow.train.Trainer;
+
 import java.io.PrintStream;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -18,7 +18,7 @@ final class Interrupts implements AutoCloseable {
         this.oldTerm = oldTerm;
     }
 
-    static Interrupts install(Trainer trainer, PrintStream err) {
+    static Interrupts install(Runnable requestStop, PrintStream err) {
         SignalHandler handler = new SignalHandler() {
             private volatile boolean asked;
 
@@ -33,7 +33,7 @@ final class Interrupts implements AutoCloseable {
                 err.println();
                 err.println("ganflow: interrupted; finishing this step and writing a checkpoint (Ctrl-C again to"
                         + " quit at once)");
-                trainer.requestStop();
+                requestStop.run();
             }
         };
         SignalHandler oldInt = trySet("INT", handler);

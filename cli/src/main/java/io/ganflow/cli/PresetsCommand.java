@@ -11,10 +11,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ganflow presets}: lists the built-in presets. */
-@Command(name = "presets", mixinStandardHelpOptions = true, description = "List the built-in presets.")
+@Command(name = "presets", mixinStandardHelpOptions = true, description = "List the presets: the built-in ones (YAML resources) and those of --preset-dir.")
 final class PresetsCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "also print the keys each preset sets")
     boolean verbose;
+
+    @Option(names = "--preset-dir", paramLabel = "DIR", description = "also list the presets of this directory (NAME.yaml each)")
+    java.nio.file.Path presetDir;
 
     @Spec
     CommandSpec spec;
@@ -22,12 +25,17 @@ final class PresetsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (presetDir != null) {
+            Presets.addDirectory(presetDir);
+        }
         int w = 0;
         for (Preset p : Presets.all()) {
             w = Math.max(w, p.name().length());
         }
         for (Preset p : Presets.all()) {
-            String mark = p.name().equals(Presets.DEFAULT) ? " (default)" : "";
+            String origin = Presets.origin(p.name());
+            String mark = (p.name().equals(Presets.DEFAULT) ? " (default)" : "")
+                    + (origin.equals("built-in") ? "" : " [" + origin + "]");
             out.printf("%-" + w + "s  %s%s%n", p.name(), p.description(), mark);
             if (verbose) {
                 for (Map.Entry<String, String> e : p.values().entrySet()) {

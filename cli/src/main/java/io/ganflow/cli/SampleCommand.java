@@ -2,15 +2,13 @@ package io.ganflow.cli;
 
 import io.ganflow.BadInputException;
 import io.ganflow.config.Config;
-import io.ganflow.config.Setup;
+import io.ganflow.run.TrainedRun;
 import io.ganflow.data.Dataset;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.train.Checkpoint;
-import io.ganflow.train.CheckpointIO;
 import io.ganflow.train.Method;
-import io.ganflow.train.RunDirectory;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,14 +85,11 @@ final class SampleCommand implements Callable<Integer> {
         if (n < 1 || n > 10_000_000) {
             throw new BadInputException("--n " + n + " is out of range (allowed: 1 to 10000000)");
         }
-        Checkpoint ckpt = checkpoint != null ? CheckpointIO.read(checkpoint)
-                : RunDirectory.open(run).latestIntactCheckpoint(msg -> System.err.println("ganflow: warning: " + msg))
-                        .orElseThrow(() -> new BadInputException("--run " + run + ": no intact checkpoint"));
-        Config c = Session.configFromCheckpoint(ckpt);
-        Setup.engine(c);
-        Dataset data = Setup.dataset(c);
-        Method method = Setup.method(c, data);
-        method.loadState(ckpt.state());
+        TrainedRun tr = checkpoint != null ? TrainedRun.openCheckpoint(checkpoint) : TrainedRun.open(run);
+        Config c = tr.config();
+        Dataset data = tr.data();
+        Method method = tr.method();
+        Checkpoint ckpt = tr.checkpoint();
         boolean flowFlags = solver != null || nfe != null || atol != null || rtol != null;
         FlowMethod flow = method instanceof FlowMethod ? (FlowMethod) method : null;
         if (flowFlags && flow == null) {

@@ -1,9 +1,10 @@
 package io.ganflow.cli;
 
 import io.ganflow.BadInputException;
+import io.ganflow.config.Presets;
+import io.ganflow.run.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,6 +35,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "compute threads (train.threads); default 1, measured")
     Integer threads;
 
+    @Option(names = "--preset-dir", paramLabel = "DIR", description = "a directory of your own presets (NAME.yaml each)")
+    Path presetDir;
+
     @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/<preset>-<time>)")
     Path out;
 
@@ -51,29 +55,41 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Session session = new Session(System.out, quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream())
-                : System.err, !quiet && System.console() != null, !noPlots);
+        java.io.PrintStream progress = quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : System.err;
+        Session session = new Session(System.out, progress, System.err, !quiet && System.console() != null, !noPlots);
         String commandLine = "ganflow " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         Session.Outcome outcome;
         if (resume != null) {
-            if (preset != null || config != null || !sets.isEmpty() || seed != null || out != null) {
+            if (preset != null || config != null || !sets.isEmpty() || seed != null || out != null || presetDir != null) {
                 throw new BadInputException("--resume " + resume + " continues a run with its own config; only --steps,"
                         + " --threads, --no-plots and --quiet may go with it");
             }
             outcome = session.resume(resume, steps, threads, commandLine);
         } else {
-            Map<String, String> flags = new LinkedHashMap<>();
+            if (presetDir != null) {
+                Presets.addDirectory(presetDir);
+            }
+            TrainingRun.Builder b = TrainingRun.builder().commandLine(commandLine);
+            if (preset != null) {
+                b.preset(preset);
+            }
+            if (config != null) {
+                b.configFile(config);
+            }
+            for (String kv : sets) {
+                Map.Entry<String, String> e = ConfigFiles.parseSet(kv);
+                b.set(e.getKey(), e.getValue(), "--set");
+            }
             if (steps != null) {
-                flags.put("train.steps", steps.toString());
+                b.set("train.steps", steps.toString(), "--steps");
             }
             if (seed != null) {
-                flags.put("train.seed", seed.toString());
+                b.set("train.seed", seed.toString(), "--seed");
             }
             if (threads != null) {
-                flags.put("train.threads", threads.toString());
+                b.set("train.threads", threads.toString(), "--threads");
             }
-            ConfigFiles.Resolved r = ConfigFiles.resolve(preset, config, sets, flags);
-            outcome = session.train(r.config(), r.preset(), out, commandLine);
+            outcome = session.train(b, out);
         }
         if (outcome.alarmStop()) {
             return Main.INTERNAL;

@@ -5,7 +5,6 @@ import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.train.optim.Optimizer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,35 +13,32 @@ import java.util.Map;
 
 /**
  * Runs a {@link Method}: the loop, one native-memory scope per step, the learning-rate schedule, logging
- * (the only host synchronisation), evaluation, checkpoints and stop requests. Everything else listens.
+ * (the only host synchronisation), the finite check and stop requests. Everything else listens:
+ * checkpoints, evaluation, metric files, alarms and progress are {@link Listener}s.
  */
 public final class Trainer {
     private final Method method;
     private final Dataset data;
     private final Rng rng;
     private final TrainSpec spec;
-    private final Evaluator evaluator;
-    private final RunDirectory run;
-    private final Map<String, Object> checkpointMeta;
     private final List<Listener> listeners = new ArrayList<>();
     private final Map<String, Double> baseLr = new LinkedHashMap<>();
     private volatile boolean stopRequested;
     private long startStep;
     private double priorSeconds;
+    private long t0;
+    private long finalStep = -1;
+    private Map<String, Double> finalMetrics = Map.of();
 
     /**
-     * @param run where checkpoints go; null for a run without files (tests, library use)
-     * @param checkpointMeta provenance and config stored in every checkpoint
+     * @param rng the training generator (batches, latent draws, interpolation weights); its state is part of
+     *     every checkpoint
      */
-    public Trainer(Method method, Dataset data, Rng rng, TrainSpec spec, Evaluator evaluator, RunDirectory run,
-            Map<String, Object> checkpointMeta) {
+    public Trainer(Method method, Dataset data, Rng rng, TrainSpec spec) {
         this.method = method;
         this.data = data;
         this.rng = rng;
         this.spec = spec;
-        this.evaluator = evaluator;
-        this.run = run;
-        this.checkpointMeta = checkpointMeta == null ? Map.of() : checkpointMeta;
         for (Map.Entry<String, Optimizer> e : method.optimizers().entrySet()) {
             baseLr.put(e.getKey(), e.getValue().learningRate());
         }
@@ -50,7 +46,20 @@ public final class Trainer {
 
     public Trainer addListener(Listener l) {
         listeners.add(l);
+        l.onAttach(this);
         return this;
+    }
+
+    public Method method() {
+        return method;
+    }
+
+    public Dataset data() {
+        return data;
+    }
+
+    public TrainSpec spec() {
+        return spec;
     }
 
     /** Asks the loop to stop after the current step, write a checkpoint and return. Thread-safe. */
@@ -77,7 +86,7 @@ public final class Trainer {
     }
 
     public TrainResult run() {
-        long t0 = System.nanoTime();
+        t0 = System.nanoTime();
         listeners.forEach(l -> l.onStart(startStep, spec.steps()));
         Map<String, Double> last = Map.of();
         long done = startStep;
@@ -103,21 +112,33 @@ public final class Trainer {
                 final Map<String, Double> fs = stats;
                 listeners.forEach(l -> l.onLog(st, fs));
             }
-            if (step < spec.steps() && spec.evalEvery() > 0 && step % spec.evalEvery() == 0) {
-                evaluate(step);
-            }
-            if (step < spec.steps() && spec.checkpointEvery() > 0 && step % spec.checkpointEvery() == 0) {
-                checkpoint(step, seconds(t0));
-            }
+            final long st = step;
+            listeners.forEach(l -> l.onStep(st));
         }
         boolean interrupted = done < spec.steps();
-        Map<String, Double> finalMetrics = interrupted ? Map.of() : evaluate(done);
-        if (done > startStep || run != null && run.checkpoints().isEmpty()) {
-            checkpoint(done, seconds(t0));
-        }
-        TrainResult result = new TrainResult(done, spec.steps(), seconds(t0), interrupted, last, finalMetrics);
+        finalStep = done;
+        final long d = done;
+        listeners.forEach(l -> l.onFinish(d, interrupted));
+        TrainResult result = new TrainResult(done, spec.steps(), seconds(), interrupted, last,
+                interrupted ? Map.of() : finalMetrics);
         listeners.forEach(l -> l.onEnd(result));
         return result;
+    }
+
+    /**
+     * Hands an evaluation to every listener (metric files, alarms, plots). The evaluation published at the
+     * final step becomes {@link TrainResult#finalMetrics()}.
+     */
+    public void publishEval(long step, Map<String, Double> metrics) {
+        if (step == finalStep) {
+            finalMetrics = metrics;
+        }
+        listeners.forEach(l -> l.onEval(step, metrics));
+    }
+
+    /** Tells every listener that a checkpoint was written (called by {@link CheckpointListener}). */
+    public void notifyCheckpoint(long step, Path file) {
+        listeners.forEach(l -> l.onCheckpoint(step, file));
     }
 
     /** The process's resident memory in MiB (Linux /proc), or -1 where unknown. */
@@ -130,8 +151,9 @@ public final class Trainer {
         }
     }
 
-    private double seconds(long t0) {
-        return priorSeconds + (System.nanoTime() - t0) / 1e9;
+    /** Seconds trained so far, including earlier sessions of a resumed run. */
+    public double seconds() {
+        return priorSeconds + (t0 == 0 ? 0 : (System.nanoTime() - t0) / 1e9);
     }
 
     private void applySchedule(long step) {
@@ -141,65 +163,26 @@ public final class Trainer {
         }
     }
 
-    private Map<String, Double> evaluate(long step) {
-        if (evaluator == null) {
-            return Map.of();
-        }
-        Map<String, Double> m = evaluator.evaluate(method);
-        listeners.forEach(l -> l.onEval(step, m));
-        return m;
-    }
-
     private void checkFinite(long step, Map<String, Double> stats) {
         for (Map.Entry<String, Double> e : stats.entrySet()) {
             if (!Double.isFinite(e.getValue())) {
                 throw new DivergenceException("training diverged at step " + step + ": " + e.getKey() + " = "
-                        + e.getValue() + lastGoodCheckpoint());
+                        + e.getValue());
             }
         }
     }
 
-    private String lastGoodCheckpoint() {
-        if (run == null || run.checkpoints().isEmpty()) {
-            return "; no checkpoint was written before it";
-        }
-        return "; the last good checkpoint is " + run.checkpoints().get(0);
-    }
-
     /** The state a checkpoint holds: the method's, the generator's, the schedule's and the clock's. */
-    public StateDict state(double seconds) {
+    public StateDict state() {
         StateDict sd = new StateDict();
         try (Scope s = Scope.open()) {
             method.saveState(sd);
         }
         sd.putValue("trainer.rng", rng.state());
-        sd.putValue("trainer.seconds", seconds);
+        sd.putValue("trainer.seconds", seconds());
         for (Map.Entry<String, Double> e : baseLr.entrySet()) {
             sd.putValue("trainer.base_lr." + e.getKey(), e.getValue());
         }
         return sd;
-    }
-
-    private void checkpoint(long step, double seconds) {
-        if (run == null) {
-            return;
-        }
-        StateDict sd = state(seconds);
-        for (Map.Entry<String, float[]> e : sd.tensors().entrySet()) {
-            for (float f : e.getValue()) {
-                if (!Float.isFinite(f)) {
-                    throw new DivergenceException("training diverged by step " + step + ": " + e.getKey()
-                            + " holds " + f + "; no checkpoint was written" + lastGoodCheckpoint());
-                }
-            }
-        }
-        Path file = run.checkpointFor(step);
-        try {
-            CheckpointIO.write(file, step, checkpointMeta, sd);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file, e);
-        }
-        run.pruneCheckpoints(spec.keepCheckpoints());
-        listeners.forEach(l -> l.onCheckpoint(step, file));
     }
 }

@@ -1,0 +1,228 @@
+package io.ganflow.run;
+
+import io.ganflow.BadInputException;
+import io.ganflow.config.Config;
+import io.ganflow.config.ResolvedConfig;
+import io.ganflow.config.Setup;
+import io.ganflow.data.Dataset;
+import io.ganflow.engine.Ops;
+import io.ganflow.engine.Rng;
+import io.ganflow.engine.Scope;
+import io.ganflow.train.Checkpoint;
+import io.ganflow.train.CheckpointIO;
+import io.ganflow.train.Evaluator;
+import io.ganflow.train.Method;
+import io.ganflow.train.RunDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A trained run, reopened from its directory or one checkpoint: the exact config it was trained with, its
+ * data set and its method with the checkpoint's weights loaded. Every command that opens a run (sample,
+ * eval, export, resume) goes through here.
+ *
+ * <pre>{@code
+ * TrainedRun r = TrainedRun.open(Path.of("runs/mine"));
+ * double[][] x = r.sample(1000, 0);          // data space
+ * Map<String, Double> m = r.evaluate();      // modes, W1, ... as during training
+ * }</pre>
+ */
+public final class TrainedRun {
+    private final Optional<RunDirectory> dir;
+    private final Checkpoint checkpoint;
+    private final Config config;
+    private final String preset;
+    private final Dataset data;
+    private final Method method;
+
+    private TrainedRun(Optional<RunDirectory> dir, Checkpoint ckpt) {
+        this.dir = dir;
+        this.checkpoint = ckpt;
+        this.config = ResolvedConfig.fromCheckpointMeta(ckpt.meta(), ckpt.file());
+        this.preset = String.valueOf(ckpt.meta().getOrDefault("preset", "custom"));
+        Setup.engine(config);
+        this.data = Setup.dataset(config);
+        this.method = Setup.method(config, data);
+        method.loadState(ckpt.state());
+    }
+
+    /** Opens the newest intact checkpoint of a run directory; skipped corrupt ones are reported on stderr. */
+    public static TrainedRun open(Path runDir) {
+        return open(runDir, msg -> System.err.println("ganflow: warning: " + msg));
+    }
+
+    /**
+     * Opens the newest intact checkpoint of a run directory.
+     *
+     * @param warnings receives one line per corrupt checkpoint skipped
+     * @throws BadInputException when the directory holds no intact checkpoint
+     */
+    public static TrainedRun open(Path runDir, Consumer<String> warnings) {
+        RunDirectory run = RunDirectory.open(runDir);
+        Checkpoint ckpt = run.latestIntactCheckpoint(warnings)
+                .orElseThrow(() -> new BadInputException(runDir + ": no intact checkpoint in " + run.checkpointDir()));
+        return new TrainedRun(Optional.of(run), ckpt);
+    }
+
+    /** Opens one checkpoint file (its run directory, if any, is not used). */
+    public static TrainedRun openCheckpoint(Path file) {
+        return new TrainedRun(Optional.empty(), CheckpointIO.read(file));
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** The preset the run started from, or "custom". */
+    public String preset() {
+        return preset;
+    }
+
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    public long step() {
+        return checkpoint.step();
+    }
+
+    public Dataset data() {
+        return data;
+    }
+
+    /** The method with the checkpoint's weights. */
+    public Method method() {
+        return method;
+    }
+
+    public Optional<RunDirectory> directory() {
+        return dir;
+    }
+
+    /** n samples in model space (the method's own sampler), drawn with {@code rng}. Call inside a {@link Scope}. */
+    public Tensor sampleModel(int n, Rng rng) {
+        return method.sample(n, rng);
+    }
+
+    /** n samples in data space (CSV units), drawn from the latent seed {@code seed}. */
+    public double[][] sample(int n, long seed) {
+        try (Scope s = Scope.open()) {
+            return Ops.toRows(data.standardizer().toData(method.sample(n, new Rng(seed))));
+        }
+    }
+
+    /** The run's evaluator, with its configured protocol (train.eval_samples, train.w1_samples, eval.metrics). */
+    public Evaluator evaluator() {
+        return Setup.evaluator(config, data);
+    }
+
+    /** The same figures as the run's final evaluation, recomputed from the checkpoint. */
+    public Map<String, Double> evaluate() {
+        return evaluator().evaluate(method);
+    }
+
+    /**
+     * Continues the run from this checkpoint, in its directory. Set a new step count, threads or listeners
+     * on the returned {@link Resume}, then {@link Resume#build()}.
+     */
+    public Resume resume() {
+        RunDirectory run = dir.orElseThrow(() -> new BadInputException(checkpoint.file()
+                + ": resuming needs the run directory; open the run with TrainedRun.open(dir)"));
+        return new Resume(config, preset, run, checkpoint);
+    }
+
+    /**
+     * Restarts a run whose directory has a config.yaml but no intact checkpoint (it stopped before its
+     * first checkpoint), from step 0 with the same config, in the same directory.
+     */
+    public static Resume restart(Path runDir) {
+        RunDirectory run = RunDirectory.open(runDir);
+        if (!Files.isRegularFile(run.config())) {
+            throw new BadInputException(runDir + ": no intact checkpoint and no config.yaml; start a new run with"
+                    + " ganflow train --out DIR");
+        }
+        Config c = ResolvedConfig.read(run.config(), "config.yaml");
+        try {
+            Files.deleteIfExists(run.metrics());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new Resume(c, ResolvedConfig.presetOf(run.config()), run, null);
+    }
+
+    /** Options of a resumed (or restarted) run. */
+    public static final class Resume {
+        private final Config config;
+        private final String preset;
+        private final RunDirectory run;
+        private final Checkpoint checkpoint;
+        private final TrainingRun.Builder builder = TrainingRun.builder();
+        private Long steps;
+        private Integer threads;
+        private String commandLine = "";
+
+        Resume(Config config, String preset, RunDirectory run, Checkpoint checkpoint) {
+            this.config = config;
+            this.preset = preset;
+            this.run = run;
+            this.checkpoint = checkpoint;
+        }
+
+        /** A new train.steps (null: the run's own). */
+        public Resume steps(Long s) {
+            this.steps = s;
+            return this;
+        }
+
+        /** A new train.threads (null: unchanged). */
+        public Resume threads(Integer t) {
+            this.threads = t;
+            return this;
+        }
+
+        public Resume listener(io.ganflow.train.Listener l) {
+            builder.listener(l);
+            return this;
+        }
+
+        public Resume commandLine(String line) {
+            this.commandLine = line;
+            return this;
+        }
+
+        /** The step training continues from (0 for a restart). */
+        public long fromStep() {
+            return checkpoint == null ? 0 : checkpoint.step();
+        }
+
+        /** Validates the new step count and builds the run, restored to the checkpoint. */
+        public TrainingRun build() {
+            Config.Builder b = config.toBuilder();
+            if (steps != null) {
+                b.set("train.steps", Long.toString(steps), "--steps");
+            }
+            if (threads != null) {
+                b.set("train.threads", Integer.toString(threads), "--threads");
+            }
+            Config c = b.build();
+            if (c.getLong("train.steps") < fromStep()) {
+                throw new BadInputException("--steps " + c.getLong("train.steps") + " is below the checkpoint's step "
+                        + fromStep() + "; give a larger --steps to continue");
+            }
+            Map<String, Object> p = null;
+            if (checkpoint != null && checkpoint.meta().get("provenance") instanceof Map<?, ?> m) {
+                p = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    p.put(String.valueOf(e.getKey()), e.getValue());
+                }
+                p.put("resumed_with", commandLine);
+            }
+            return builder.resume(c, preset, run, checkpoint, TrainingRun.provenance(c, commandLine, p));
+        }
+    }
+}
