@@ -66,6 +66,7 @@ public final class TrainingRun {
     private final RunDirectory existing;
     private RunDirectory run;
     private Map<String, Object> summary = Map.of();
+    private TrainResult result;
 
     private TrainingRun(Builder b, Config config, RunDirectory existing, Checkpoint resumeFrom,
             Map<String, Object> provenance) {
@@ -123,16 +124,12 @@ public final class TrainingRun {
         TrainResult result;
         try {
             result = trainer.run();
-        } catch (DivergenceException e) {
-            if (run != null && !e.getMessage().contains("checkpoint")) {
-                throw new DivergenceException(e.getMessage() + lastGood(run));
-            }
-            throw e;
         } finally {
             if (log != null) {
                 log.close();
             }
         }
+        this.result = result;
         summary = summary(result);
         if (run != null) {
             try {
@@ -142,11 +139,6 @@ public final class TrainingRun {
             }
         }
         return result;
-    }
-
-    private static String lastGood(RunDirectory run) {
-        return run.checkpoints().isEmpty() ? "; no checkpoint was written before it"
-                : "; the last good checkpoint is " + run.checkpoints().get(0);
     }
 
     /** Adds a listener; call before {@link #train()}. */
@@ -230,6 +222,14 @@ public final class TrainingRun {
     /** The step training starts from: 0, or the checkpoint's step when resuming. */
     public long startStep() {
         return trainer.startStep();
+    }
+
+    /** The result of {@link #train()}; throws before it has run. */
+    public TrainResult result() {
+        if (result == null) {
+            throw new IllegalStateException("train() has not run");
+        }
+        return result;
     }
 
     /** summary.json's content after {@link #train()}: steps, seconds, the final evaluation, the seed. */

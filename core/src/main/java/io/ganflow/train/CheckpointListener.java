@@ -59,7 +59,8 @@ public final class CheckpointListener implements Listener {
     }
 
     /** "; the last good checkpoint is FILE", or a note that there is none: for divergence messages. */
-    public String lastGood() {
+    @Override
+    public String divergenceNote() {
         return lastGood(run);
     }
 
@@ -76,7 +77,7 @@ public final class CheckpointListener implements Listener {
             for (float f : e.getValue()) {
                 if (!Float.isFinite(f)) {
                     throw new DivergenceException("training diverged by step " + step + ": " + e.getKey()
-                            + " holds " + f + "; no checkpoint was written" + lastGood());
+                            + " holds " + f + "; no checkpoint was written" + lastGood(run));
                 }
             }
         }

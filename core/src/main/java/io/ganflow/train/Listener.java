@@ -33,6 +33,14 @@ public interface Listener {
      */
     default void onFinish(long step, boolean interrupted) {}
 
+    /**
+     * Appended to the message when training diverges (NaN or Inf), e.g. "; the last good checkpoint is F".
+     * Empty by default.
+     */
+    default String divergenceNote() {
+        return "";
+    }
+
     /** Last: the result is complete. */
     default void onEnd(TrainResult result) {}
 }

@@ -166,8 +166,10 @@ public final class Trainer {
     private void checkFinite(long step, Map<String, Double> stats) {
         for (Map.Entry<String, Double> e : stats.entrySet()) {
             if (!Double.isFinite(e.getValue())) {
+                StringBuilder notes = new StringBuilder();
+                listeners.forEach(l -> notes.append(l.divergenceNote()));
                 throw new DivergenceException("training diverged at step " + step + ": " + e.getKey() + " = "
-                        + e.getValue());
+                        + e.getValue() + notes);
             }
         }
     }

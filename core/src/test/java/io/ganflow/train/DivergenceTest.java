@@ -87,8 +87,11 @@ class DivergenceTest {
         Setup.engine(c);
         Dataset data = Setup.dataset(c);
         RunDirectory run = RunDirectory.create(dir.resolve("run" + logEvery));
-        Trainer t = new Trainer(new Poisoned((GanMethod) Setup.method(c, data), 25), data, new Rng(1), Setup.trainSpec(c),
-                Setup.evaluator(c, data), run, Map.of("note", "test"));
+        TrainSpec spec = Setup.trainSpec(c);
+        Trainer t = new Trainer(new Poisoned((GanMethod) Setup.method(c, data), 25), data, new Rng(1), spec)
+                .addListener(new CheckpointListener(run, Map.of("note", "test"), spec.checkpointEvery(),
+                        spec.keepCheckpoints()))
+                .addListener(new EvaluationListener(Setup.evaluator(c, data), spec.evalEvery()));
         DivergenceException e = assertThrows(DivergenceException.class, t::run);
         assertTrue(e.getMessage().contains(expectedMessage), e.getMessage());
         assertTrue(e.getMessage().contains("step-000000020.gfck"), e.getMessage());

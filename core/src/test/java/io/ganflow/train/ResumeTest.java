@@ -34,8 +34,10 @@ class ResumeTest {
         Setup.engine(c);
         Dataset data = Setup.dataset(c);
         Method m = Setup.method(c, data);
-        return new Trainer(m, data, new Rng(c.getLong("train.seed")), Setup.trainSpec(c), Setup.evaluator(c, data), run,
-                Map.of());
+        TrainSpec spec = Setup.trainSpec(c);
+        return new Trainer(m, data, new Rng(c.getLong("train.seed")), spec)
+                .addListener(new CheckpointListener(run, Map.of(), spec.checkpointEvery(), spec.keepCheckpoints()))
+                .addListener(new EvaluationListener(Setup.evaluator(c, data), spec.evalEvery()));
     }
 
     /** Resident memory differs between processes; everything else must match. */

@@ -15,12 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Seeded training runs that must reach an outcome: modes covered and samples on the modes. */
 class ToyTrainingTest {
     static Map<String, Double> train(Config c) {
-        Setup.engine(c);
-        Dataset data = Setup.dataset(c);
-        Method m = Setup.method(c, data);
-        Trainer t = new Trainer(m, data, new Rng(c.getLong("train.seed")), Setup.trainSpec(c), Setup.evaluator(c, data),
-                null, null);
-        return t.run().finalMetrics();
+        return io.ganflow.run.TrainingRun.builder().config(c).build().train().finalMetrics();
     }
 
     /** A small WGAN-GP (64×2 MLPs, about 40 s) covers all 8 modes of the ring, with most samples on them. */
