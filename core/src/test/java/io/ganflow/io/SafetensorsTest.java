@@ -150,7 +150,8 @@ class SafetensorsTest {
                 "tensor 'a' of shape [2, 3] and dtype F32 needs 24 bytes but its data_offsets [0, 16] span 16");
         want.put("bad_overlap.safetensors",
                 "tensor 'b' (data_offsets [8, 16]) overlaps tensor 'a' (data_offsets [0, 12])");
-        want.put("bad_hole.safetensors", "bytes [4, 8) of the data buffer belong to no tensor (a hole before tensor 'b')");
+        want.put("bad_hole.safetensors",
+                "bytes [4, 8) of the data buffer belong to no tensor (a hole before tensor 'b')");
         want.put("bad_out_of_bounds.safetensors", "file is truncated or offsets are out of bounds: tensor 'a' has"
                 + " data_offsets [1000, 1016] but the data buffer holds 16 bytes");
         want.put("bad_truncated.safetensors", "file is truncated or offsets are out of bounds: tensor 'a' has"
