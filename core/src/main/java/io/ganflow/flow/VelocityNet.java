@@ -64,6 +64,21 @@ public final class VelocityNet implements Module {
         return dim;
     }
 
+    /** The MLP on [x, e(t)], of input size dim + embedDim and output size dim. */
+    public Mlp mlp() {
+        return mlp;
+    }
+
+    /** The time embedding's name, one of {@link #EMBEDDINGS}. */
+    public String embedding() {
+        return embedding;
+    }
+
+    /** The dimension E of e(t). */
+    public int embedDim() {
+        return embed;
+    }
+
     /** e(t) for t of shape (n, 1). */
     public Tensor embed(Tensor t) {
         Tensor a = t.matmul(freqs);

@@ -1,0 +1,221 @@
+"""Rebuild a ganflow network in PyTorch from a safetensors export and check its outputs against ganflow's.
+
+Usage (standard library and torch only; on the reference machine Debian's /usr/bin/python3 has torch):
+    /usr/bin/python3 tools/torch_load.py MODEL.safetensors [--input IN] [--expected OUT] [--save FILE] [--tol 1e-5]
+
+MODEL.safetensors is written by io.ganflow.io.WeightsExport.save. Its __metadata__ says what to build:
+  kind=mlp       nn.Sequential(Linear(in, width), act, Linear(width, width), act, ..., Linear(width, out)) with
+                 `depth` hidden layers: hidden Linear i at index 2i, its activation at 2i+1, the output Linear
+                 at 2*depth (state_dict names 0.weight, 0.bias, 2.weight, ...). Spectrally normalised layers
+                 were exported with their normalised weight, so plain Linear layers reproduce them.
+  kind=velocity  a module with `mlp` (the MLP above on [x, e(t)], in = dim + embed_dim, out = dim) and `time`
+                 holding the buffer `freqs` (1, embed_dim/2); e(t) = [sin(t @ freqs), cos(t @ freqs)] for a
+                 column t (n, 1). The module's input is [x, t] (n, dim + 1) with t in the last column.
+  activation     relu, leaky_relu (slope leaky_relu_slope), tanh, silu, elu, softplus, gelu (exact erf form)
+                 or none; dtype F32 or F64.
+The weights are loaded with load_state_dict(strict=True): a missing or unexpected name fails.
+
+IN holds the network input as a tensor named "input" (or the file's only tensor); OUT the expected output
+(tensor "output" or the only one). Either may instead be a .csv file of comma-separated rows (lines that do
+not parse as numbers, such as a header, are skipped). --save writes PyTorch's output as tensor "output" of a
+safetensors file. The script prints the maximum absolute error against OUT and exits 0 if it is <= --tol,
+1 if not, 2 on bad input.
+
+The fixtures of io.ganflow.io.WeightsExportTest were made with this script. To regenerate them, run the test
+(it writes its export, input and ganflow output under core/target/weights-fixtures/), copy those files into
+core/src/test/resources/fixtures/safetensors/torch/ and, from the repository root:
+    D=core/src/test/resources/fixtures/safetensors/torch
+    for m in mlp velocity; do
+      /usr/bin/python3 tools/torch_load.py $D/$m.safetensors --input $D/${m}_input.safetensors \
+          --expected $D/${m}_ganflow_output.safetensors --save $D/${m}_torch_output.safetensors \
+          | tee $D/${m}_torch_load.txt
+    done
+"""
+import argparse
+import json
+import math
+import struct
+import sys
+
+import torch
+from torch import nn
+
+DTYPES = {"F64": (8, torch.float64), "F32": (4, torch.float32), "F16": (2, torch.float16),
+          "BF16": (2, torch.bfloat16), "I64": (8, torch.int64), "I32": (4, torch.int32),
+          "I16": (2, torch.int16), "I8": (1, torch.int8), "U8": (1, torch.uint8), "BOOL": (1, torch.bool)}
+
+
+class BadInput(Exception):
+    pass
+
+
+def read_safetensors(path):
+    """({name: tensor}, metadata) of a safetensors file, checking its layout."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    if len(blob) < 8:
+        raise BadInput("%s: too short for a safetensors file" % path)
+    (n,) = struct.unpack("<Q", blob[:8])
+    if n > 100_000_000 or 8 + n > len(blob):
+        raise BadInput("%s: bad header length %d" % (path, n))
+    header = json.loads(blob[8:8 + n].decode("utf-8"))
+    data = blob[8 + n:]
+    metadata = header.pop("__metadata__", {})
+    tensors = {}
+    spans = []
+    for name, info in header.items():
+        if info["dtype"] not in DTYPES:
+            raise BadInput("%s: tensor %s has unsupported dtype %s" % (path, name, info["dtype"]))
+        size, dtype = DTYPES[info["dtype"]]
+        begin, end = info["data_offsets"]
+        count = math.prod(info["shape"])
+        if end - begin != count * size or end > len(data):
+            raise BadInput("%s: tensor %s has bad data_offsets" % (path, name))
+        spans.append((begin, end))
+        chunk = bytearray(data[begin:end])
+        flat = torch.frombuffer(chunk, dtype=dtype) if count else torch.zeros(0, dtype=dtype)
+        tensors[name] = flat.reshape(info["shape"]).clone()
+    covered = 0
+    for begin, end in sorted(spans):
+        if begin != covered:
+            raise BadInput("%s: tensors do not cover the data buffer contiguously" % path)
+        covered = end
+    if covered != len(data):
+        raise BadInput("%s: data buffer not fully covered" % path)
+    return tensors, metadata
+
+
+def write_safetensors(path, name, tensor):
+    """A safetensors file holding one float32 tensor."""
+    t = tensor.detach().to(torch.float32).contiguous()
+    data = t.numpy().tobytes()
+    header = json.dumps({name: {"dtype": "F32", "shape": list(t.shape), "data_offsets": [0, len(data)]}},
+                        separators=(",", ":")).encode("utf-8")
+    header += b" " * (-len(header) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(header)) + header + data)
+
+
+def load_matrix(path, preferred):
+    """The tensor named `preferred` (or the only tensor) of a safetensors file, or the rows of a CSV file."""
+    if path.endswith(".csv"):
+        rows = []
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    rows.append([float(v) for v in line.strip().split(",")])
+                except ValueError:
+                    continue
+        return torch.tensor(rows, dtype=torch.float64)
+    tensors, _ = read_safetensors(path)
+    if preferred in tensors:
+        return tensors[preferred]
+    if len(tensors) == 1:
+        return next(iter(tensors.values()))
+    raise BadInput("%s: no tensor named %s and more than one tensor" % (path, preferred))
+
+
+def activation(meta):
+    key = meta["activation"]
+    table = {
+        "relu": nn.ReLU,
+        "leaky_relu": lambda: nn.LeakyReLU(float(meta.get("leaky_relu_slope", "0.2"))),
+        "tanh": nn.Tanh,
+        "silu": nn.SiLU,
+        "elu": nn.ELU,
+        "softplus": nn.Softplus,
+        "gelu": nn.GELU,
+        "none": nn.Identity,
+    }
+    if key not in table:
+        raise BadInput("unknown activation %s" % key)
+    return table[key]()
+
+
+def build_mlp(meta):
+    depth, width = int(meta["depth"]), int(meta["width"])
+    layers = []
+    prev = int(meta["in"])
+    for _ in range(depth):
+        layers += [nn.Linear(prev, width), activation(meta)]
+        prev = width
+    layers.append(nn.Linear(prev, int(meta["out"])))
+    return nn.Sequential(*layers)
+
+
+class TimeEmbedding(nn.Module):
+    def __init__(self, half):
+        super().__init__()
+        self.register_buffer("freqs", torch.zeros(1, half))
+
+    def forward(self, t):
+        a = t @ self.freqs
+        return torch.cat([torch.sin(a), torch.cos(a)], 1)
+
+
+class VelocityNet(nn.Module):
+    def __init__(self, meta):
+        super().__init__()
+        self.dim = int(meta["dim"])
+        self.mlp = build_mlp(meta)
+        self.time = TimeEmbedding(int(meta["embed_dim"]) // 2)
+
+    def forward(self, xt):
+        x, t = xt[:, :self.dim], xt[:, self.dim:self.dim + 1]
+        return self.mlp(torch.cat([x, self.time(t)], 1))
+
+
+def build(meta):
+    kind = meta.get("kind")
+    if kind == "mlp":
+        model = build_mlp(meta)
+    elif kind == "velocity":
+        model = VelocityNet(meta)
+    else:
+        raise BadInput("metadata kind=%r is not mlp or velocity" % kind)
+    return model.double() if meta.get("dtype") == "F64" else model
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("model")
+    p.add_argument("--input", "--z", dest="input")
+    p.add_argument("--expected")
+    p.add_argument("--save")
+    p.add_argument("--tol", type=float, default=1e-5)
+    a = p.parse_args()
+    try:
+        state, meta = read_safetensors(a.model)
+        model = build(meta)
+        model.load_state_dict(state, strict=True)
+        model.eval()
+        summary = " ".join("%s=%s" % (k, meta[k]) for k in ("kind", "in", "out", "width", "depth", "activation",
+                                                            "dim", "embedding", "embed_dim", "dtype") if k in meta)
+        print("model: %s" % summary)
+        print("loaded %d tensors with strict=True: %s" % (len(state), ", ".join(state)))
+        if a.input is None:
+            return 0
+        dtype = next(model.parameters()).dtype
+        x = load_matrix(a.input, "input").to(dtype)
+        with torch.no_grad():
+            y = model(x)
+        print("input %s -> output %s" % (tuple(x.shape), tuple(y.shape)))
+        if a.save:
+            write_safetensors(a.save, "output", y)
+            print("saved PyTorch's output to %s" % a.save)
+        if a.expected is None:
+            return 0
+        want = load_matrix(a.expected, "output").to(torch.float64)
+        if tuple(want.shape) != tuple(y.shape):
+            raise BadInput("expected output has shape %s, PyTorch's has %s" % (tuple(want.shape), tuple(y.shape)))
+        err = (y.to(torch.float64) - want).abs().max().item() if y.numel() else 0.0
+        ok = err <= a.tol
+        print("max abs error vs %s: %.3e (tolerance %.0e): %s" % (a.expected, err, a.tol, "OK" if ok else "FAIL"))
+        return 0 if ok else 1
+    except (BadInput, KeyError, ValueError, RuntimeError, OSError) as e:
+        print("torch_load: %s" % e, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
