@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ganflow", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
         description = "Train, sample and evaluate GANs and flows on the JVM (libtorch through JavaCPP).",
-        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, PresetsCommand.class, KeysCommand.class,
+        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, ExportCommand.class, PresetsCommand.class, KeysCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;

@@ -117,6 +117,8 @@ public final class Schema {
         for (String m : List.of("g", "d")) {
             String who = m.equals("g") ? "generator" : "critic";
             s.choice("model." + m + ".kind", "mlp", Registries.NETS.names(), who + " network (a registered net)");
+            s.add("model." + m + ".init_from", KeyType.STRING, "", who + ": start from the weights of a safetensors file"
+                    + " (PyTorch state_dict names, as ganflow export writes them); empty: fresh initialisation");
             s.number("model." + m + ".width", KeyType.INT, "256", 1.0, false, 65536.0, false, who + " hidden width");
             s.number("model." + m + ".depth", KeyType.INT, "3", 0.0, false, 64.0, false, who + " hidden layers");
             s.choice("model." + m + ".activation", "relu", Arrays.asList(Activation.keys()), who + " hidden activation");

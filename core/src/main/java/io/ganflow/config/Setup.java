@@ -6,6 +6,10 @@ import io.ganflow.engine.Device;
 import io.ganflow.engine.Engine;
 import io.ganflow.engine.Rng;
 import io.ganflow.gan.Objective;
+import io.ganflow.io.Safetensors;
+import io.ganflow.io.SafetensorsFile;
+import io.ganflow.io.WeightsExport;
+import java.nio.file.Path;
 import io.ganflow.nn.Module;
 import io.ganflow.train.Evaluator;
 import io.ganflow.train.Method;
@@ -46,9 +50,34 @@ public final class Setup {
         return Registries.OBJECTIVES.get(c.getString("gan.objective")).create(c);
     }
 
-    /** Builds the method with freshly initialised weights (seeded from train.seed). */
+    /**
+     * Builds the method with freshly initialised weights (seeded from train.seed), then loads
+     * model.g.init_from / model.d.init_from where given.
+     */
     public static Method method(Config c, Dataset data) {
+        Method m = methodForCheckpoint(c, data);
+        initFrom(c, m, "g", "generator");
+        initFrom(c, m, "d", "critic");
+        return m;
+    }
+
+    /** The method without model.*.init_from: its weights come from a checkpoint next. */
+    public static Method methodForCheckpoint(Config c, Dataset data) {
         return Registries.METHODS.get(c.getString("method")).create(c, data);
+    }
+
+    private static void initFrom(Config c, Method m, String who, String role) {
+        String key = "model." + who + ".init_from";
+        String file = c.getString(key);
+        if (file.isBlank()) {
+            return;
+        }
+        Module target = m.trainable(role).orElseThrow(() -> new BadInputException(key + "=" + file + ": method="
+                + c.getString("method") + " has no " + role + " to start from given weights"));
+        SafetensorsFile f = Safetensors.read(Path.of(file));
+        String prefix = f.tensors().keySet().stream().anyMatch(n -> n.startsWith(role + ".")) ? role + "." : "";
+        WeightsExport.load(target, f, prefix);
+        m.weightsLoaded(role);
     }
 
     public static OptimizerSpec optimizer(Config c, String who) {

@@ -27,6 +27,13 @@ public final class YamlKeys {
      */
     public static Map<String, String> parse(String text, String source) {
         Map<String, String> out = new LinkedHashMap<>();
+        try {
+            YAML.readTree(text); // the whole document's syntax first, so a syntax error is reported as one
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            throw new BadInputException(source + ": not valid YAML" + where + ": " + e.getOriginalMessage().split("\n")[0]);
+        }
         try (JsonParser p = YAML.getFactory().createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null || t == JsonToken.VALUE_NULL) {

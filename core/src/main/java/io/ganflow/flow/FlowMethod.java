@@ -87,6 +87,16 @@ public final class FlowMethod implements Method {
         return v;
     }
 
+    @Override
+    public Map<String, io.ganflow.nn.Module> networks() {
+        Map<String, io.ganflow.nn.Module> m = new java.util.LinkedHashMap<>();
+        m.put("velocity", v);
+        if (isDistilled()) {
+            m.put("velocity_distilled", distilled);
+        }
+        return m;
+    }
+
     public boolean isDistilled() {
         return distill && stage == stages() - 1;
     }

@@ -186,6 +186,14 @@ public final class ParticleGan implements Method {
     }
 
     @Override
+    public Map<String, io.ganflow.nn.Module> networks() {
+        Map<String, io.ganflow.nn.Module> m = new java.util.LinkedHashMap<>();
+        m.put("generator", generator);
+        m.put(form == Form.REFLOW_GAN ? "velocity" : "critic", field);
+        return m;
+    }
+
+    @Override
     public Optional<UnaryOperator<Tensor>> critic() {
         if (form == Form.REFLOW_GAN) {
             return Optional.empty();

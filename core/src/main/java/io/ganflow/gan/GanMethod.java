@@ -178,6 +178,26 @@ public final class GanMethod implements Method {
         return generator;
     }
 
+    @Override
+    public Map<String, Module> networks() {
+        Map<String, Module> m = new LinkedHashMap<>();
+        m.put("generator", ema != null ? ema.shadow() : generator);
+        m.put("critic", critic);
+        return m;
+    }
+
+    @Override
+    public Optional<Module> trainable(String role) {
+        return Optional.ofNullable(role.equals("generator") ? generator : role.equals("critic") ? critic : null);
+    }
+
+    @Override
+    public void weightsLoaded(String role) {
+        if (role.equals("generator") && ema != null) {
+            ema.shadow().copyFrom(generator);
+        }
+    }
+
     public Module criticModule() {
         return critic;
     }

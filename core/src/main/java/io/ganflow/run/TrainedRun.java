@@ -8,6 +8,9 @@ import io.ganflow.data.Dataset;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
+import io.ganflow.io.SafeTensor;
+import io.ganflow.io.Safetensors;
+import io.ganflow.io.WeightsExport;
 import io.ganflow.train.Checkpoint;
 import io.ganflow.train.CheckpointIO;
 import io.ganflow.train.Evaluator;
@@ -47,7 +50,7 @@ public final class TrainedRun {
         this.preset = String.valueOf(ckpt.meta().getOrDefault("preset", "custom"));
         Setup.engine(config);
         this.data = Setup.dataset(config);
-        this.method = Setup.method(config, data);
+        this.method = Setup.methodForCheckpoint(config, data);
         method.loadState(ckpt.state());
     }
 
@@ -114,6 +117,67 @@ public final class TrainedRun {
         try (Scope s = Scope.open()) {
             return Ops.toRows(data.standardizer().toData(method.sample(n, new Rng(seed))));
         }
+    }
+
+    /** The networks this run can export: "generator", "critic", "velocity", "velocity_distilled". */
+    public java.util.Set<String> networks() {
+        return method.networks().keySet();
+    }
+
+    /**
+     * Writes weights as safetensors with PyTorch state_dict names (see {@link WeightsExport}).
+     *
+     * @param what a network of {@link #networks()}, or "all" (each network's names then start with
+     *     "generator.", "critic.", ...)
+     * @return the metadata written: the architecture, the run's config, step and checkpoint SHA-256
+     */
+    public Map<String, String> export(Path file, String what) throws java.io.IOException {
+        Map<String, io.ganflow.nn.Module> nets = method.networks();
+        if (nets.isEmpty()) {
+            throw new BadInputException("method " + config.getString("method") + " has no exportable network");
+        }
+        if (!what.equals("all") && !nets.containsKey(what)) {
+            throw new BadInputException("--what " + what + " is not allowed for this run; allowed: "
+                    + String.join(", ", nets.keySet()) + ", all");
+        }
+        Map<String, SafeTensor> tensors = new java.util.TreeMap<>();
+        Map<String, String> meta = new java.util.TreeMap<>();
+        if (what.equals("all")) {
+            for (Map.Entry<String, io.ganflow.nn.Module> e : nets.entrySet()) {
+                tensors.putAll(WeightsExport.stateDict(e.getValue(), e.getKey() + "."));
+                WeightsExport.architecture(e.getValue()).forEach((k, v) -> meta.put(e.getKey() + "." + k, v));
+            }
+        } else {
+            tensors.putAll(WeightsExport.stateDict(nets.get(what), ""));
+            meta.putAll(WeightsExport.architecture(nets.get(what)));
+        }
+        meta.put("ganflow.what", what);
+        meta.put("ganflow.method", config.getString("method"));
+        meta.put("ganflow.preset", preset);
+        meta.put("ganflow.step", Long.toString(checkpoint.step()));
+        meta.put("ganflow.checkpoint", checkpoint.file().getFileName().toString());
+        meta.put("ganflow.checkpoint_sha256", sha256(checkpoint.file()));
+        meta.put("ganflow.version", io.ganflow.Version.ganflow());
+        meta.put("ganflow.commit", io.ganflow.train.Provenance.gitCommit());
+        if (config.getString("method").equals("gan") || nets.containsKey("generator")) {
+            meta.put("ganflow.z_dim", Integer.toString(config.getInt("model.z_dim")));
+        }
+        io.ganflow.data.Standardizer st = data.standardizer();
+        if (!st.isIdentity()) {
+            meta.put("ganflow.data_mean", java.util.Arrays.toString(st.mean()));
+            meta.put("ganflow.data_scale", java.util.Arrays.toString(st.scale()));
+        }
+        try {
+            meta.put("ganflow.config", new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(config.asText()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Safetensors.write(file, tensors, meta);
+        return meta;
+    }
+
+    private static String sha256(Path f) {
+        return io.ganflow.train.Provenance.dataFiles(java.util.List.of(f)).values().iterator().next();
     }
 
     /** The run's evaluator, with its configured protocol (train.eval_samples, train.w1_samples, eval.metrics). */

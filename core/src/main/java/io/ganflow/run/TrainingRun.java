@@ -74,7 +74,7 @@ public final class TrainingRun {
         this.preset = b.presetName;
         Setup.engine(config);
         this.data = Setup.dataset(config);
-        this.method = Setup.method(config, data);
+        this.method = resumeFrom != null ? Setup.methodForCheckpoint(config, data) : Setup.method(config, data);
         this.spec = Setup.trainSpec(config);
         this.evaluator = b.evaluation ? Optional.of(Setup.evaluator(config, data)) : Optional.empty();
         this.outputDir = Optional.ofNullable(b.outputDir);
@@ -119,8 +119,10 @@ public final class TrainingRun {
             own.add(new CheckpointListener(run, meta, spec.checkpointEvery(), spec.keepCheckpoints()));
         }
         evaluator.ifPresent(ev -> own.add(new EvaluationListener(ev, spec.evalEvery())));
-        own.forEach(trainer::addListener);
+        // The user's listeners first, so they have started before the step-0 checkpoint is announced; the
+        // run's own ones then finish in order: the final checkpoint, then the final evaluation.
         listeners.forEach(trainer::addListener);
+        own.forEach(trainer::addListener);
         TrainResult result;
         try {
             result = trainer.run();
@@ -372,6 +374,16 @@ public final class TrainingRun {
         }
         if (!files.isEmpty()) {
             p.put("data_files_sha256", Provenance.dataFiles(files));
+        }
+        List<Path> weights = new ArrayList<>();
+        for (String key : List.of("model.g.init_from", "model.d.init_from")) {
+            String v = c.getString(key);
+            if (!v.isBlank() && Files.isRegularFile(Path.of(v))) {
+                weights.add(Path.of(v));
+            }
+        }
+        if (!weights.isEmpty()) {
+            p.put("init_files_sha256", Provenance.dataFiles(weights));
         }
         return p;
     }

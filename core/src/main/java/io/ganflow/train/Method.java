@@ -41,6 +41,25 @@ public interface Method {
         return Map.of();
     }
 
+    /**
+     * The method's networks by role, for export and import: "generator" (the one that samples, an EMA
+     * copy where that is on), "critic", "velocity", "velocity_distilled". Empty by default.
+     */
+    default Map<String, io.ganflow.nn.Module> networks() {
+        return Map.of();
+    }
+
+    /**
+     * The trainable network of a role, for starting it from given weights ({@code model.g.init_from},
+     * {@code model.d.init_from}): "generator" or "critic". Empty where the method has no such network.
+     */
+    default Optional<io.ganflow.nn.Module> trainable(String role) {
+        return Optional.ofNullable(networks().get(role));
+    }
+
+    /** Called after weights were loaded into a trainable network, so copies (an EMA) can follow. */
+    default void weightsLoaded(String role) {}
+
     /** Everything needed to continue exactly: parameters, optimiser state, counters. */
     void saveState(StateDict into);
 
