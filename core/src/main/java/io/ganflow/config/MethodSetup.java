@@ -74,8 +74,8 @@ final class MethodSetup {
     static Method gan(Config c, Dataset data) {
         Rng init = Rng.derived(c.getLong("train.seed"), "init");
         int zDim = c.getInt("model.z_dim");
-        Module g = Setup.net(c, "g", zDim, data.dim(), init);
-        Module d = Setup.net(c, "d", data.dim(), 1, init);
+        Module g = Setup.generator(c, data, init);
+        Module d = Setup.critic(c, data, init);
         GanMethod.Builder b = GanMethod.builder(g, d, zDim, Setup.objective(c)).nCritic(c.getInt("gan.n_critic"))
                 .optimizers(Setup.optimizer(c, "g").create(g.parameters()), Setup.optimizer(c, "d").create(d.parameters()));
         double gp = c.getDouble("gan.gp.weight");
@@ -121,7 +121,7 @@ final class MethodSetup {
                     c.getString("gan.instance_noise.schedule")));
         }
         if (c.getDouble("gan.ema") > 0) {
-            b.ema(Setup.net(c, "g", zDim, data.dim(), Rng.derived(c.getLong("train.seed"), "ema")), c.getDouble("gan.ema"));
+            b.ema(Setup.generator(c, data, Rng.derived(c.getLong("train.seed"), "ema")), c.getDouble("gan.ema"));
         }
         return b.build();
     }
@@ -135,12 +135,12 @@ final class MethodSetup {
     static FlowMethod flow(Config c, Dataset data) {
         Rng init = Rng.derived(c.getLong("train.seed"), "init");
         int d = data.dim();
-        VelocityNet v = NetSetup.velocityNet(c, d, init);
-        VelocityNet distilled = NetSetup.velocityNet(c, d, Rng.derived(c.getLong("train.seed"), "distill"));
+        io.ganflow.nn.VelocityModel v = Setup.velocityNet(c, data, init);
+        io.ganflow.nn.VelocityModel distilled = Setup.velocityNet(c, data, Rng.derived(c.getLong("train.seed"), "distill"));
         Sampler prior;
         if (c.getString("flow.prior").equals("generator")) {
             int zDim = c.getInt("model.z_dim");
-            Module g = Setup.net(c, "g", zDim, d, Rng.derived(c.getLong("train.seed"), "prior"));
+            Module g = Setup.generator(c, data, Rng.derived(c.getLong("train.seed"), "prior"));
             prior = (n, rng) -> Ops.noGrad(() -> g.forward(rng.normal(n, zDim)));
         } else {
             prior = (n, rng) -> rng.normal(n, d);
@@ -162,13 +162,13 @@ final class MethodSetup {
     static ParticleGan particle(Config c, Dataset data, ParticleGan.Form form) {
         Rng init = Rng.derived(c.getLong("train.seed"), "init");
         int zDim = c.getInt("model.z_dim");
-        Module gm = Setup.net(c, "g", zDim, data.dim(), init);
+        Module gm = Setup.generator(c, data, init);
         if (!(gm instanceof Mlp g)) {
             throw new BadInputException("method=" + c.getString("method") + " needs model.g.kind=mlp; model.g.kind="
                     + c.getString("model.g.kind"));
         }
-        Module field = form == ParticleGan.Form.REFLOW_GAN ? NetSetup.velocityNet(c, data.dim(), init)
-                : Setup.net(c, "d", data.dim(), 1, init);
+        Module field = form == ParticleGan.Form.REFLOW_GAN ? Setup.velocityNet(c, data, init)
+                : Setup.critic(c, data, init);
         return new ParticleGan(form, g, field, Setup.optimizer(c, "g").create(g.parameters()),
                 Setup.optimizer(c, "d").create(field.parameters()), zDim, c.getInt("gan.n_critic"), c.getInt("particle.k"),
                 c.getDouble("particle.eps"),

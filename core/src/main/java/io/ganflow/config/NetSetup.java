@@ -14,9 +14,22 @@ import java.util.TreeSet;
 final class NetSetup {
     private NetSetup() {}
 
-    static void registerBuiltIns(Registry<NetFactory> r) {
+    static void registerBuiltIns(Registry<NetFactory> r, Registry<VelocityFactory> v) {
+        v.register("mlp", "MLP on [x, e(t)]: model.v.width x depth, activation, sinusoidal or Fourier time embedding",
+                (c, shape, rng) -> {
+                    if (shape.length != 1) {
+                        throw new BadInputException("model.v.kind=mlp takes flat samples; the data's samples have shape "
+                                + java.util.Arrays.toString(shape) + " (choose a velocity net for images)");
+                    }
+                    return velocityNet(c, (int) shape[0], rng);
+                });
         r.register("mlp", "fully connected net: model.<role>.width x depth, activation, init, spectral norm,"
-                + " minibatch discrimination (critic), virtual batch norm (generator)", NetSetup::mlp);
+                + " minibatch discrimination (critic), virtual batch norm (generator); flattens shaped samples",
+                (c, spec, rng) -> {
+                    Mlp m = mlp(c, spec.role(), spec.inDim(), spec.outDim(), rng);
+                    return spec.inShape().length == 1 && spec.outShape().length == 1 ? m
+                            : new io.ganflow.nn.Reshaped(m, spec.outShape());
+                });
     }
 
     static Mlp mlp(Config c, String who, int in, int out, Rng rng) {

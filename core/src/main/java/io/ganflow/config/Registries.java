@@ -7,7 +7,7 @@ import java.util.ServiceLoader;
 
 /**
  * Every registry of named choices. The allowed values of {@code data.name}, {@code model.g.kind},
- * {@code model.d.kind}, {@code method}, {@code gan.objective} and {@code eval.metrics} are the names
+ * {@code model.d.kind}, {@code model.v.kind}, {@code method}, {@code gan.objective} and {@code eval.metrics} are the names
  * registered here, so {@code ganflow keys} and validation always agree with what exists.
  *
  * <pre>{@code
@@ -18,6 +18,7 @@ import java.util.ServiceLoader;
 public final class Registries {
     public static final Registry<DatasetFactory> DATASETS = new Registry<>("data set", "data.name");
     public static final Registry<NetFactory> NETS = new Registry<>("net", "model.g.kind");
+    public static final Registry<VelocityFactory> VELOCITY_NETS = new Registry<>("velocity net", "model.v.kind");
     public static final Registry<MethodFactory> METHODS = new Registry<>("method", "method");
     public static final Registry<ObjectiveFactory> OBJECTIVES = new Registry<>("objective", "gan.objective");
     public static final Registry<Metric> METRICS = Metrics.REGISTRY;
@@ -27,7 +28,7 @@ public final class Registries {
 
     static {
         DataSetup.registerBuiltIns(DATASETS);
-        NetSetup.registerBuiltIns(NETS);
+        NetSetup.registerBuiltIns(NETS, VELOCITY_NETS);
         MethodSetup.registerBuiltIns(METHODS, OBJECTIVES);
     }
 
@@ -51,6 +52,10 @@ public final class Registries {
 
     public Registry<NetFactory> nets() {
         return NETS;
+    }
+
+    public Registry<VelocityFactory> velocityNets() {
+        return VELOCITY_NETS;
     }
 
     public Registry<MethodFactory> methods() {

@@ -133,6 +133,7 @@ public final class Schema {
         s.number("model.g.vbn", KeyType.INT, "0", 0.0, false, 100000.0, false,
                 "virtual batch norm in the generator: reference batch size (0: off)");
 
+        s.choice("model.v.kind", "mlp", Registries.VELOCITY_NETS.names(), "velocity net of flows (a registered net)");
         s.number("model.v.width", KeyType.INT, "128", 1.0, false, 65536.0, false, "velocity net hidden width");
         s.number("model.v.depth", KeyType.INT, "3", 0.0, false, 64.0, false, "velocity net hidden layers");
         s.choice("model.v.activation", "silu", Arrays.asList(Activation.keys()), "velocity net hidden activation");

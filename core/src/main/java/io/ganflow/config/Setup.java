@@ -37,12 +37,28 @@ public final class Setup {
         return Registries.DATASETS.get(c.getString("data.name")).create(c);
     }
 
-    /** The net of a role ("g" or "d") named by model.&lt;role&gt;.kind. */
-    public static Module net(Config c, String role, int in, int out, Rng rng) {
+    /** The net for a spec, of the kind model.&lt;role&gt;.kind names. */
+    public static Module net(Config c, NetSpec spec, Rng rng) {
+        String role = spec.role();
         String kind = c.getString("model." + role + ".kind");
         NetFactory f = Registries.NETS.find(kind).map(e -> e.factory()).orElseThrow(() -> new BadInputException(
                 "model." + role + ".kind=" + kind + " is not allowed; allowed: " + String.join(", ", Registries.NETS.names())));
-        return f.create(c, role, in, out, rng);
+        return f.create(c, spec, rng);
+    }
+
+    /** The velocity net of a flow, of the kind model.v.kind names, for samples of the data's shape. */
+    public static io.ganflow.nn.VelocityModel velocityNet(Config c, Dataset data, Rng rng) {
+        return Registries.VELOCITY_NETS.get(c.getString("model.v.kind")).create(c, data.shape(), rng);
+    }
+
+    /** The generator: a latent vector of model.z_dim to one sample of the data's shape. */
+    public static Module generator(Config c, Dataset data, Rng rng) {
+        return net(c, new NetSpec("g", new long[] {c.getInt("model.z_dim")}, data.shape()), rng);
+    }
+
+    /** The critic: one sample of the data's shape to one score. */
+    public static Module critic(Config c, Dataset data, Rng rng) {
+        return net(c, new NetSpec("d", data.shape(), new long[] {1}), rng);
     }
 
     /** The objective the config names, with its arguments. */

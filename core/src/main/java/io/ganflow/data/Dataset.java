@@ -13,6 +13,11 @@ public interface Dataset extends Sampler {
 
     int dim();
 
+    /** The shape of one sample without the batch dimension: {@code [dim]} for points, {@code [C, H, W]} for images. */
+    default long[] shape() {
+        return new long[] {dim()};
+    }
+
     /** n training samples, shape (n, dim). */
     Tensor sample(int n, Rng rng);
 

@@ -33,8 +33,8 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class FlowMethod implements Method {
     private static final int STAGE_EVAL = 1000;
-    private final VelocityNet v;
-    private final VelocityNet distilled;
+    private final io.ganflow.nn.VelocityModel v;
+    private final io.ganflow.nn.VelocityModel distilled;
     private final Optimizer optV;
     private final Optimizer optDistill;
     private final Sampler prior;
@@ -52,7 +52,7 @@ public final class FlowMethod implements Method {
     private int lastNfe;
     private Dataset data;
 
-    public FlowMethod(VelocityNet v, VelocityNet distilled, Optimizer optV, Optimizer optDistill, Sampler prior,
+    public FlowMethod(io.ganflow.nn.VelocityModel v, io.ganflow.nn.VelocityModel distilled, Optimizer optV, Optimizer optDistill, Sampler prior,
             Solver solver, Solver.Options solverOptions, Solver reflowSolver, Solver.Options reflowOptions,
             int reflowRounds, int reflowPairs, boolean distill) {
         this.v = v;
@@ -83,7 +83,7 @@ public final class FlowMethod implements Method {
         return (int) Math.min(stages() - 1, (step - 1) * stages() / total);
     }
 
-    public VelocityNet velocity() {
+    public io.ganflow.nn.VelocityModel velocity() {
         return v;
     }
 

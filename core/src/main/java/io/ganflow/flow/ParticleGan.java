@@ -73,7 +73,7 @@ public final class ParticleGan implements Method {
      */
     public ParticleGan(Form form, Mlp generator, Module field, Optimizer optG, Optimizer optD, int zDim, int nCritic,
             int k, double eps, UnaryOperator<Tensor> h, double r1) {
-        if (form == Form.REFLOW_GAN ? !(field instanceof VelocityNet) : !(field instanceof Mlp)) {
+        if (form == Form.REFLOW_GAN ? !(field instanceof io.ganflow.nn.VelocityModel) : !(field instanceof Mlp)) {
             throw new IllegalArgumentException(form.key + " needs " + (form == Form.REFLOW_GAN ? "a velocity net" : "a critic MLP"));
         }
         this.form = form;
@@ -134,7 +134,7 @@ public final class ParticleGan implements Method {
                 return r1 != null ? loss.add(r1.penaltyAt(field, real)) : loss;
             }
             case REFLOW_GAN:
-                return RectifiedFlow.loss(((VelocityNet) field)::velocity, fake, real, t);
+                return RectifiedFlow.loss(((io.ganflow.nn.VelocityModel) field)::velocity, fake, real, t);
             default: {
                 Tensor xt = Ops.requiringGrad(fake.add(t.mul(real.sub(fake))));
                 Tensor g = Ops.inputGrad(field.forward(xt), xt, true);
@@ -150,7 +150,7 @@ public final class ParticleGan implements Method {
     /** u(x): the particle velocity at generated points x, without gradient to any parameter. */
     public Tensor direction(Tensor x) {
         if (form == Form.REFLOW_GAN) {
-            VelocityNet v = (VelocityNet) field;
+            io.ganflow.nn.VelocityModel v = (io.ganflow.nn.VelocityModel) field;
             if (chordSteps == 0) {
                 return Ops.noGrad(() -> v.velocity(x, 0.0));
             }

@@ -20,7 +20,7 @@ import org.bytedeco.pytorch.global.torch;
  * </ul>
  * As a {@link Module}, its input is [x, t] with t in the last column.
  */
-public final class VelocityNet implements Module {
+public final class VelocityNet implements io.ganflow.nn.VelocityModel {
     public static final List<String> EMBEDDINGS = List.of("sinusoidal", "fourier");
     private final int dim;
     private final int embed;
@@ -86,13 +86,9 @@ public final class VelocityNet implements Module {
     }
 
     /** v(x, t) with x (n, dim) and t (n, 1). */
+    @Override
     public Tensor velocity(Tensor x, Tensor t) {
         return mlp.forward(Ops.cat(List.of(x, embed(t.to(x.scalar_type()))), 1));
-    }
-
-    /** v(x, t) at one time t for the whole batch. */
-    public Tensor velocity(Tensor x, double t) {
-        return velocity(x, Ops.full(t, x.size(0), 1).to(x.scalar_type()));
     }
 
     @Override

@@ -81,6 +81,11 @@ public final class WeightsExport {
      * @throws IllegalArgumentException for a module that is neither an {@link Mlp} nor a {@link VelocityNet}
      */
     public static Map<String, String> architecture(Module module) {
+        if (module instanceof io.ganflow.nn.Reshaped r) {
+            Map<String, String> m = architecture(r.inner());
+            m.put("reshape", "flattened input, output reshaped per sample (image nets)");
+            return m;
+        }
         Map<String, String> m = new TreeMap<>();
         m.put("format", "pt");
         m.put("producer", "ganflow");
@@ -195,6 +200,9 @@ public final class WeightsExport {
 
     /** The exported names of a module in state_dict order, with their tensors. */
     private static Map<String, Target> targets(Module module) {
+        if (module instanceof io.ganflow.nn.Reshaped r) {
+            return targets(r.inner());
+        }
         Map<String, Target> out = new LinkedHashMap<>();
         if (module instanceof VelocityNet) {
             VelocityNet v = (VelocityNet) module;

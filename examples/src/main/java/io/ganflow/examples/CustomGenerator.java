@@ -61,8 +61,8 @@ public final class CustomGenerator {
     public static TrainingRun run(long steps) {
         if (Registries.NETS.find("resmlp").isEmpty()) {
             Registries.NETS.register("resmlp", "residual MLP (examples/CustomGenerator)",
-                    (c, role, in, out, rng) -> new ResMlp(in, out, c.getInt("model." + role + ".width"),
-                            c.getInt("model." + role + ".depth"), rng));
+                    (c, spec, rng) -> new ResMlp(spec.inDim(), spec.outDim(), c.getInt("model." + spec.role() + ".width"),
+                            c.getInt("model." + spec.role() + ".depth"), rng));
         }
         TrainingRun run = TrainingRun.builder()
                 .preset("ring8-wgan-gp")

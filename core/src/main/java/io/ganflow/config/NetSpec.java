@@ -1,0 +1,45 @@
+package io.ganflow.config;
+
+import java.util.Arrays;
+
+/**
+ * What a net must map: its role ("g" generator, "d" critic) and the shapes of one input and one output
+ * sample, without the batch dimension: {@code [2]} for a 2-D point, {@code [1, 28, 28]} for a grey image,
+ * {@code [1]} for a critic's score.
+ */
+public record NetSpec(String role, long[] inShape, long[] outShape) {
+    public NetSpec {
+        inShape = inShape.clone();
+        outShape = outShape.clone();
+    }
+
+    /** A net between flat vectors of the given widths. */
+    public static NetSpec flat(String role, int in, int out) {
+        return new NetSpec(role, new long[] {in}, new long[] {out});
+    }
+
+    /** The number of numbers in one input sample. */
+    public int inDim() {
+        return (int) Arrays.stream(inShape).reduce(1, (a, b) -> a * b);
+    }
+
+    /** The number of numbers in one output sample. */
+    public int outDim() {
+        return (int) Arrays.stream(outShape).reduce(1, (a, b) -> a * b);
+    }
+
+    @Override
+    public long[] inShape() {
+        return inShape.clone();
+    }
+
+    @Override
+    public long[] outShape() {
+        return outShape.clone();
+    }
+
+    @Override
+    public String toString() {
+        return role + ": " + Arrays.toString(inShape) + " -> " + Arrays.toString(outShape);
+    }
+}

@@ -1,0 +1,19 @@
+package io.ganflow.nn;
+
+import io.ganflow.engine.Ops;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A time-dependent vector field v(x, t) with trainable parameters: the velocity of a rectified flow. x is a
+ * batch (n, shape...) of the data's shape; v returns the same shape. Implementations: the MLP
+ * {@code io.ganflow.flow.VelocityNet}, and any net registered for {@code model.v.kind}.
+ */
+public interface VelocityModel extends Module {
+    /** v(x, t) with x (n, shape...) and t (n, 1). */
+    Tensor velocity(Tensor x, Tensor t);
+
+    /** v(x, t) at one time t for the whole batch. */
+    default Tensor velocity(Tensor x, double t) {
+        return velocity(x, Ops.full(t, x.size(0), 1).to(x.scalar_type()));
+    }
+}
