@@ -141,11 +141,13 @@ public final class Session {
         Alarms alarms = new Alarms(c.getInt("alarm.collapse_evals"), "stop".equals(c.getString("alarm.on_collapse")),
                 trainer::requestStop, msg -> err.println("\nganflow: warning: " + msg));
         trainer.addListener(alarms);
+        TensorBoardOutput tb = TensorBoardOutput.attach(trainer, c, run, preset, data, method, evaluator, plots);
         TrainResult result;
         try (Interrupts ignored = Interrupts.install(trainer, err)) {
             result = trainer.run();
         } finally {
             log.close();
+            tb.close();
         }
         Map<String, Object> summary = summary(c, preset, data, run, result);
         try {

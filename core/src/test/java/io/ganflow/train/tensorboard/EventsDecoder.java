@@ -15,21 +15,22 @@ import java.util.TreeMap;
 
 /**
  * A reader for event files written independently of the encoder: a bit-by-bit CRC-32C, a generic
- * protobuf wire-format parser, and TensorBoard's replay rule for restarts. For tests only.
+ * protobuf wire-format parser, and TensorBoard's replay rule for restarts. For tests only (the cli module's
+ * tests use it too, through the core test jar).
  */
-final class EventsDecoder {
-    record Event(double wallTime, long step, String fileVersion, Long sessionStatus, List<Value> values) {}
+public final class EventsDecoder {
+    public record Event(double wallTime, long step, String fileVersion, Long sessionStatus, List<Value> values) {}
 
-    record Value(String tag, Float simple, Image image, Histo histo) {}
+    public record Value(String tag, Float simple, Image image, Histo histo) {}
 
-    record Image(long height, long width, long colorspace, byte[] png) {}
+    public record Image(long height, long width, long colorspace, byte[] png) {}
 
-    record Histo(double min, double max, double num, double sum, double sumSquares, double[] limits, double[] counts) {}
+    public record Histo(double min, double max, double num, double sum, double sumSquares, double[] limits, double[] counts) {}
 
     private EventsDecoder() {}
 
     /** CRC-32C one bit at a time, reflected polynomial 0x82F63B78. */
-    static int crc32c(byte[] b, int off, int len) {
+    public static int crc32c(byte[] b, int off, int len) {
         int crc = 0xFFFFFFFF;
         for (int i = off; i < off + len; i++) {
             crc ^= b[i] & 0xFF;
@@ -40,12 +41,12 @@ final class EventsDecoder {
         return ~crc;
     }
 
-    static int masked(int crc) {
+    public static int masked(int crc) {
         return Integer.rotateRight(crc, 15) + 0xa282ead8;
     }
 
     /** Every record's payload; fails on a bad checksum or a torn record. */
-    static List<byte[]> records(byte[] file) {
+    public static List<byte[]> records(byte[] file) {
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         List<byte[]> out = new ArrayList<>();
         while (b.hasRemaining()) {
@@ -71,7 +72,7 @@ final class EventsDecoder {
         return out;
     }
 
-    static List<Event> read(Path file) throws IOException {
+    public static List<Event> read(Path file) throws IOException {
         List<Event> out = new ArrayList<>();
         for (byte[] r : records(Files.readAllBytes(file))) {
             out.add(event(r));
@@ -80,7 +81,7 @@ final class EventsDecoder {
     }
 
     /** Field number to the values found, in order: Long for varints, fixed64 and fixed32 bits; byte[] otherwise. */
-    static Map<Integer, List<Object>> fields(byte[] msg) {
+    public static Map<Integer, List<Object>> fields(byte[] msg) {
         Map<Integer, List<Object>> out = new LinkedHashMap<>();
         int[] pos = {0};
         while (pos[0] < msg.length) {
@@ -121,7 +122,7 @@ final class EventsDecoder {
         }
     }
 
-    static Event event(byte[] r) {
+    public static Event event(byte[] r) {
         Map<Integer, List<Object>> f = fields(r);
         for (int k : f.keySet()) {
             if (k != 1 && k != 2 && k != 3 && k != 5 && k != 7) {
@@ -186,7 +187,7 @@ final class EventsDecoder {
      * before with a step >= s. Returns tag to step to value; a step written twice without a START between
      * fails.
      */
-    static Map<String, TreeMap<Long, Float>> scalars(List<Path> files) throws IOException {
+    public static Map<String, TreeMap<Long, Float>> scalars(List<Path> files) throws IOException {
         Map<String, TreeMap<Long, Float>> out = new TreeMap<>();
         for (Path file : files.stream().sorted().toList()) {
             for (Event e : read(file)) {
@@ -208,7 +209,7 @@ final class EventsDecoder {
         return out;
     }
 
-    static List<Path> eventFiles(Path dir) throws IOException {
+    public static List<Path> eventFiles(Path dir) throws IOException {
         try (var s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).sorted().toList();
         }
