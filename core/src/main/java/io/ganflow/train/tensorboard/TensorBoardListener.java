@@ -44,8 +44,8 @@ public final class TensorBoardListener implements Listener, AutoCloseable {
     }
 
     /**
-     * Histograms of {@code weights} (tag to values) at the first logged step and then at the first logged
-     * step at or after each multiple of {@code every}; 0 turns them off.
+     * Histograms of {@code weights} (tag to values) at the first logged step of a fresh run and then at the
+     * first logged step at or after each multiple of {@code every}; 0 turns them off.
      */
     public TensorBoardListener histograms(int every, Supplier<Map<String, float[]>> weights) {
         if (every < 0) {
@@ -103,7 +103,8 @@ public final class TensorBoardListener implements Listener, AutoCloseable {
             // step stays, the steps an interrupted session wrote past it go.
             writer.sessionStart(startStep + 1);
         }
-        lastHistogramStep = -1;
+        // a resumed session continues the histogram cadence instead of starting it again
+        lastHistogramStep = startStep > 0 ? startStep : -1;
         writer.flush();
     }
 

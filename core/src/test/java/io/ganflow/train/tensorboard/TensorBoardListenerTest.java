@@ -101,6 +101,21 @@ class TensorBoardListenerTest {
         }
         assertEquals(List.of(50L, 100L, 200L, 350L), steps);
         assertEquals(4, asked.size(), "weights are read only when a histogram is due");
+
+        TensorBoardListener resumed = new TensorBoardListener(dir).clock(() -> 4e9).histograms(100,
+                () -> Map.of("w", new float[] {1}));
+        resumed.onStart(350, 500);
+        for (long s : new long[] {360, 380, 400}) {
+            resumed.onLog(s, Map.of("d_loss", 1.0));
+        }
+        resumed.onEnd(null);
+        List<Long> after = new ArrayList<>();
+        for (EventsDecoder.Event e : EventsDecoder.read(resumed.file())) {
+            if (e.values() != null && e.values().get(0).histo() != null) {
+                after.add(e.step());
+            }
+        }
+        assertEquals(List.of(400L), after, "a resumed session keeps the cadence");
     }
 
     @Test
