@@ -81,6 +81,7 @@ public final class Session {
                 msg -> warnings.println("\nganflow: warning: " + msg));
         tr.addListener(new ProgressListener(err, terminal, preset)).addListener(alarms);
         TrainResult result;
+        TensorBoardOutput.attachPictures(tr, plots);
         try (Interrupts ignored = Interrupts.install(tr::requestStop, err)) {
             result = tr.train();
         }

@@ -236,6 +236,10 @@ public final class Schema {
                 "mode-collapse alarm after modes fall or W1 rises this many evaluations in a row (0: off)");
         s.choice("alarm.on_collapse", "warn", List.of("warn", "stop"),
                 "what the mode-collapse alarm does: warn, or stop the run with a checkpoint");
+        s.add("log.tensorboard", KeyType.BOOL, "true",
+                "also write TensorBoard event files into the run directory: metrics and a picture per evaluation");
+        s.number("log.tensorboard.histograms_every", KeyType.INT, "0", 0.0, false, null, false,
+                "with log.tensorboard: histograms of the trained weights every N steps (0: off)");
         return s;
     }
 

@@ -67,6 +67,7 @@ public final class TrainingRun {
     private RunDirectory run;
     private Map<String, Object> summary = Map.of();
     private TrainResult result;
+    private io.ganflow.train.tensorboard.TensorBoardListener tensorBoard;
 
     private TrainingRun(Builder b, Config config, RunDirectory existing, Checkpoint resumeFrom,
             Map<String, Object> provenance) {
@@ -119,6 +120,7 @@ public final class TrainingRun {
             own.add(new CheckpointListener(run, meta, spec.checkpointEvery(), spec.keepCheckpoints()));
         }
         evaluator.ifPresent(ev -> own.add(new EvaluationListener(ev, spec.evalEvery())));
+        tensorBoard().ifPresent(own::add);
         // The user's listeners first, so they have started before the step-0 checkpoint is announced; the
         // run's own ones then finish in order: the final checkpoint, then the final evaluation.
         listeners.forEach(trainer::addListener);
@@ -129,6 +131,9 @@ public final class TrainingRun {
         } finally {
             if (log != null) {
                 log.close();
+            }
+            if (tensorBoard != null) {
+                tensorBoard.close();
             }
         }
         this.result = result;
@@ -156,6 +161,25 @@ public final class TrainingRun {
         }
         this.outputDir = Optional.of(dir);
         return this;
+    }
+
+    /**
+     * The TensorBoard listener of a run that writes a directory with {@code log.tensorboard=true} (the
+     * default): every logged statistic and evaluation as scalars, histograms every
+     * {@code log.tensorboard.histograms_every} steps. Add a picture source to it before {@link #train()}.
+     */
+    public Optional<io.ganflow.train.tensorboard.TensorBoardListener> tensorBoard() {
+        if (tensorBoard == null && config.getBool("log.tensorboard") && directory().isPresent()) {
+            tensorBoard = new io.ganflow.train.tensorboard.TensorBoardListener(directory().get()).histograms(
+                    config.getInt("log.tensorboard.histograms_every"),
+                    io.ganflow.train.tensorboard.TensorBoardListener.weightsOf(method));
+        }
+        return Optional.ofNullable(tensorBoard);
+    }
+
+    /** The directory the run writes (once {@link #train()} starts), if any. */
+    public Optional<Path> directory() {
+        return existing != null ? Optional.of(existing.root()) : outputDir;
     }
 
     /** Whether a run directory will be written. */

@@ -8,7 +8,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.List;
@@ -39,6 +41,22 @@ public final class FieldPlot {
      */
     public static void write(Path file, String title, double[][] real, double[][] fake,
             Function<double[][], double[]> field) throws IOException {
+        ImageIO.write(render(title, real, fake, field), "png", file.toFile());
+    }
+
+    /** The picture of {@link #write} as PNG bytes. */
+    public static byte[] png(String title, double[][] real, double[][] fake, Function<double[][], double[]> field) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(render(title, real, fake, field), "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static BufferedImage render(String title, double[][] real, double[][] fake,
+            Function<double[][], double[]> field) {
         double[] box = bounds(real, fake);
         int plotW = SIZE - MARGIN_LEFT - MARGIN_RIGHT;
         int plotH = SIZE - MARGIN_TOP - MARGIN_BOTTOM;
@@ -60,7 +78,7 @@ public final class FieldPlot {
         g.drawString(title, MARGIN_LEFT, 28);
         legend(g, plotW, range);
         g.dispose();
-        ImageIO.write(img, "png", file.toFile());
+        return img;
     }
 
     /**

@@ -70,7 +70,7 @@ public final class Report {
     }
 
     /** The critic as a function of data-space points, or null when the method has none. */
-    private static Function<double[][], double[]> criticField(Method method, Standardizer st) {
+    static Function<double[][], double[]> criticField(Method method, Standardizer st) {
         Optional<UnaryOperator<Tensor>> critic = method.critic();
         if (critic.isEmpty()) {
             return null;
