@@ -104,14 +104,35 @@ public final class Schema {
         s.choice("method", "gan", Registries.METHODS.names(), "the training algorithm: gan; rf (rectified flow, SPEC C); particle,"
                 + " reflow_gan, gradient_field (a generator trained as a particle flow, SPEC D)");
 
-        s.choice("data.name", "ring8", Registries.DATASETS.names(), "the training data: a built-in toy set, or csv / idx with data.path");
-        s.add("data.path", KeyType.STRING, "", "the file for data.name=csv or idx (IDX may be .gz)");
-        s.add("data.standardize", KeyType.BOOL, "true", "csv/idx: train on per-column standardised values");
+        s.choice("data.name", "ring8", Registries.DATASETS.names(), "the training data: a built-in toy set; csv or idx"
+                + " with data.path; fashion-mnist, mnist, stacked-mnist; images (a folder); see docs/data.md");
+        s.add("data.path", KeyType.STRING, "", "the file for csv / idx (IDX may be .gz), the folder for images, or the"
+                + " IDX directory for fashion-mnist / mnist / stacked-mnist (empty: their default directory)");
+        s.add("data.standardize", KeyType.BOOL, "true", "csv: train on per-column standardised values (images are"
+                + " always scaled to [-1, 1])");
         s.number("data.holdout", KeyType.DOUBLE, "0.1", 0.0, false, 0.9, false,
-                "csv/idx: fraction of rows held out for evaluation");
+                "csv, idx without data.test_path, images: fraction held out for evaluation (split by train.seed)");
         s.number("data.label", KeyType.INT, "-1", -1.0, false, null, false,
-                "idx: keep only this class (needs data.labels); -1 keeps all");
-        s.add("data.labels", KeyType.STRING, "", "idx: the labels file, for data.label");
+                "labelled images (idx with data.labels, fashion-mnist, mnist, stacked-mnist, images with class"
+                + " folders): keep only this class; -1 keeps all");
+        s.add("data.labels", KeyType.STRING, "", "idx: the labels file of data.path (optional; needed by data.label)");
+        s.add("data.test_path", KeyType.STRING, "", "idx: a test images file held out for evaluation (empty: hold out"
+                + " data.holdout of data.path)");
+        s.add("data.test_labels", KeyType.STRING, "", "idx: the labels file of data.test_path");
+        s.add("data.flatten", KeyType.BOOL, "false", "image data: samples as C*H*W vectors instead of [C, H, W] images");
+        s.number("data.pad", KeyType.INT, "0", 0.0, false, 4096.0, false,
+                "image data: pad with black to this square size, centred (e.g. 32 for 28x28 digits; 0: no padding)");
+        s.number("data.size", KeyType.INT, "64", 1.0, false, 4096.0, false,
+                "images: side of the square images (shorter side resized to it, then centre-cropped)");
+        s.choice("data.channels", "3", List.of("1", "3"), "images: 1 (grey) or 3 (RGB)");
+        s.add("data.cache_dir", KeyType.STRING, "", "images: where decoded folders are cached (empty:"
+                + " ~/.cache/ganflow/images; none: no cache)");
+        s.number("data.stacked.count", KeyType.INT, "50000", 1.0, false, 1e8, false,
+                "stacked-mnist: training images, each three digits drawn from the mnist training split");
+        s.number("data.stacked.test_count", KeyType.INT, "10000", 1.0, false, 1e8, false,
+                "stacked-mnist: test images, each three digits drawn from the mnist test split");
+        s.number("data.stacked.seed", KeyType.LONG, "0", null, false, null, false,
+                "stacked-mnist: seed of the digit triples (fixed data, independent of train.seed)");
 
         s.number("model.z_dim", KeyType.INT, "2", 1.0, false, 4096.0, false, "latent dimension of the generator's input");
         for (String m : List.of("g", "d")) {

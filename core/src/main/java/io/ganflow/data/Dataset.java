@@ -5,7 +5,8 @@ import java.util.Optional;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * A source of training samples in model space: (n, dim) float32 tensors drawn with a seeded generator.
+ * A source of training samples in model space: (n, dim) float32 tensors, or (n, ...shape()) for shaped
+ * samples such as images (n, C, H, W), drawn with a seeded generator.
  * Sampling is stateless apart from the generator, so a resumed run draws the same batches.
  */
 public interface Dataset extends Sampler {
@@ -18,7 +19,7 @@ public interface Dataset extends Sampler {
         return new long[] {dim()};
     }
 
-    /** n training samples, shape (n, dim). */
+    /** n training samples, shape (n, ...shape()): (n, dim) for points. */
     Tensor sample(int n, Rng rng);
 
     /**
@@ -37,6 +38,11 @@ public interface Dataset extends Sampler {
     /** The mixture components when the data is an equal-weight Gaussian mixture with known modes. */
     default Optional<Mixture> mixture() {
         return Optional.empty();
+    }
+
+    /** The files this data set was read from (for provenance); empty for synthetic data. */
+    default java.util.List<java.nio.file.Path> files() {
+        return java.util.List.of();
     }
 
     /** Maps between data space (files, CSV output) and model space. Identity for synthetic data. */

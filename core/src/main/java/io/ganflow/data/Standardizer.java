@@ -65,13 +65,41 @@ public record Standardizer(double[] mean, double[] scale) {
         return x;
     }
 
-    /** Maps an (n, d) model-space tensor back to data space. */
+    /**
+     * Maps a model-space batch back to data space: (n, d), or (n, ...) shaped samples such as images
+     * (n, C, H, W) whose C*H*W values line up with the d columns. One mean and scale for every value (an
+     * image's pixel = (x + 1) * 127.5) applies to any shape.
+     */
     public Tensor toData(Tensor z) {
         if (isIdentity()) {
             return z;
         }
-        Tensor s = Ops.fromDoubles(scale, 1, scale.length).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
-        Tensor m = Ops.fromDoubles(mean, 1, mean.length).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+        if (isUniform()) {
+            return z.mul(Ops.s(scale[0])).add(Ops.s(mean[0]));
+        }
+        long[] shape = Ops.shape(z);
+        long per = 1;
+        for (int i = 1; i < shape.length; i++) {
+            per *= shape[i];
+        }
+        if (shape.length < 2 || per != mean.length) {
+            throw new IllegalArgumentException("a standardizer of " + mean.length + " columns cannot map samples of shape "
+                    + java.util.Arrays.toString(java.util.Arrays.copyOfRange(shape, Math.min(1, shape.length), shape.length)));
+        }
+        long[] one = shape.clone();
+        one[0] = 1;
+        Tensor s = Ops.fromDoubles(scale, one).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+        Tensor m = Ops.fromDoubles(mean, one).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
         return z.mul(s).add(m);
+    }
+
+    /** True when every column has the same mean and the same scale. */
+    public boolean isUniform() {
+        for (int j = 1; j < mean.length; j++) {
+            if (mean[j] != mean[0] || scale[j] != scale[0]) {
+                return false;
+            }
+        }
+        return mean.length > 0;
     }
 }

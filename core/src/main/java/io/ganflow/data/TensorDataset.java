@@ -13,6 +13,7 @@ public final class TensorDataset implements Dataset {
     private final Tensor train;
     private final Tensor heldOut;
     private final Standardizer standardizer;
+    private java.util.List<java.nio.file.Path> files = java.util.List.of();
 
     /**
      * @param rowsModelSpace all rows, already in model space, float32 (n, d)
@@ -67,6 +68,17 @@ public final class TensorDataset implements Dataset {
     @Override
     public int referenceSize() {
         return (int) heldOut.size(0);
+    }
+
+    /** Records the files the rows were read from (for provenance); returns this. */
+    public TensorDataset files(java.util.List<java.nio.file.Path> read) {
+        this.files = java.util.List.copyOf(read);
+        return this;
+    }
+
+    @Override
+    public java.util.List<java.nio.file.Path> files() {
+        return files;
     }
 
     @Override

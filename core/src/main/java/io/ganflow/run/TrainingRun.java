@@ -82,7 +82,11 @@ public final class TrainingRun {
         this.listeners = new ArrayList<>(b.listeners);
         this.existing = existing;
         this.resumeFrom = resumeFrom;
-        this.provenance = provenance;
+        this.provenance = new LinkedHashMap<>(provenance);
+        List<Path> dataFiles = data.files();
+        if (!dataFiles.isEmpty()) {
+            this.provenance.put("data_files_sha256", Provenance.dataFiles(dataFiles));
+        }
         this.trainer = new Trainer(method, data, new Rng(spec.seed()), spec);
         if (resumeFrom != null) {
             trainer.resumeFrom(resumeFrom);
@@ -389,16 +393,6 @@ public final class TrainingRun {
     static Map<String, Object> provenance(Config c, String commandLine, Map<String, Object> earlier) {
         Map<String, Object> p = earlier != null ? new LinkedHashMap<>(earlier)
                 : Provenance.collect(c.getLong("train.seed"), commandLine);
-        List<Path> files = new ArrayList<>();
-        for (String key : List.of("data.path", "data.labels")) {
-            String v = c.getString(key);
-            if (!v.isBlank() && Files.isRegularFile(Path.of(v))) {
-                files.add(Path.of(v));
-            }
-        }
-        if (!files.isEmpty()) {
-            p.put("data_files_sha256", Provenance.dataFiles(files));
-        }
         List<Path> weights = new ArrayList<>();
         for (String key : List.of("model.g.init_from", "model.d.init_from")) {
             String v = c.getString(key);

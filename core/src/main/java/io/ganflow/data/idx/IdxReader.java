@@ -24,6 +24,60 @@ public final class IdxReader {
     private IdxReader() {}
 
     public static IdxArray read(Path path) {
+        return open(path, in -> {
+            Header h = header(path, in);
+            float[] data = new float[(int) h.total];
+            long read = 0;
+            try {
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = readValue(in, h.type);
+                    read++;
+                }
+            } catch (EOFException e) {
+                throw truncated(path, h, read);
+            }
+            requireEnd(path, in, h);
+            return new IdxArray(h.dims, h.type, data);
+        });
+    }
+
+    /**
+     * Reads an IDX file of unsigned bytes (type 0x08, as image files are) without widening the values: a
+     * 60,000-image file takes 47 MB instead of 188 MB. Any other element type is refused, naming the file.
+     */
+    public static IdxBytes readUnsignedBytes(Path path) {
+        return open(path, in -> {
+            Header h = header(path, in);
+            if (h.type != 0x08) {
+                throw new BadInputException(String.format("%s: IDX element type 0x%02X; expected unsigned bytes (0x08),"
+                        + " the type of image files", path, h.type));
+            }
+            byte[] data = new byte[(int) h.total];
+            int read = 0;
+            try {
+                while (read < data.length) {
+                    int k = in.read(data, read, Math.min(1 << 16, data.length - read));
+                    if (k < 0) {
+                        break;
+                    }
+                    read += k;
+                }
+            } catch (EOFException e) {
+                // a gzip stream that ends early
+            }
+            if (read < data.length) {
+                throw truncated(path, h, read);
+            }
+            requireEnd(path, in, h);
+            return new IdxBytes(h.dims, data);
+        });
+    }
+
+    private interface Body<T> {
+        T parse(DataInputStream in) throws IOException;
+    }
+
+    private static <T> T open(Path path, Body<T> body) {
         if (!Files.exists(path)) {
             throw new BadInputException(path + ": file not found");
         }
@@ -36,7 +90,7 @@ public final class IdxReader {
             int b1 = raw.read();
             raw.reset();
             InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(raw), 1 << 16) : raw;
-            return parse(path, new DataInputStream(in));
+            return body.parse(new DataInputStream(in));
         } catch (NoSuchFileException e) {
             throw new BadInputException(path + ": file not found");
         } catch (ZipException e) {
@@ -48,7 +102,9 @@ public final class IdxReader {
         }
     }
 
-    private static IdxArray parse(Path path, DataInputStream in) throws IOException {
+    private record Header(int type, int[] dims, long total) {}
+
+    private static Header header(Path path, DataInputStream in) throws IOException {
         int z0 = in.readUnsignedByte();
         int z1 = in.readUnsignedByte();
         int type = in.readUnsignedByte();
@@ -70,26 +126,23 @@ public final class IdxReader {
         if (total > Integer.MAX_VALUE - 8) {
             throw new BadInputException(path + ": header announces " + total + " values, more than this reader holds");
         }
-        float[] data = new float[(int) total];
-        long read = 0;
-        try {
-            for (int i = 0; i < data.length; i++) {
-                data[i] = readValue(in, type);
-                read++;
-            }
-        } catch (EOFException e) {
-            throw new BadInputException(path + ": truncated: the header announces " + shape(dims) + " = " + total
-                    + " values, the file holds " + read);
-        }
+        return new Header(type, dims, total);
+    }
+
+    private static BadInputException truncated(Path path, Header h, long read) {
+        return new BadInputException(path + ": truncated: the header announces " + shape(h.dims) + " = " + h.total
+                + " values, the file holds " + read);
+    }
+
+    private static void requireEnd(Path path, InputStream in, Header h) throws IOException {
         if (in.read() != -1) {
             long extra = 1;
             while (in.read() != -1) {
                 extra++;
             }
-            throw new BadInputException(path + ": " + extra + " trailing bytes after the " + shape(dims)
+            throw new BadInputException(path + ": " + extra + " trailing bytes after the " + shape(h.dims)
                     + " values the header announces");
         }
-        return new IdxArray(dims, type, data);
     }
 
     private static float readValue(DataInputStream in, int type) throws IOException {
