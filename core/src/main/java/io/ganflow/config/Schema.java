@@ -132,6 +132,10 @@ public final class Schema {
                 "dimension of each minibatch-discrimination kernel");
         s.number("model.g.vbn", KeyType.INT, "0", 0.0, false, 100000.0, false,
                 "virtual batch norm in the generator: reference batch size (0: off)");
+        s.add("model.g.bn", KeyType.BOOL, "false", "mlp generator: batch norm of every hidden layer (running statistics"
+                + " when sampling); dcgan and resnet generators always have it");
+        s.choice("model.d.norm", "layer", io.ganflow.nn.Norm.keys(), "dcgan / resnet critic: normalisation of the conv"
+                + " blocks: batch (DCGAN's; not with a gradient penalty), layer (over [C, H, W]), none");
 
         s.choice("model.v.kind", "mlp", Registries.VELOCITY_NETS.names(), "velocity net of flows (a registered net)");
         s.number("model.v.width", KeyType.INT, "128", 1.0, false, 65536.0, false, "velocity net hidden width");
