@@ -11,6 +11,15 @@ MODEL.safetensors is written by io.ganflow.io.WeightsExport.save. Its __metadata
   kind=velocity  a module with `mlp` (the MLP above on [x, e(t)], in = dim + embed_dim, out = dim) and `time`
                  holding the buffer `freqs` (1, embed_dim/2); e(t) = [sin(t @ freqs), cos(t @ freqs)] for a
                  column t (n, 1). The module's input is [x, t] (n, dim + 1) with t in the last column.
+                 With batch_norm=true each hidden Linear i sits at 3i, its BatchNorm1d at 3i+1 and its activation
+                 at 3i+2; the output Linear at 3*depth.
+  kind=dcgan     role=g: nn.Sequential(Linear(z_dim, c*base_h*base_w, bias=False), Unflatten(1, (c, base_h, base_w)),
+                 BatchNorm2d(c), ReLU, [ConvTranspose2d(c, c/2, 4, 2, 1, bias=False), BatchNorm2d(c/2), ReLU] for
+                 halvings-1 blocks, ConvTranspose2d(width, channels, 4, 2, 1), Tanh) with c = width*2^(halvings-1).
+                 role=d: nn.Sequential(Conv2d(channels, width, 4, 2, 1), LeakyReLU(0.2), [Conv2d(c, 2c, 4, 2, 1,
+                 bias=norm != batch), BatchNorm2d(2c) | GroupNorm(1, 2c) | nothing, LeakyReLU(0.2)] for halvings-1
+                 blocks, Flatten, Linear(c*base_h*base_w, 1)), c doubling from width. Inputs are latents (n, z_dim)
+                 or images (n, channels, height, image_width); the model runs in eval() mode (running statistics).
   activation     relu, leaky_relu (slope leaky_relu_slope), tanh, silu, elu, softplus, gelu (exact erf form)
                  or none; dtype F32 or F64.
 The weights are loaded with load_state_dict(strict=True): a missing or unexpected name fails.
@@ -21,11 +30,12 @@ not parse as numbers, such as a header, are skipped). --save writes PyTorch's ou
 safetensors file. The script prints the maximum absolute error against OUT and exits 0 if it is <= --tol,
 1 if not, 2 on bad input.
 
-The fixtures of io.ganflow.io.WeightsExportTest were made with this script. To regenerate them, run the test
-(it writes its export, input and ganflow output under core/target/weights-fixtures/), copy those files into
+The fixtures of io.ganflow.io.WeightsExportTest (mlp, velocity) and ConvExportTest (dcgan_g, dcgan_d, dcgan_d_layer,
+mlp_bn) were made with this script. To regenerate them, run the tests (each
+writes its export, input and ganflow output under core/target/weights-fixtures/), copy those files into
 core/src/test/resources/fixtures/safetensors/torch/ and, from the repository root:
     D=core/src/test/resources/fixtures/safetensors/torch
-    for m in mlp velocity; do
+    for m in mlp velocity dcgan_g dcgan_d dcgan_d_layer mlp_bn; do
       /usr/bin/python3 tools/torch_load.py $D/$m.safetensors --input $D/${m}_input.safetensors \
           --expected $D/${m}_ganflow_output.safetensors --save $D/${m}_torch_output.safetensors \
           | tee $D/${m}_torch_load.txt
@@ -134,13 +144,51 @@ def activation(meta):
 
 def build_mlp(meta):
     depth, width = int(meta["depth"]), int(meta["width"])
+    bn = meta.get("batch_norm") == "true"
     layers = []
     prev = int(meta["in"])
     for _ in range(depth):
-        layers += [nn.Linear(prev, width), activation(meta)]
+        layers.append(nn.Linear(prev, width))
+        if bn:
+            layers.append(nn.BatchNorm1d(width, eps=float(meta["batch_norm_eps"])))
+        layers.append(activation(meta))
         prev = width
     layers.append(nn.Linear(prev, int(meta["out"])))
     return nn.Sequential(*layers)
+
+
+def build_dcgan(meta):
+    channels, k, width = int(meta["channels"]), int(meta["halvings"]), int(meta["width"])
+    bh, bw = int(meta["base_h"]), int(meta["base_w"])
+    eps, momentum = float(meta["batch_norm_eps"]), float(meta["batch_norm_momentum"])
+    if meta.get("role") == "g":
+        c = width * 2 ** (k - 1)
+        layers = [nn.Linear(int(meta["z_dim"]), c * bh * bw, bias=False), nn.Unflatten(1, (c, bh, bw)),
+                  nn.BatchNorm2d(c, eps=eps, momentum=momentum), nn.ReLU()]
+        for _ in range(k - 1):
+            layers += [nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False),
+                       nn.BatchNorm2d(c // 2, eps=eps, momentum=momentum), nn.ReLU()]
+            c //= 2
+        layers += [nn.ConvTranspose2d(c, channels, 4, 2, 1), nn.Tanh()]
+        return nn.Sequential(*layers)
+    if meta.get("role") == "d":
+        slope = float(meta.get("leaky_relu_slope", "0.2"))
+        norm = meta["norm"]
+        if norm not in ("batch", "layer", "none"):
+            raise BadInput("unknown critic norm %s" % norm)
+        layers = [nn.Conv2d(channels, width, 4, 2, 1), nn.LeakyReLU(slope)]
+        c = width
+        for _ in range(k - 1):
+            layers.append(nn.Conv2d(c, 2 * c, 4, 2, 1, bias=norm != "batch"))
+            if norm == "batch":
+                layers.append(nn.BatchNorm2d(2 * c, eps=eps, momentum=momentum))
+            elif norm == "layer":
+                layers.append(nn.GroupNorm(1, 2 * c, eps=eps))
+            layers.append(nn.LeakyReLU(slope))
+            c *= 2
+        layers += [nn.Flatten(), nn.Linear(c * bh * bw, 1)]
+        return nn.Sequential(*layers)
+    raise BadInput("metadata role=%r is not g or d" % meta.get("role"))
 
 
 class TimeEmbedding(nn.Module):
@@ -171,8 +219,10 @@ def build(meta):
         model = build_mlp(meta)
     elif kind == "velocity":
         model = VelocityNet(meta)
+    elif kind == "dcgan":
+        model = build_dcgan(meta)
     else:
-        raise BadInput("metadata kind=%r is not mlp or velocity" % kind)
+        raise BadInput("metadata kind=%r is not mlp, velocity or dcgan" % kind)
     return model.double() if meta.get("dtype") == "F64" else model
 
 
@@ -189,8 +239,10 @@ def main():
         model = build(meta)
         model.load_state_dict(state, strict=True)
         model.eval()
-        summary = " ".join("%s=%s" % (k, meta[k]) for k in ("kind", "in", "out", "width", "depth", "activation",
-                                                            "dim", "embedding", "embed_dim", "dtype") if k in meta)
+        summary = " ".join("%s=%s" % (k, meta[k]) for k in ("kind", "role", "in", "out", "width", "depth", "activation",
+                                                            "batch_norm", "dim", "embedding", "embed_dim", "z_dim",
+                                                            "channels", "height", "image_width", "norm", "dtype")
+                           if k in meta)
         print("model: %s" % summary)
         print("loaded %d tensors with strict=True: %s" % (len(state), ", ".join(state)))
         if a.input is None:

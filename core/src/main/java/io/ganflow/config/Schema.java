@@ -140,12 +140,14 @@ public final class Schema {
             s.choice("model." + m + ".kind", "mlp", Registries.NETS.names(), who + " network (a registered net)");
             s.add("model." + m + ".init_from", KeyType.STRING, "", who + ": start from the weights of a safetensors file"
                     + " (PyTorch state_dict names, as ganflow export writes them); empty: fresh initialisation");
-            s.number("model." + m + ".width", KeyType.INT, "256", 1.0, false, 65536.0, false, who + " hidden width");
+            s.number("model." + m + ".width", KeyType.INT, "256", 1.0, false, 65536.0, false, who
+                    + " hidden width (mlp); base channel count (dcgan, e.g. 64; resnet, e.g. 128)");
             s.number("model." + m + ".depth", KeyType.INT, "3", 0.0, false, 64.0, false, who + " hidden layers");
             s.choice("model." + m + ".activation", "relu", Arrays.asList(Activation.keys()), who + " hidden activation");
             s.choice("model." + m + ".init", "torch", Arrays.asList(Init.keys()), who + " weight initialisation");
             s.add("model." + m + ".spectral_norm", KeyType.STRING, "none",
-                    who + " layers to spectrally normalise: none, all, or indices like 0,1,3 (the output layer is depth)");
+                    who + " layers to spectrally normalise: none, all, or indices like 0,1,3 (mlp: the output layer"
+                            + " is depth; dcgan: weight layers in order; resnet: none or all)");
         }
         s.number("model.d.minibatch.kernels", KeyType.INT, "0", 0.0, false, 1024.0, false,
                 "minibatch discrimination kernels before the critic's output layer (0: off)");
@@ -153,9 +155,13 @@ public final class Schema {
                 "dimension of each minibatch-discrimination kernel");
         s.number("model.g.vbn", KeyType.INT, "0", 0.0, false, 100000.0, false,
                 "virtual batch norm in the generator: reference batch size (0: off)");
+        s.add("model.g.bn", KeyType.BOOL, "false", "mlp generator: batch norm of every hidden layer (running statistics"
+                + " when sampling); dcgan and resnet generators always have it");
+        s.choice("model.d.norm", "layer", io.ganflow.nn.Norm.keys(), "dcgan / resnet critic: normalisation of the conv"
+                + " blocks: batch (DCGAN's; not with a gradient penalty), layer (over [C, H, W]), none");
 
         s.choice("model.v.kind", "mlp", Registries.VELOCITY_NETS.names(), "velocity net of flows (a registered net)");
-        s.number("model.v.width", KeyType.INT, "128", 1.0, false, 65536.0, false, "velocity net hidden width");
+        s.number("model.v.width", KeyType.INT, "128", 1.0, false, 65536.0, false, "velocity net hidden width (mlp); base channels (unet, e.g. 32)");
         s.number("model.v.depth", KeyType.INT, "3", 0.0, false, 64.0, false, "velocity net hidden layers");
         s.choice("model.v.activation", "silu", Arrays.asList(Activation.keys()), "velocity net hidden activation");
         s.choice("model.v.time_embedding", "sinusoidal", List.of("sinusoidal", "fourier"),

@@ -5,8 +5,17 @@ import io.ganflow.engine.Ops;
 import io.ganflow.engine.Scope;
 import io.ganflow.flow.VelocityNet;
 import io.ganflow.nn.Activation;
+import io.ganflow.nn.BatchNorm;
+import io.ganflow.nn.Conv2d;
+import io.ganflow.nn.ConvTranspose2d;
+import io.ganflow.nn.DcganCritic;
+import io.ganflow.nn.DcganGenerator;
+import io.ganflow.nn.GroupNorm;
+import io.ganflow.nn.ImageSize;
+import io.ganflow.nn.Linear;
 import io.ganflow.nn.Mlp;
 import io.ganflow.nn.Module;
+import io.ganflow.nn.Norm;
 import io.ganflow.nn.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,6 +43,21 @@ import org.bytedeco.pytorch.global.torch;
  * column (n, 1), the product a matrix product) and, as a module, input [x, t] with t in the last column.
  * tools/torch_load.py rebuilds both in PyTorch from the metadata of {@link #architecture}.
  *
+ * <p>An MLP with batch norm ({@code model.g.bn}) is {@code nn.Sequential(Linear, BatchNorm1d, act, …, Linear)}:
+ * hidden layer i's Linear at 3i, its BatchNorm1d at 3i + 1 (ganflow's {@code bn<i>}), its activation at 3i + 2,
+ * the output Linear at 3d.
+ *
+ * <p>A {@link DcganGenerator} with k halvings is {@code nn.Sequential(Linear(z, c·b_H·b_W, bias=False),
+ * Unflatten(1, (c, b_H, b_W)), BatchNorm2d(c), ReLU, [ConvTranspose2d(c, c/2, 4, 2, 1, bias=False),
+ * BatchNorm2d(c/2), ReLU] × (k − 1), ConvTranspose2d(w, C, 4, 2, 1), Tanh)} with c = w·2^(k−1): fc at 0, bn0 at
+ * 2, up_i at 3i + 1, bn_i at 3i + 2, out at 3k + 1. A {@link DcganCritic} is {@code nn.Sequential(Conv2d(C, w,
+ * 4, 2, 1), LeakyReLU(0.2), [Conv2d(c, 2c, 4, 2, 1), norm, LeakyReLU(0.2)] × (k − 1), Flatten, Linear)}, the
+ * norm a BatchNorm2d (batch, conv without bias), a GroupNorm(1, 2c) (layer) or absent (none, two entries per
+ * block instead of three). Batch norms export {@code weight}, {@code bias}, {@code running_mean},
+ * {@code running_var} and {@code num_batches_tracked}; ganflow does not count batches and writes 0 (PyTorch
+ * reads the count only when momentum is None), and ignores the count on load. PyTorch's {@code eval()} mode
+ * reproduces ganflow's evaluation mode.
+ *
  * <p><b>Values.</b> Tensors keep the parameter's precision (F32, or F64 for double-precision networks). A
  * spectrally normalised layer exports its effective weight W/σ(W) ({@link Mlp#effectiveWeight}, computed with
  * autograd off, so the power iteration does not advance): a plain {@code nn.Linear} then reproduces
@@ -43,21 +67,35 @@ import org.bytedeco.pytorch.global.torch;
 public final class WeightsExport {
     private WeightsExport() {}
 
-    /** An exported name's ganflow tensor (what {@link #load} writes) and its exported value. */
-    private record Target(Tensor raw, Supplier<Tensor> exported) {}
+    /**
+     * An exported name's ganflow tensor (what {@link #load} writes) and its exported value; a batch counter
+     * (raw null) is exported as int64 0 and ignored by {@link #load}.
+     */
+    private record Target(Tensor raw, Supplier<Tensor> exported) {
+        boolean counter() {
+            return raw == null;
+        }
+    }
+
+    private static final Target COUNTER = new Target(null, null);
 
     /**
      * The module's tensors under their PyTorch state_dict names, each prefixed with {@code prefix} verbatim
      * (pass {@code ""}, or e.g. {@code "generator."}), as F32 (F64 for double-precision parameters).
      *
      * @throws BadInputException for an MLP with minibatch discrimination or virtual batch normalisation
-     * @throws IllegalArgumentException for a module that is neither an {@link Mlp} nor a {@link VelocityNet}
+     * @throws IllegalArgumentException for a module that is not an {@link Mlp}, {@link VelocityNet},
+     *     {@link DcganGenerator} or {@link DcganCritic} (ResNets and the U-Net are not exported yet)
      */
     public static Map<String, SafeTensor> stateDict(Module module, String prefix) {
         Map<String, SafeTensor> out = new LinkedHashMap<>();
         try (Scope s = Scope.open()) {
             Ops.noGrad(() -> {
                 for (Map.Entry<String, Target> e : targets(module).entrySet()) {
+                    if (e.getValue().counter()) {
+                        out.put(prefix + e.getKey(), SafeTensor.ofLongs(new long[] {0}));
+                        continue;
+                    }
                     Tensor t = e.getValue().exported().get();
                     long[] shape = Ops.shape(t);
                     out.put(prefix + e.getKey(), isDouble(t)
@@ -71,14 +109,20 @@ public final class WeightsExport {
 
     /**
      * String metadata from which tools/torch_load.py rebuilds the network: {@code format=pt},
-     * {@code producer=ganflow}, {@code kind} ({@code mlp} or {@code velocity}), {@code in}, {@code out},
+     * {@code producer=ganflow}, {@code kind} ({@code mlp}, {@code velocity}, {@code dcgan}), {@code in}, {@code out},
      * {@code width}, {@code depth}, {@code activation} (a key of {@link Activation}; leaky_relu adds
      * {@code leaky_relu_slope}), {@code dtype}, {@code layout} (the naming convention in words), and
      * {@code spectral_norm} (comma-separated layer indices whose weights are exported normalised) if any. A
      * velocity network adds {@code dim}, {@code embedding} and {@code embed_dim}; its {@code in}, {@code out},
-     * … describe the inner MLP.
+     * … describe the inner MLP. An MLP with batch norm adds {@code batch_norm=true} and {@code batch_norm_eps}.
+     * A DCGAN net has {@code kind=dcgan}, {@code role} (g or d), {@code channels}, {@code height},
+     * {@code image_width}, {@code halvings}, {@code base_h}, {@code base_w}, {@code width} (base channels),
+     * {@code batch_norm_eps}, {@code batch_norm_momentum}, {@code dtype}, {@code layout}, the generator
+     * {@code z_dim}, the critic {@code norm} and {@code leaky_relu_slope}, and {@code spectral_norm} (ganflow's
+     * part names, e.g. {@code conv1,fc}) if any.
      *
-     * @throws IllegalArgumentException for a module that is neither an {@link Mlp} nor a {@link VelocityNet}
+     * @throws IllegalArgumentException for a module that is not an {@link Mlp}, {@link VelocityNet},
+     *     {@link DcganGenerator} or {@link DcganCritic} (ResNets and the U-Net are not exported yet)
      */
     public static Map<String, String> architecture(Module module) {
         if (module instanceof io.ganflow.nn.Reshaped r) {
@@ -89,6 +133,26 @@ public final class WeightsExport {
         Map<String, String> m = new TreeMap<>();
         m.put("format", "pt");
         m.put("producer", "ganflow");
+        if (module instanceof DcganGenerator g) {
+            dcganArchitecture(m, "g", g.imageSize(), g.width(), g);
+            m.put("z_dim", Integer.toString(g.zDim()));
+            m.put("layout", "nn.Sequential: Linear(z_dim, c*base_h*base_w, bias=False) at 0, Unflatten(1, (c, base_h,"
+                    + " base_w)) at 1, BatchNorm2d(c) at 2, ReLU at 3; for i = 1 .. halvings-1: ConvTranspose2d(c, c/2,"
+                    + " 4, 2, 1, bias=False) at 3i+1, BatchNorm2d(c/2) at 3i+2, ReLU at 3i+3, c halving each time;"
+                    + " ConvTranspose2d(width, channels, 4, 2, 1) at 3*halvings+1, Tanh; c = width*2^(halvings-1);"
+                    + " evaluation mode (running statistics) reproduces ganflow's sampling");
+            return m;
+        }
+        if (module instanceof DcganCritic d) {
+            dcganArchitecture(m, "d", d.imageSize(), d.width(), d);
+            m.put("norm", d.norm().key());
+            m.put("leaky_relu_slope", "0.2");
+            m.put("layout", "nn.Sequential: Conv2d(channels, width, 4, 2, 1) at 0, LeakyReLU(0.2) at 1; for i = 1 .."
+                    + " halvings-1: Conv2d(c, 2c, 4, 2, 1, bias = norm != batch), then BatchNorm2d(2c) (norm=batch) or"
+                    + " GroupNorm(1, 2c) (norm=layer) or nothing (norm=none), LeakyReLU(0.2), c doubling from width;"
+                    + " Flatten; Linear(c*base_h*base_w, 1)");
+            return m;
+        }
         if (module instanceof VelocityNet) {
             VelocityNet v = (VelocityNet) module;
             mlpArchitecture(v.mlp(), m);
@@ -106,6 +170,31 @@ public final class WeightsExport {
         return m;
     }
 
+    private static void dcganArchitecture(Map<String, String> m, String role, ImageSize size, long width,
+            io.ganflow.nn.Composite net) {
+        m.put("kind", "dcgan");
+        m.put("role", role);
+        m.put("channels", Long.toString(size.channels()));
+        m.put("height", Long.toString(size.height()));
+        m.put("image_width", Long.toString(size.width()));
+        m.put("halvings", Integer.toString(size.halvings()));
+        m.put("base_h", Long.toString(size.baseH()));
+        m.put("base_w", Long.toString(size.baseW()));
+        m.put("width", Long.toString(width));
+        m.put("batch_norm_eps", Double.toString(BatchNorm.EPS));
+        m.put("batch_norm_momentum", Double.toString(BatchNorm.MOMENTUM));
+        m.put("dtype", isDouble(net.parameters().get(0).value()) ? "F64" : "F32");
+        List<String> sn = new ArrayList<>();
+        for (Parameter b : net.buffers()) {
+            if (b.name().endsWith(".sn_u")) {
+                sn.add(b.name().substring(0, b.name().length() - ".sn_u".length()));
+            }
+        }
+        if (!sn.isEmpty()) {
+            m.put("spectral_norm", String.join(",", sn));
+        }
+    }
+
     private static void mlpArchitecture(Mlp mlp, Map<String, String> m) {
         m.put("kind", "mlp");
         m.put("in", Integer.toString(mlp.in()));
@@ -118,8 +207,15 @@ public final class WeightsExport {
         }
         boolean doubles = isDouble(mlp.parameters().get(0).value());
         m.put("dtype", doubles ? "F64" : "F32");
-        m.put("layout", "nn.Sequential: Linear at 2i and activation at 2i+1 for hidden layer i < depth,"
-                + " output Linear at 2*depth; weight (out, in)");
+        if (mlp.batchNorm()) {
+            m.put("batch_norm", "true");
+            m.put("batch_norm_eps", Double.toString(BatchNorm.EPS));
+            m.put("layout", "nn.Sequential: Linear at 3i, BatchNorm1d at 3i+1 and activation at 3i+2 for hidden layer"
+                    + " i < depth, output Linear at 3*depth; weight (out, in)");
+        } else {
+            m.put("layout", "nn.Sequential: Linear at 2i and activation at 2i+1 for hidden layer i < depth,"
+                    + " output Linear at 2*depth; weight (out, in)");
+        }
         List<String> sn = new ArrayList<>();
         for (Parameter b : mlp.buffers()) {
             if (b.name().endsWith(".sn_u")) {
@@ -158,6 +254,9 @@ public final class WeightsExport {
         for (Map.Entry<String, Target> e : targets.entrySet()) {
             String name = prefix + e.getKey();
             SafeTensor t = file.tensors().get(name);
+            if (e.getValue().counter()) {
+                continue; // num_batches_tracked: optional, ignored
+            }
             if (t == null) {
                 throw new BadInputException(file.path() + ": missing tensor '" + name + "' for " + module
                         + "; expected " + names(targets, prefix));
@@ -175,6 +274,9 @@ public final class WeightsExport {
         try (Scope s = Scope.open()) {
             Ops.noGrad(() -> {
                 for (Map.Entry<String, Target> e : targets.entrySet()) {
+                    if (e.getValue().counter()) {
+                        continue;
+                    }
                     SafeTensor t = file.tensors().get(prefix + e.getKey());
                     Tensor raw = e.getValue().raw();
                     raw.copy_(isDouble(raw)
@@ -192,8 +294,10 @@ public final class WeightsExport {
 
     private static String names(Map<String, Target> targets, String prefix) {
         List<String> n = new ArrayList<>();
-        for (String k : targets.keySet()) {
-            n.add(prefix + k);
+        for (Map.Entry<String, Target> e : targets.entrySet()) {
+            if (!e.getValue().counter()) {
+                n.add(prefix + e.getKey());
+            }
         }
         return n.size() <= 12 ? String.join(", ", n) : String.join(", ", n.subList(0, 12)) + ", …";
     }
@@ -211,26 +315,107 @@ public final class WeightsExport {
             out.put("time.freqs", new Target(freqs, () -> freqs));
         } else if (module instanceof Mlp) {
             mlpTargets((Mlp) module, "", out);
+        } else if (module instanceof DcganGenerator g) {
+            int k = g.imageSize().halvings();
+            linearTargets((Linear) g.part("fc"), "0.", out);
+            batchNormTargets((BatchNorm) g.part("bn0"), "2.", out);
+            for (int i = 1; i < k; i++) {
+                convTransposeTargets((ConvTranspose2d) g.part("up" + i), (3 * i + 1) + ".", out);
+                batchNormTargets((BatchNorm) g.part("bn" + i), (3 * i + 2) + ".", out);
+            }
+            convTransposeTargets((ConvTranspose2d) g.part("out"), (3 * k + 1) + ".", out);
+        } else if (module instanceof DcganCritic d) {
+            int k = d.imageSize().halvings();
+            convTargets((Conv2d) d.part("conv0"), "0.", out);
+            int index = 2;
+            for (int i = 1; i < k; i++) {
+                convTargets((Conv2d) d.part("conv" + i), index + ".", out);
+                index++;
+                if (d.norm() == Norm.BATCH) {
+                    batchNormTargets((BatchNorm) d.part("norm" + i), index + ".", out);
+                    index++;
+                } else if (d.norm() == Norm.LAYER) {
+                    GroupNorm n = (GroupNorm) d.part("norm" + i);
+                    plainTargets(n.parameters(), index + ".", out);
+                    index++;
+                }
+                index++; // LeakyReLU
+            }
+            linearTargets((Linear) d.part("fc"), (index + 1) + ".", out); // after Flatten
         } else {
             throw unsupported(module);
         }
         return out;
     }
 
+    private static void linearTargets(Linear l, String prefix, Map<String, Target> out) {
+        Tensor w = find(l.parameters(), "weight", l);
+        out.put(prefix + "weight", new Target(w, l::effectiveWeight));
+        if (l.hasBias()) {
+            Tensor b = find(l.parameters(), "bias", l);
+            out.put(prefix + "bias", new Target(b, () -> b));
+        }
+    }
+
+    private static void convTargets(Conv2d c, String prefix, Map<String, Target> out) {
+        Tensor w = find(c.parameters(), "weight", c);
+        out.put(prefix + "weight", new Target(w, c::effectiveWeight));
+        if (c.hasBias()) {
+            Tensor b = find(c.parameters(), "bias", c);
+            out.put(prefix + "bias", new Target(b, () -> b));
+        }
+    }
+
+    private static void convTransposeTargets(ConvTranspose2d c, String prefix, Map<String, Target> out) {
+        Tensor w = find(c.parameters(), "weight", c);
+        out.put(prefix + "weight", new Target(w, c::effectiveWeight));
+        if (c.hasBias()) {
+            Tensor b = find(c.parameters(), "bias", c);
+            out.put(prefix + "bias", new Target(b, () -> b));
+        }
+    }
+
+    private static void plainTargets(List<Parameter> tensors, String prefix, Map<String, Target> out) {
+        for (Parameter p : tensors) {
+            Tensor t = p.value();
+            out.put(prefix + p.name(), new Target(t, () -> t));
+        }
+    }
+
+    /** weight, bias, running_mean, running_var, num_batches_tracked: nn.BatchNorm's state_dict. */
+    private static void batchNormTargets(BatchNorm bn, String prefix, Map<String, Target> out) {
+        plainTargets(bn.parameters(), prefix, out);
+        plainTargets(bn.buffers(), prefix, out);
+        out.put(prefix + "num_batches_tracked", COUNTER);
+    }
+
     private static void mlpTargets(Mlp mlp, String prefix, Map<String, Target> out) {
         for (Parameter p : mlp.parameters()) {
-            if (!p.name().startsWith("layer")) {
+            if (!p.name().startsWith("layer") && !p.name().startsWith("bn")) {
                 throw new BadInputException(mlp + " has parameter " + p.name() + " (minibatch discrimination or"
                         + " virtual batch norm), which has no nn.Sequential equivalent; it cannot be exported"
                         + " or loaded");
             }
         }
+        int stride = mlp.batchNorm() ? 3 : 2;
         for (int i = 0; i <= mlp.depth(); i++) {
             int layer = i;
             Tensor w = find(mlp.parameters(), "layer" + i + ".weight", mlp);
             Tensor b = find(mlp.parameters(), "layer" + i + ".bias", mlp);
-            out.put(prefix + (2 * i) + ".weight", new Target(w, () -> mlp.effectiveWeight(layer)));
-            out.put(prefix + (2 * i) + ".bias", new Target(b, () -> b));
+            out.put(prefix + (stride * i) + ".weight", new Target(w, () -> mlp.effectiveWeight(layer)));
+            out.put(prefix + (stride * i) + ".bias", new Target(b, () -> b));
+            if (mlp.batchNorm() && i < mlp.depth()) {
+                String bn = prefix + (stride * i + 1) + ".";
+                for (String n : List.of("weight", "bias")) {
+                    Tensor t = find(mlp.parameters(), "bn" + i + "." + n, mlp);
+                    out.put(bn + n, new Target(t, () -> t));
+                }
+                for (String n : List.of("running_mean", "running_var")) {
+                    Tensor t = find(mlp.buffers(), "bn" + i + "." + n, mlp);
+                    out.put(bn + n, new Target(t, () -> t));
+                }
+                out.put(bn + "num_batches_tracked", COUNTER);
+            }
         }
     }
 
@@ -244,7 +429,8 @@ public final class WeightsExport {
     }
 
     private static IllegalArgumentException unsupported(Module module) {
-        return new IllegalArgumentException("weights export supports Mlp and VelocityNet, not "
+        return new IllegalArgumentException("weights export supports Mlp, VelocityNet, DcganGenerator and DcganCritic,"
+                + " not "
                 + module.getClass().getSimpleName());
     }
 }

@@ -4,7 +4,7 @@ import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import org.bytedeco.pytorch.Tensor;
 
-/** Weight initialisers for a linear layer with weight (out, in) and bias (out). */
+/** Weight initialisers for a linear layer with weight (out, in) and bias (out), and for convolutions. */
 public enum Init {
     /** PyTorch's nn.Linear default: weight and bias ~ U(−1/√fan_in, 1/√fan_in). */
     TORCH("torch"),
@@ -37,6 +37,25 @@ public enum Init {
             case NORMAL:
             default:
                 return Ops.mul(rng.normal(out, in), 0.02);
+        }
+    }
+
+    /**
+     * A fresh weight of any shape with the given fans (a convolution's fan-in is in·k·k and fan-out out·k·k;
+     * a transposed convolution's, as in PyTorch, out·k·k and in·k·k): TORCH draws U(−1/√fan_in, +…), which is
+     * PyTorch's default for nn.Conv2d and nn.ConvTranspose2d too.
+     */
+    public Tensor weight(long[] shape, long fanIn, long fanOut, Rng rng) {
+        switch (this) {
+            case TORCH:
+                return uniform(rng, 1.0 / Math.sqrt(fanIn), shape);
+            case XAVIER:
+                return uniform(rng, Math.sqrt(6.0 / (fanIn + fanOut)), shape);
+            case KAIMING:
+                return Ops.mul(rng.normal(shape), Math.sqrt(2.0 / fanIn));
+            case NORMAL:
+            default:
+                return Ops.mul(rng.normal(shape), 0.02);
         }
     }
 

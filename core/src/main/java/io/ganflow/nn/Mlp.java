@@ -23,6 +23,8 @@ import org.bytedeco.pytorch.global.torch;
  *       is normalised with the statistics of a reference batch, fixed at construction, together with
  *       itself: μᵢ = (N μ_ref + hᵢ)/(N + 1), E[h²]ᵢ likewise; then scaled by γ and shifted by β. The output
  *       for one example never depends on the rest of its batch.</li>
+ *   <li>batch normalisation of the hidden pre-activations ({@link BatchNorm}, parts {@code bn<i>}): batch
+ *       statistics in training mode, running statistics in evaluation mode ({@link #train}).</li>
  * </ul>
  */
 public final class Mlp implements Module {
@@ -45,11 +47,16 @@ public final class Mlp implements Module {
     private final Tensor vbnReference;
     private final List<Tensor> vbnGamma = new ArrayList<>();
     private final List<Tensor> vbnBeta = new ArrayList<>();
+    private final List<BatchNorm> batchNorms = new ArrayList<>();
+    private boolean training = true;
 
     private Mlp(Builder b, Rng rng) {
         if (b.in < 1 || b.out < 1 || b.depth < 0 || (b.depth > 0 && b.width < 1)) {
             throw new IllegalArgumentException("bad MLP shape in=" + b.in + " width=" + b.width + " depth=" + b.depth
                     + " out=" + b.out);
+        }
+        if (b.batchNorm && b.vbnReference > 0) {
+            throw new IllegalArgumentException("batch norm and virtual batch norm exclude each other");
         }
         if (b.mbdKernels > 0 && b.depth == 0) {
             throw new IllegalArgumentException("minibatch discrimination needs at least one hidden layer");
@@ -96,6 +103,19 @@ public final class Mlp implements Module {
         } else {
             vbnReference = null;
         }
+        if (b.batchNorm) {
+            LayerInit li = new LayerInit(b.init, rng, b.doubles);
+            for (int i = 0; i < depth; i++) {
+                BatchNorm bn = new BatchNorm(li, width);
+                batchNorms.add(bn);
+                for (Parameter p : bn.parameters()) {
+                    params.add(new Parameter("bn" + i + "." + p.name(), p.value()));
+                }
+                for (Parameter p : bn.buffers()) {
+                    buffers.add(new Parameter("bn" + i + "." + p.name(), p.value()));
+                }
+            }
+        }
     }
 
     private static Tensor cast(Tensor t, boolean doubles) {
@@ -140,6 +160,9 @@ public final class Mlp implements Module {
                 Tensor[] hr = virtualBatchNorm(h, r, i);
                 h = hr[0];
                 r = activation.apply(hr[1]);
+            }
+            if (!batchNorms.isEmpty()) {
+                h = batchNorms.get(i).forward(h);
             }
             h = activation.apply(h);
             if (hidden != null) {
@@ -190,6 +213,24 @@ public final class Mlp implements Module {
         return Collections.unmodifiableList(buffers);
     }
 
+    @Override
+    public void train(boolean on) {
+        training = on;
+        for (BatchNorm bn : batchNorms) {
+            bn.train(on);
+        }
+    }
+
+    @Override
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** True if the hidden layers are batch normalised. */
+    public boolean batchNorm() {
+        return !batchNorms.isEmpty();
+    }
+
     public int in() {
         return in;
     }
@@ -217,7 +258,8 @@ public final class Mlp implements Module {
 
     @Override
     public String toString() {
-        return "Mlp(" + in + " -> " + width + "x" + depth + " " + activation.key() + " -> " + out + ")";
+        return "Mlp(" + in + " -> " + width + "x" + depth + " " + activation.key() + (batchNorms.isEmpty() ? "" : " bn")
+                + " -> " + out + ")";
     }
 
     /** Builds an {@link Mlp}; every field has a default except the input and output sizes. */
@@ -233,6 +275,7 @@ public final class Mlp implements Module {
         private int mbdKernels;
         private int mbdDim = 5;
         private int vbnReference;
+        private boolean batchNorm;
 
         public Builder in(int v) {
             in = v;
@@ -286,6 +329,12 @@ public final class Mlp implements Module {
         /** Virtual batch normalisation with a reference batch of this many N(0, I) inputs (0: off). */
         public Builder virtualBatchNorm(int referenceSize) {
             vbnReference = referenceSize;
+            return this;
+        }
+
+        /** Batch normalisation of every hidden layer's pre-activation (off by default). */
+        public Builder batchNorm(boolean v) {
+            batchNorm = v;
             return this;
         }
 

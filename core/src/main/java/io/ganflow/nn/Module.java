@@ -21,6 +21,32 @@ public interface Module {
         return List.of();
     }
 
+    /**
+     * Switches between training mode ({@code true}, every module's initial mode) and evaluation mode. Only
+     * batch normalisation depends on it: in training mode it normalises with the statistics of the batch and
+     * updates its running statistics (when autograd is on); in evaluation mode it normalises with the running
+     * statistics, so each output depends on its own input only. Modules without such layers ignore it;
+     * composite modules pass it to every part. Sampling and evaluation of a trained generator use evaluation
+     * mode ({@link #inEvalMode}); see docs/nets.md.
+     */
+    default void train(boolean on) {}
+
+    /** True in training mode; modules without mode-dependent layers always report true. */
+    default boolean isTraining() {
+        return true;
+    }
+
+    /** Runs {@code body} with {@code module} in evaluation mode, then restores the mode it had. */
+    static <R> R inEvalMode(Module module, java.util.function.Supplier<R> body) {
+        boolean was = module.isTraining();
+        module.train(false);
+        try {
+            return body.get();
+        } finally {
+            module.train(was);
+        }
+    }
+
     default List<Tensor> tensors() {
         return parameters().stream().map(Parameter::value).collect(Collectors.toList());
     }

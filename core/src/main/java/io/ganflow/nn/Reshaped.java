@@ -43,4 +43,14 @@ public final class Reshaped implements Module {
     public List<Parameter> buffers() {
         return inner.buffers();
     }
+
+    @Override
+    public void train(boolean on) {
+        inner.train(on);
+    }
+
+    @Override
+    public boolean isTraining() {
+        return inner.isTraining();
+    }
 }

@@ -16,7 +16,8 @@ class RegistriesTest {
         assertTrue(s.get("data.name").orElseThrow().choices().containsAll(List.of("ring8", "grid25", "csv", "idx")));
         assertEquals(Registries.METHODS.names(), s.get("method").orElseThrow().choices());
         assertEquals(Registries.OBJECTIVES.names(), s.get("gan.objective").orElseThrow().choices());
-        assertEquals(List.of("mlp"), s.get("model.g.kind").orElseThrow().choices());
+        assertEquals(List.of("mlp", "dcgan", "resnet"), s.get("model.g.kind").orElseThrow().choices());
+        assertEquals(List.of("mlp", "unet"), s.get("model.v.kind").orElseThrow().choices());
         assertTrue(Registries.METRICS.names().containsAll(List.of("w1", "sinkhorn", "prdc", "frechet")));
     }
 
