@@ -15,10 +15,10 @@ class PrdcChunkTest {
         Tensor a = FeatureFixtures.f32("fid_a.f32", 500, 64);
         Tensor b = FeatureFixtures.f32("fid_b.f32", 500, 64).narrow(0, 0, 430);
         Prdc.Result whole = Prdc.compute(a, b, 5, 5);
-        Prdc.Result chunked = Prdc.compute(a, b, 5, 5, 430 * 37); // 37 rows per chunk, a short last one
+        Prdc.Result chunked = Prdc.compute(a, b, 5, 5, 430 * 130); // 130 rows per chunk, a short last one
         assertEquals(whole, chunked);
         double[] r = Knn.radii(a, 5);
-        double[] rc = Knn.radii(a, 5, 500 * 9);
+        double[] rc = Knn.radii(a, 5, 500 * 120);
         for (int i = 0; i < r.length; i++) {
             assertEquals(r[i], rc[i], 1e-14 * r[i]);
         }
