@@ -120,7 +120,7 @@ public final class TorchScriptFeatures extends BatchedFeatures {
             out = module.forward(new IValueVector(new IValue(batch.cpu())));
         } catch (RuntimeException e) {
             throw new BadInputException(SCHEME + file + ": forward failed on images "
-                    + java.util.Arrays.toString(Ops.shape(batch)) + " (" + firstLine(e) + ")", e);
+                    + java.util.Arrays.toString(Ops.shape(batch)) + " (" + lastLine(e) + ")", e);
         }
         if (out.isTensor()) {
             return new Outputs(out.toTensor(), Optional.empty());
@@ -149,6 +149,12 @@ public final class TorchScriptFeatures extends BatchedFeatures {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The interpreter's message ends with the error itself, after a trace of the TorchScript code. */
+    private static String lastLine(Throwable e) {
+        String[] lines = String.valueOf(e.getMessage()).strip().split("\n");
+        return lines[lines.length - 1].strip();
     }
 
     private static String firstLine(Throwable e) {
