@@ -19,6 +19,7 @@ import io.ganflow.gan.InstanceNoise;
 import io.ganflow.gan.Objectives;
 import io.ganflow.gan.PointPenalty;
 import io.ganflow.gan.WeightClipping;
+import io.ganflow.nn.FeatureCritic;
 import io.ganflow.nn.Mlp;
 import io.ganflow.nn.Module;
 import io.ganflow.train.Method;
@@ -95,14 +96,16 @@ final class MethodSetup {
         double fm = c.getDouble("gan.feature_matching.weight");
         if (fm > 0) {
             int layer = c.getInt("gan.feature_matching.layer");
-            if (!(d instanceof Mlp mlp)) {
-                throw new BadInputException("gan.feature_matching.weight=" + fm + " needs model.d.kind=mlp (it reads a"
-                        + " hidden layer); model.d.kind=" + c.getString("model.d.kind"));
+            if (!(d instanceof FeatureCritic fc)) {
+                throw new BadInputException("gan.feature_matching.weight=" + fm + " needs a critic that exposes inner"
+                        + " features (model.d.kind=mlp, or a net implementing io.ganflow.nn.FeatureCritic);"
+                        + " model.d.kind=" + c.getString("model.d.kind"));
             }
-            int depth = mlp.depth();
+            int depth = fc.featureLayers();
             if (depth < 1 || layer >= depth || layer < -depth) {
                 throw new BadInputException("gan.feature_matching.layer=" + layer + " is not a hidden layer of the critic;"
-                        + " allowed: " + (depth < 1 ? "none (model.d.depth=0)" : -depth + " to " + (depth - 1)));
+                        + " allowed: " + (depth < 1 ? "none (the critic exposes no feature layer; model.d.depth="
+                        + c.getInt("model.d.depth") + ")" : -depth + " to " + (depth - 1)));
             }
             b.regularizer(new FeatureMatching(fm, layer));
         }
