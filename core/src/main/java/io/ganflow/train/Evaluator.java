@@ -97,7 +97,8 @@ public final class Evaluator {
             out.putAll(method.diagnostics(samples, Rng.derived(seed, "eval/diagnostics")));
             if (!extraMetrics.isEmpty()) {
                 int r = Math.min(samples, data.referenceSize());
-                double[][] ref = Ops.toRows(st.toData(Ops.flatten(data.reference(r, Rng.derived(seed, "eval/reference")))));
+                Tensor refModel = data.reference(r, Rng.derived(seed, "eval/reference"));
+                double[][] ref = Ops.toRows(st.toData(Ops.flatten(refModel)));
                 MetricSuite.Options o = new MetricSuite.Options(0.05, 200, 5, 3, 5, new double[0], seed);
                 MetricSuite.compute(ref, gen, data.mixture().orElse(null), extraMetrics, o)
                         .forEach((k, v) -> out.putIfAbsent(k, v.value()));

@@ -253,7 +253,8 @@ class ImageMethodsPenaltyTest {
         for (Regularizer r : List.of(new GradientPenalty(1, 1), new GradientPenalty(1, 0), PointPenalty.r1(1),
                 PointPenalty.r2(1))) {
             double img = Ops.item(r.criticTerm(new CriticBatch(onImages, real, fake, new Rng(9))));
-            double flat = Ops.item(r.criticTerm(new CriticBatch(inner, Ops.flatten(real), Ops.flatten(fake), new Rng(9))));
+            CriticBatch flatBatch = new CriticBatch(inner, Ops.flatten(real), Ops.flatten(fake), new Rng(9));
+            double flat = Ops.item(r.criticTerm(flatBatch));
             assertEquals(flat, img, 0.0, r.name());
         }
     }

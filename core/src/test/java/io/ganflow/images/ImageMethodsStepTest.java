@@ -128,14 +128,15 @@ class ImageMethodsStepTest {
 
     @ParameterizedTest(name = "{0} + {2}")
     @MethodSource("combinations")
-    void everyObjectiveWithEveryRegularizerStepsOnImages(String label, String[] objective, String reg, String[] settings) {
+    void everyObjectiveWithEveryRegularizerStepsOnImages(String label, String[] objective, String reg,
+            String[] settings) {
         Config.Builder b = with(base(), "method", "gan", "gan.objective", objective[0]);
         if (objective.length > 1) {
             with(b, objective[1], objective[2]);
         }
         Config c = with(b, settings).build();
         if (reg.equals("label_smoothing") && !CLASSIFIERS.contains(objective[0])) {
-            // one-sided label smoothing belongs to classifier objectives; elsewhere it is refused, on images as on points
+            // one-sided label smoothing belongs to classifier objectives; elsewhere it is refused (images or points)
             assertThrows(BadInputException.class, () -> Setup.method(c, Setup.dataset(c)));
             return;
         }
@@ -150,11 +151,13 @@ class ImageMethodsStepTest {
                 Arguments.of("rf dopri5", new String[] {"method", "rf", "flow.solver", "dopri5", "flow.atol", "1e-3",
                     "flow.rtol", "1e-3"}),
                 Arguments.of("rf generator prior", new String[] {"method", "rf", "flow.prior", "generator"}),
-                Arguments.of("particle", new String[] {"method", "particle", "gan.r1.weight", "0.1", "particle.k", "2"}),
+                Arguments.of("particle", new String[] {"method", "particle", "gan.r1.weight", "0.1",
+                    "particle.k", "2"}),
                 Arguments.of("reflow_gan", new String[] {"method", "reflow_gan", "particle.chord_steps", "2"}),
                 Arguments.of("reflow_gan v(x,0)", new String[] {"method", "reflow_gan", "particle.chord_steps", "0"}),
                 Arguments.of("gradient_field", new String[] {"method", "gradient_field", "particle.form", "exact"}),
-                Arguments.of("gradient_field approx", new String[] {"method", "gradient_field", "particle.form", "approx"}));
+                Arguments.of("gradient_field approx", new String[] {"method", "gradient_field",
+                    "particle.form", "approx"}));
     }
 
     @ParameterizedTest(name = "{0}")
