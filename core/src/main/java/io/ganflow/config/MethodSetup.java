@@ -19,7 +19,7 @@ import io.ganflow.gan.InstanceNoise;
 import io.ganflow.gan.Objectives;
 import io.ganflow.gan.PointPenalty;
 import io.ganflow.gan.WeightClipping;
-import io.ganflow.nn.Mlp;
+import io.ganflow.nn.FeatureCritic;
 import io.ganflow.nn.Module;
 import io.ganflow.train.Method;
 
@@ -95,14 +95,16 @@ final class MethodSetup {
         double fm = c.getDouble("gan.feature_matching.weight");
         if (fm > 0) {
             int layer = c.getInt("gan.feature_matching.layer");
-            if (!(d instanceof Mlp mlp)) {
-                throw new BadInputException("gan.feature_matching.weight=" + fm + " needs model.d.kind=mlp (it reads a"
-                        + " hidden layer); model.d.kind=" + c.getString("model.d.kind"));
+            if (!(d instanceof FeatureCritic fc)) {
+                throw new BadInputException("gan.feature_matching.weight=" + fm + " needs a critic that exposes inner"
+                        + " features (model.d.kind=mlp, or a net implementing io.ganflow.nn.FeatureCritic);"
+                        + " model.d.kind=" + c.getString("model.d.kind"));
             }
-            int depth = mlp.depth();
+            int depth = fc.featureLayers();
             if (depth < 1 || layer >= depth || layer < -depth) {
                 throw new BadInputException("gan.feature_matching.layer=" + layer + " is not a hidden layer of the critic;"
-                        + " allowed: " + (depth < 1 ? "none (model.d.depth=0)" : -depth + " to " + (depth - 1)));
+                        + " allowed: " + (depth < 1 ? "none (the critic exposes no feature layer; model.d.depth="
+                        + c.getInt("model.d.depth") + ")" : -depth + " to " + (depth - 1)));
             }
             b.regularizer(new FeatureMatching(fm, layer));
         }
@@ -134,7 +136,7 @@ final class MethodSetup {
     /** SPEC C: rectified flow, with reflow rounds and distillation as configured; opt.d trains v. */
     static FlowMethod flow(Config c, Dataset data) {
         Rng init = Rng.derived(c.getLong("train.seed"), "init");
-        int d = data.dim();
+        long[] shape = data.shape();
         io.ganflow.nn.VelocityModel v = Setup.velocityNet(c, data, init);
         io.ganflow.nn.VelocityModel distilled = Setup.velocityNet(c, data, Rng.derived(c.getLong("train.seed"), "distill"));
         Sampler prior;
@@ -143,7 +145,7 @@ final class MethodSetup {
             Module g = Setup.generator(c, data, Rng.derived(c.getLong("train.seed"), "prior"));
             prior = (n, rng) -> Ops.noGrad(() -> g.forward(rng.normal(n, zDim)));
         } else {
-            prior = (n, rng) -> rng.normal(n, d);
+            prior = (n, rng) -> rng.normal(Ops.batchShape(n, shape)); // N(0, I) of the sample's shape
         }
         Solver s = Solver.byKey(c.getString("flow.solver"));
         Solver rs = Solver.byKey(c.getString("flow.reflow.solver"));
@@ -152,21 +154,21 @@ final class MethodSetup {
             throw new BadInputException("train.steps=" + c.getLong("train.steps") + " is too small for " + stages
                     + " flow stages; allowed: at least " + stages);
         }
-        return new FlowMethod(v, distilled, Setup.optimizer(c, "d").create(v.parameters()),
+        FlowMethod m = new FlowMethod(v, distilled, Setup.optimizer(c, "d").create(v.parameters()),
                 Setup.optimizer(c, "d").create(distilled.parameters()), prior, s, solverOptions(c, s), rs,
                 solverOptions(c, rs), c.getInt("flow.reflow.rounds"), c.getInt("flow.reflow.pairs"),
                 c.getBool("flow.distill"));
+        if (shape.length > 1) {
+            m.evaluationPoints(FlowMethod.IMAGE_EVAL_POINTS); // a solve per evaluation point: fewer for images
+        }
+        return m;
     }
 
     /** SPEC D: a generator trained as a particle flow; opt.d trains the field's network. */
     static ParticleGan particle(Config c, Dataset data, ParticleGan.Form form) {
         Rng init = Rng.derived(c.getLong("train.seed"), "init");
         int zDim = c.getInt("model.z_dim");
-        Module gm = Setup.generator(c, data, init);
-        if (!(gm instanceof Mlp g)) {
-            throw new BadInputException("method=" + c.getString("method") + " needs model.g.kind=mlp; model.g.kind="
-                    + c.getString("model.g.kind"));
-        }
+        Module g = Setup.generator(c, data, init);
         Module field = form == ParticleGan.Form.REFLOW_GAN ? Setup.velocityNet(c, data, init)
                 : Setup.critic(c, data, init);
         return new ParticleGan(form, g, field, Setup.optimizer(c, "g").create(g.parameters()),

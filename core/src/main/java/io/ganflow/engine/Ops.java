@@ -199,14 +199,75 @@ public final class Ops {
         return x.mean();
     }
 
-    /** The Euclidean norm of each row of an (n, d) tensor, shape (n). */
+    /** The Euclidean norm of each row of an (n, d) tensor, shape (n); same as {@link #sampleNorm} on 2-D tensors. */
     public static Tensor rowNorm(Tensor x) {
-        return x.norm(new ScalarOptional(s(2.0)), new long[] {1}, false);
+        return sampleNorm(x);
     }
 
-    /** The squared Euclidean norm of each row of an (n, d) tensor, shape (n). */
+    /** The squared Euclidean norm of each row of an (n, d) tensor, shape (n); see {@link #sampleSquaredNorm}. */
     public static Tensor rowSquaredNorm(Tensor x) {
-        return x.square().sum(new long[] {1}, false, null);
+        return sampleSquaredNorm(x);
+    }
+
+    // ---- per-sample helpers for batches (n, s1, s2, ...) ---------------------------------------------------
+
+    /** The non-batch dimensions 1 … k − 1 of a k-dimensional batch (empty for a 1-D tensor). */
+    public static long[] sampleDims(Tensor x) {
+        long[] dims = new long[(int) Math.max(0, x.dim() - 1)];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = i + 1;
+        }
+        return dims;
+    }
+
+    /**
+     * The Euclidean norm of each sample of a batch (n, s1, s2, ...) over all its non-batch dimensions (the
+     * Frobenius norm of an image), shape (n). On (n, d) this is the norm of each row; on (n) the absolute value.
+     */
+    public static Tensor sampleNorm(Tensor x) {
+        if (x.dim() < 2) {
+            return x.abs();
+        }
+        return x.norm(new ScalarOptional(s(2.0)), sampleDims(x), false);
+    }
+
+    /** The squared Euclidean norm of each sample over all its non-batch dimensions, shape (n). */
+    public static Tensor sampleSquaredNorm(Tensor x) {
+        if (x.dim() < 2) {
+            return x.square();
+        }
+        return x.square().sum(sampleDims(x), false, null);
+    }
+
+    /** ⟨aᵢ, bᵢ⟩ for each sample i of two batches of the same shape, summed over all non-batch dimensions, shape (n). */
+    public static Tensor sampleDot(Tensor a, Tensor b) {
+        Tensor p = a.mul(b);
+        return p.dim() < 2 ? p : p.sum(sampleDims(p), false, null);
+    }
+
+    /**
+     * A per-sample value (shape (n) or (n, 1)) viewed as (n, 1, …, 1) with as many dimensions as {@code like},
+     * so that it broadcasts over every non-batch dimension of a batch of that shape: an interpolation weight α
+     * or a flow time t applied to images. Values and their order are unchanged.
+     */
+    public static Tensor perSample(Tensor v, Tensor like) {
+        long[] shape = new long[(int) Math.max(2, like.dim())];
+        java.util.Arrays.fill(shape, 1);
+        shape[0] = v.size(0);
+        return v.reshape(shape);
+    }
+
+    /** A batch (n, s1, s2, ...) flattened to (n, s1·s2·…); an (n, d) tensor is returned as it is. */
+    public static Tensor flatten(Tensor x) {
+        return x.dim() == 2 ? x : x.reshape(x.size(0), -1);
+    }
+
+    /** The shape (n, shape...) of a batch of n samples of the given sample shape. */
+    public static long[] batchShape(long n, long[] sampleShape) {
+        long[] s = new long[sampleShape.length + 1];
+        s[0] = n;
+        System.arraycopy(sampleShape, 0, s, 1, sampleShape.length);
+        return s;
     }
 
     public static Tensor cat(List<Tensor> parts, long dim) {

@@ -30,9 +30,16 @@ import org.bytedeco.pytorch.Tensor;
  * At the end of each stage the method measures that stage's model: W1 of its RK45 samples and of its
  * 1-step Euler samples to held-out data (exact, 1,000 points each), NFE of RK45, and straightness. These go
  * into the run's summary as {@code stage<k>_…}.
+ *
+ * <p>Samples may have any shape (n, shape...): the prior, the couplings and the solvers' states have the data's
+ * sample shape, and W1 is taken on the flattened samples. For images every measurement (stage metrics,
+ * straightness, the NFE diagnostic) uses {@link #IMAGE_EVAL_POINTS} points instead of 1,000, since each point
+ * costs a full ODE solve of the velocity net (see {@link #evaluationPoints}).
  */
 public final class FlowMethod implements Method {
     private static final int STAGE_EVAL = 1000;
+    /** The number of points a flow on image data is measured on (set by the config's setup for shaped data). */
+    public static final int IMAGE_EVAL_POINTS = 256;
     private final io.ganflow.nn.VelocityModel v;
     private final io.ganflow.nn.VelocityModel distilled;
     private final Optimizer optV;
@@ -51,6 +58,7 @@ public final class FlowMethod implements Method {
     private Tensor pairs1;
     private int lastNfe;
     private Dataset data;
+    private int evalPoints = STAGE_EVAL;
 
     public FlowMethod(io.ganflow.nn.VelocityModel v, io.ganflow.nn.VelocityModel distilled, Optimizer optV, Optimizer optDistill, Sampler prior,
             Solver solver, Solver.Options solverOptions, Solver reflowSolver, Solver.Options reflowOptions,
@@ -81,6 +89,22 @@ public final class FlowMethod implements Method {
     /** The 0-based stage of a 1-based step. */
     int stageOf(long step, long total) {
         return (int) Math.min(stages() - 1, (step - 1) * stages() / total);
+    }
+
+    /**
+     * How many prior draws (and held-out points) the stage metrics, straightness and the NFE diagnostic use;
+     * 1,000 by default. Each costs an ODE solve, so image flows use fewer ({@link #IMAGE_EVAL_POINTS}).
+     */
+    public FlowMethod evaluationPoints(int n) {
+        if (n < 2) {
+            throw new IllegalArgumentException("evaluation points must be >= 2, got " + n);
+        }
+        evalPoints = n;
+        return this;
+    }
+
+    public int evaluationPoints() {
+        return evalPoints;
     }
 
     public io.ganflow.nn.VelocityModel velocity() {
@@ -121,7 +145,7 @@ public final class FlowMethod implements Method {
         }
         if (isDistilled()) {
             Tensor r = x0.add(distilled.velocity(x0, 0.0)).sub(x1);
-            Tensor loss = Ops.rowSquaredNorm(r).mean();
+            Tensor loss = Ops.sampleSquaredNorm(r).mean();
             optDistill.step(Ops.grad(loss, distilled.tensors(), false));
             stats.put("distill_loss", loss);
         } else {
@@ -160,8 +184,8 @@ public final class FlowMethod implements Method {
     private Map<String, Double> measure(Dataset data, String prefix) {
         Map<String, Double> m = new LinkedHashMap<>();
         Rng r = Rng.derived(20_251_122L, "flow/stage-eval");
-        Tensor z = prior.sample(STAGE_EVAL, r);
-        double[][] ref = Ops.toRows(data.standardizer().toData(data.reference(STAGE_EVAL, r)));
+        Tensor z = prior.sample(evalPoints, r);
+        double[][] ref = Ops.toRows(data.standardizer().toData(Ops.flatten(data.reference(evalPoints, r))));
         if (isDistilled()) {
             Tensor x = Ops.noGrad(() -> z.add(distilled.velocity(z, 0.0)));
             m.put(prefix + "w1_1step", w1(data, x, ref));
@@ -177,7 +201,9 @@ public final class FlowMethod implements Method {
     }
 
     private static double w1(Dataset data, Tensor modelSpace, double[][] ref) {
-        return Transport.exactW1(Ops.toRows(data.standardizer().toData(modelSpace)), ref);
+        double[][] gen = Ops.toRows(data.standardizer().toData(Ops.flatten(modelSpace)));
+        int m = Math.min(gen.length, ref.length);
+        return Transport.exactW1(java.util.Arrays.copyOf(gen, m), java.util.Arrays.copyOf(ref, m));
     }
 
     /** Samples with the configured solver (one Euler step of the distilled model after distillation). */
@@ -214,9 +240,10 @@ public final class FlowMethod implements Method {
             m.put("straightness", 0.0); // one Euler step is a straight line by construction
         } else {
             // the NFE of the evaluation's own samples (the Evaluator samples before it asks for diagnostics)
-            m.put("nfe", (double) (lastNfe > 0 ? lastNfe : sample(Math.min(n, 1000), rng, solver, solverOptions).nfe()));
+            m.put("nfe", (double) (lastNfe > 0 ? lastNfe
+                    : sample(Math.min(n, evalPoints), rng, solver, solverOptions).nfe()));
             m.put("straightness", RectifiedFlow.straightness(this::field, Ops.noGrad(() -> prior.sample(
-                    Math.min(n, 1000), rng)), 100));
+                    Math.min(n, evalPoints), rng)), 100));
         }
         return m;
     }

@@ -4,7 +4,6 @@ import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.gan.Objectives;
 import io.ganflow.gan.PointPenalty;
-import io.ganflow.nn.Mlp;
 import io.ganflow.nn.Module;
 import io.ganflow.train.Method;
 import io.ganflow.train.StateDict;
@@ -35,6 +34,9 @@ import org.bytedeco.pytorch.Tensor;
  * </ul>
  * With K = 1 the regression's gradient is 2ε times the gradient of −E h(D(g(z))) (a test proves it); larger
  * K moves the generator all the way to the particles.
+ *
+ * <p>Samples may have any shape (n, shape...), images included: the interpolation times broadcast per sample,
+ * u(x) has the sample's shape, and every squared norm and inner product runs over all non-batch dimensions.
  */
 public final class ParticleGan implements Method {
     public enum Form {
@@ -53,7 +55,7 @@ public final class ParticleGan implements Method {
     }
 
     private final Form form;
-    private final Mlp generator;
+    private final Module generator;
     private final Module field;
     private final Optimizer optG;
     private final Optimizer optD;
@@ -66,15 +68,18 @@ public final class ParticleGan implements Method {
     private int chordSteps = 8;
 
     /**
-     * @param field D (an {@link Mlp} with one output) for PARTICLE and the GRADIENT_FIELD forms, a
-     *     {@link VelocityNet} for REFLOW_GAN
+     * @param generator any generator module, z (n, zDim) to samples (n, shape...)
+     * @param field D (a critic module, samples to (n, 1)) for PARTICLE and the GRADIENT_FIELD forms, a
+     *     {@link io.ganflow.nn.VelocityModel} for REFLOW_GAN
      * @param h the MonoFlow h for PARTICLE (ignored otherwise)
      * @param r1 R1 weight on the PARTICLE classifier (0: off)
      */
-    public ParticleGan(Form form, Mlp generator, Module field, Optimizer optG, Optimizer optD, int zDim, int nCritic,
+    public ParticleGan(Form form, Module generator, Module field, Optimizer optG, Optimizer optD, int zDim, int nCritic,
             int k, double eps, UnaryOperator<Tensor> h, double r1) {
-        if (form == Form.REFLOW_GAN ? !(field instanceof io.ganflow.nn.VelocityModel) : !(field instanceof Mlp)) {
-            throw new IllegalArgumentException(form.key + " needs " + (form == Form.REFLOW_GAN ? "a velocity net" : "a critic MLP"));
+        if (form == Form.REFLOW_GAN ? !(field instanceof io.ganflow.nn.VelocityModel)
+                : field == null || field instanceof io.ganflow.nn.VelocityModel) {
+            throw new IllegalArgumentException(form.key + " needs " + (form == Form.REFLOW_GAN ? "a velocity net"
+                    : "a critic (a module from samples to one score)"));
         }
         this.form = form;
         this.generator = generator;
@@ -121,12 +126,15 @@ public final class ParticleGan implements Method {
         }
         stats.put("g_loss", last);
         if (ctx.diagnostics()) {
-            stats.put("particle_speed", Ops.rowNorm(u).mean());
+            stats.put("particle_speed", Ops.sampleNorm(u).mean());
         }
         return stats;
     }
 
-    /** The field network's loss on one batch; t (n, 1) are the interpolation times (unused by PARTICLE). */
+    /**
+     * The field network's loss on one batch; t (n, 1) are the interpolation times (unused by PARTICLE),
+     * broadcast over every dimension of a sample.
+     */
     public Tensor fieldLoss(Tensor real, Tensor fake, Tensor t) {
         switch (form) {
             case PARTICLE: {
@@ -136,11 +144,11 @@ public final class ParticleGan implements Method {
             case REFLOW_GAN:
                 return RectifiedFlow.loss(((io.ganflow.nn.VelocityModel) field)::velocity, fake, real, t);
             default: {
-                Tensor xt = Ops.requiringGrad(fake.add(t.mul(real.sub(fake))));
+                Tensor xt = Ops.requiringGrad(fake.add(Ops.perSample(t, fake).mul(real.sub(fake))));
                 Tensor g = Ops.inputGrad(field.forward(xt), xt, true);
-                Tensor half = Ops.mul(Ops.rowSquaredNorm(g).mean(), 0.5);
+                Tensor half = Ops.mul(Ops.sampleSquaredNorm(g).mean(), 0.5);
                 if (form == Form.GRADIENT_FIELD) {
-                    return half.sub(g.mul(real.sub(fake)).sum(new long[] {1}, false, null).mean());
+                    return half.sub(Ops.sampleDot(g, real.sub(fake)).mean());
                 }
                 return half.sub(field.forward(real).mean()).add(field.forward(fake).mean());
             }
@@ -162,9 +170,9 @@ public final class ParticleGan implements Method {
         return Ops.inputGrad(out, xr, false).detach();
     }
 
-    /** E‖g(z) − target‖² (mean over the batch of the squared distance). */
+    /** E‖g(z) − target‖² (mean over the batch of the squared distance over all non-batch dimensions). */
     public Tensor regressionLoss(Tensor z, Tensor target) {
-        return Ops.rowSquaredNorm(generator.forward(z).sub(target)).mean();
+        return Ops.sampleSquaredNorm(generator.forward(z).sub(target)).mean();
     }
 
     /**
@@ -182,7 +190,7 @@ public final class ParticleGan implements Method {
 
     @Override
     public Tensor sample(int n, Rng rng) {
-        return Ops.noGrad(() -> generator.forward(rng.normal(n, zDim)));
+        return io.ganflow.nn.Module.inEvalMode(generator, () -> Ops.noGrad(() -> generator.forward(rng.normal(n, zDim))));
     }
 
     @Override

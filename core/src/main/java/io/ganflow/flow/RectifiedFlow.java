@@ -9,7 +9,7 @@ import org.bytedeco.pytorch.Tensor;
 public final class RectifiedFlow {
     private RectifiedFlow() {}
 
-    /** A velocity field with a per-sample time: v(x, t) for x (n, d) and t (n, 1). */
+    /** A velocity field with a per-sample time: v(x, t) for x (n, shape...) and t (n, 1). */
     @FunctionalInterface
     public interface TimedField {
         Tensor at(Tensor x, Tensor t);
@@ -17,12 +17,13 @@ public final class RectifiedFlow {
 
     /**
      * C1: E_{t~U[0,1]} ½‖v(x_t, t) − (x1 − x0)‖² with x_t = t·x1 + (1 − t)·x0, one t per pair; the mean over
-     * the batch of the per-sample squared norm (summed over coordinates).
+     * the batch of the per-sample squared norm (summed over all non-batch dimensions: coordinates, pixels).
+     * t (n, 1) is broadcast over every dimension of a sample for x_t; v receives it as (n, 1).
      */
     public static Tensor loss(TimedField v, Tensor x0, Tensor x1, Tensor t) {
-        Tensor xt = x0.add(t.mul(x1.sub(x0)));
+        Tensor xt = x0.add(Ops.perSample(t, x0).mul(x1.sub(x0)));
         Tensor r = v.at(xt, t).sub(x1.sub(x0));
-        return Ops.mul(Ops.rowSquaredNorm(r).mean(), 0.5);
+        return Ops.mul(Ops.sampleSquaredNorm(r).mean(), 0.5);
     }
 
     public static Tensor loss(TimedField v, Tensor x0, Tensor x1, Rng rng) {
@@ -32,7 +33,8 @@ public final class RectifiedFlow {
     /**
      * C4: S = E ∫₀¹ ‖(X₁ − X₀) − v(X_t, t)‖² dt along the flow's own trajectories X_t from X₀ = x0, with X₁ their
      * end points: the trajectories by RK4 with {@code steps} steps, the integral over t by the trapezoid rule on
-     * the same grid. S = 0 exactly when every trajectory is a straight line travelled at constant speed.
+     * the same grid. S = 0 exactly when every trajectory is a straight line travelled at constant speed. The
+     * squared norm runs over every non-batch dimension, so x0 may be points (n, d) or images (n, C, H, W).
      */
     public static double straightness(VectorField v, Tensor x0, int steps) {
         return Ops.noGrad(() -> {
@@ -44,7 +46,7 @@ public final class RectifiedFlow {
                 double w = (i == 0 || i == m - 1) ? 0.5 : 1.0;
                 Tensor xi = r.states().get(i);
                 double ti = r.times().get(i);
-                total += w * Ops.item(Scope.isolated(() -> Ops.rowSquaredNorm(chord.sub(v.at(xi, ti))).mean()));
+                total += w * Ops.item(Scope.isolated(() -> Ops.sampleSquaredNorm(chord.sub(v.at(xi, ti))).mean()));
             }
             return total / (m - 1);
         });

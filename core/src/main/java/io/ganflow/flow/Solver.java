@@ -12,8 +12,10 @@ import org.bytedeco.pytorch.Tensor;
  * relative tolerances (Dormand &amp; Prince 1980; first-same-as-last, so 6 new evaluations per accepted or
  * rejected step after the first). Every result carries its number of function evaluations (NFE).
  *
- * <p>The whole batch is one system: Dormand–Prince's error is the RMS over every coordinate of every sample of
- * (y₅ − y₄)/(atol + rtol·max(|y|, |y_new|)), as in torchdiffeq and SciPy's RK45.
+ * <p>States are batches of any shape, (n, d) points or (n, C, H, W) images; every operation is elementwise. The
+ * whole batch is one system: Dormand–Prince's error is the RMS over every coordinate of every sample (all
+ * non-batch dimensions, every pixel) of (y₅ − y₄)/(atol + rtol·max(|y|, |y_new|)), as in torchdiffeq and
+ * SciPy's RK45.
  */
 public enum Solver {
     EULER("euler", 1), HEUN("heun", 2), RK4("rk4", 4), DOPRI5("dopri5", 6);

@@ -158,7 +158,9 @@ public final class GanMethod implements Method {
     @Override
     public Tensor sample(int n, Rng rng) {
         Module g = ema != null ? ema.shadow() : generator;
-        return Ops.noGrad(() -> g.forward(noise(n, rng)));
+        // Evaluation mode: batch-norm layers use their running statistics, so a sample does not depend on
+        // the other samples of its batch (a no-op for nets without such layers).
+        return Module.inEvalMode(g, () -> Ops.noGrad(() -> g.forward(noise(n, rng))));
     }
 
     @Override

@@ -6,7 +6,9 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * A gradient penalty on the critic at interpolates x̂ = α·x + (1 − α)·x̃ between real x and generated x̃,
- * with α ~ U[0, 1] drawn once per sample (shape (n, 1)), not once per coordinate.
+ * with α ~ U[0, 1] drawn once per sample, not once per coordinate: shape (n, 1) for points, (n, 1, 1, 1) for
+ * images (C, H, W), broadcast over every pixel of the pair. ‖∇f(x̂)‖ is each sample's Euclidean norm over all
+ * of its non-batch dimensions (the Frobenius norm of an image-shaped gradient).
  *
  * <ul>
  *   <li>centre 1 (A5, Gulrajani et al. 2017, eq. 3): λ·E(‖∇f(x̂)‖ − 1)²;</li>
@@ -38,9 +40,12 @@ public final class GradientPenalty implements Regularizer {
         return center;
     }
 
-    /** x̂ = α·real + (1 − α)·fake with one α per row, as a fresh leaf that records gradients. */
+    /**
+     * x̂ = α·real + (1 − α)·fake with one α per sample, as a fresh leaf that records gradients. The n draws are
+     * the same for every sample shape (drawn as (n, 1), then viewed as (n, 1, …, 1)).
+     */
     public static Tensor interpolate(Tensor real, Tensor fake, Rng rng) {
-        Tensor alpha = rng.uniform(real.size(0), 1).to(real.scalar_type());
+        Tensor alpha = Ops.perSample(rng.uniform(real.size(0), 1).to(real.scalar_type()), real);
         Tensor xhat = fake.add(alpha.mul(real.sub(fake)));
         return Ops.requiringGrad(xhat);
     }
@@ -50,9 +55,9 @@ public final class GradientPenalty implements Regularizer {
         Tensor out = critic.forward(xhat);
         Tensor g = Ops.inputGrad(out, xhat, true);
         if (center == 1) {
-            return Ops.mul(Ops.add(Ops.rowNorm(g), -1.0).square().mean(), weight);
+            return Ops.mul(Ops.add(Ops.sampleNorm(g), -1.0).square().mean(), weight);
         }
-        return Ops.mul(Ops.rowSquaredNorm(g).mean(), weight / 2);
+        return Ops.mul(Ops.sampleSquaredNorm(g).mean(), weight / 2);
     }
 
     @Override

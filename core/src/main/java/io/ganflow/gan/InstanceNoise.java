@@ -8,7 +8,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * Instance noise (Sønderby et al. 2017; Arjovsky &amp; Bottou 2017): Gaussian noise of std σ(t) added to
  * every input of the critic, real and generated, annealed to 0 over training. With s = (step − 1)/steps:
- * constant σ₀; linear σ₀·(1 − s); cosine σ₀·½(1 + cos(π s)).
+ * constant σ₀; linear σ₀·(1 − s); cosine σ₀·½(1 + cos(π s)). The noise has the shape of the critic's input
+ * (n, shape...): one independent N(0, σ²) value per coordinate of a point or per pixel of an image.
  */
 public final class InstanceNoise {
     public static final List<String> SCHEDULES = List.of("constant", "linear", "cosine");

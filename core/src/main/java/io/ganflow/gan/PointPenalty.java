@@ -5,7 +5,8 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * Zero-centred gradient penalties at data points (Mescheder et al. 2018, eq. 9–10): R1 = (γ/2)·E_p‖∇D(x)‖²
- * at real points, R2 = (γ/2)·E_q‖∇D(x̃)‖² at generated points.
+ * at real points, R2 = (γ/2)·E_q‖∇D(x̃)‖² at generated points. The norm is each sample's over all of its
+ * non-batch dimensions, so points (n, d) and images (n, C, H, W) are treated alike.
  */
 public final class PointPenalty implements Regularizer {
     private final double gamma;
@@ -33,7 +34,7 @@ public final class PointPenalty implements Regularizer {
     public Tensor penaltyAt(io.ganflow.nn.Module critic, Tensor points) {
         Tensor x = Ops.requiringGrad(points);
         Tensor g = Ops.inputGrad(critic.forward(x), x, true);
-        return Ops.mul(Ops.rowSquaredNorm(g).mean(), gamma / 2);
+        return Ops.mul(Ops.sampleSquaredNorm(g).mean(), gamma / 2);
     }
 
     @Override

@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.global.torch;
  *   <li>spectral normalisation of chosen layers ({@link SpectralNorm});</li>
  *   <li>minibatch discrimination before the output layer (Salimans et al. 2016, §3.2): with the last hidden
  *       features f(xᵢ) ∈ R^A, M_i = f(xᵢ)·T reshaped to (K, C), c_k(i, j) = exp(−‖M_{i,k} − M_{j,k}‖₁), and
- *       o(xᵢ)_k = Σ_{j≠i} c_k(i, j) appended to f(xᵢ);</li>
+ *       o(xᵢ)_k = Σ_{j≠i} c_k(i, j) appended to f(xᵢ) (the layer {@link MinibatchDiscrimination});</li>
  *   <li>virtual batch normalisation of the hidden pre-activations (Salimans et al. 2016, §3.5): each example
  *       is normalised with the statistics of a reference batch, fixed at construction, together with
  *       itself: μᵢ = (N μ_ref + hᵢ)/(N + 1), E[h²]ᵢ likewise; then scaled by γ and shifted by β. The output
@@ -27,7 +27,7 @@ import org.bytedeco.pytorch.global.torch;
  *       statistics in training mode, running statistics in evaluation mode ({@link #train}).</li>
  * </ul>
  */
-public final class Mlp implements Module {
+public final class Mlp implements FeatureCritic {
     private static final double VBN_EPS = 1e-5;
     /** Largest batch whose minibatch-discrimination features are computed jointly. */
     public static final int MBD_BLOCK = 512;
@@ -41,9 +41,8 @@ public final class Mlp implements Module {
     private final List<SpectralNorm> spectral = new ArrayList<>();
     private final List<Parameter> params = new ArrayList<>();
     private final List<Parameter> buffers = new ArrayList<>();
-    private final Tensor mbdT;
+    private final MinibatchDiscrimination mbd;
     private final int mbdKernels;
-    private final int mbdDim;
     private final Tensor vbnReference;
     private final List<Tensor> vbnGamma = new ArrayList<>();
     private final List<Tensor> vbnBeta = new ArrayList<>();
@@ -67,7 +66,6 @@ public final class Mlp implements Module {
         this.out = b.out;
         this.activation = b.activation;
         this.mbdKernels = b.mbdKernels;
-        this.mbdDim = b.mbdDim;
         int prev = in;
         for (int i = 0; i <= depth; i++) {
             int next = i < depth ? width : out;
@@ -86,10 +84,10 @@ public final class Mlp implements Module {
             prev = next;
         }
         if (mbdKernels > 0) {
-            mbdT = leaf(cast(Ops.mul(rng.normal(width, (long) mbdKernels * mbdDim), 0.1), b.doubles));
-            params.add(new Parameter("minibatch.T", mbdT));
+            mbd = new MinibatchDiscrimination(width, mbdKernels, b.mbdDim, rng, b.doubles);
+            params.add(new Parameter("minibatch.T", mbd.tensor()));
         } else {
-            mbdT = null;
+            mbd = null;
         }
         if (b.vbnReference > 0 && depth > 0) {
             vbnReference = cast(rng.normal(b.vbnReference, in), b.doubles);
@@ -141,7 +139,7 @@ public final class Mlp implements Module {
      * appended to it (for feature matching and diagnostics).
      */
     public Tensor forward(Tensor x, List<Tensor> hidden) {
-        if (mbdT != null && x.size(0) > MBD_BLOCK && hidden == null) {
+        if (mbd != null && x.size(0) > MBD_BLOCK && hidden == null) {
             // The pairwise features cost n²·K·C memory: a large batch (a contour grid, an evaluation set)
             // is evaluated in independent blocks, each acting as its own minibatch.
             List<Tensor> parts = new ArrayList<>();
@@ -169,8 +167,8 @@ public final class Mlp implements Module {
                 hidden.add(h);
             }
         }
-        if (mbdT != null) {
-            h = Ops.cat(List.of(h, minibatchFeatures(h)), 1);
+        if (mbd != null) {
+            h = mbd.forward(h);
         }
         return Ops.linear(h, weight(depth), biases.get(depth));
     }
@@ -180,12 +178,24 @@ public final class Mlp implements Module {
         return sn == null ? weights.get(i) : sn.normalise(weights.get(i));
     }
 
-    /** o(xᵢ)_k = Σ_{j≠i} exp(−‖M_{i,k} − M_{j,k}‖₁), shape (n, K). */
+    /** o(xᵢ)_k = Σ_{j≠i} exp(−‖M_{i,k} − M_{j,k}‖₁), shape (n, K) ({@link MinibatchDiscrimination#closeness}). */
     public Tensor minibatchFeatures(Tensor f) {
-        long n = f.size(0);
-        Tensor m = f.matmul(mbdT).view(n, mbdKernels, mbdDim);
-        Tensor diff = m.unsqueeze(1).sub(m.unsqueeze(0)).abs().sum(new long[] {3}, false, null); // (n, n, K)
-        return torch.exp(diff.neg()).sum(new long[] {1}, false, null).sub(Ops.s(1.0));
+        return mbd.closeness(f);
+    }
+
+    /** The hidden layers: feature matching can read any of them. */
+    @Override
+    public int featureLayers() {
+        return depth;
+    }
+
+    /** The post-activation output (n, width) of hidden layer {@code layer} (negative: from the last). */
+    @Override
+    public Tensor features(Tensor x, int layer) {
+        int i = FeatureCritic.resolveLayer(layer, depth);
+        List<Tensor> hidden = new ArrayList<>();
+        forward(x, hidden);
+        return hidden.get(i);
     }
 
     /** Normalises h (n, w) with the reference batch r (N, w) plus each example itself; r with its own stats. */

@@ -5,9 +5,11 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * A module on flat vectors used on shaped samples: the input batch is flattened to (n, in) and the output
- * reshaped to (n, outShape...). An MLP generator of images, or an MLP critic reading them, is one.
+ * reshaped to (n, outShape...). An MLP generator of images, or an MLP critic reading them, is one. As a
+ * {@link FeatureCritic} it exposes the wrapped module's features (of the flattened input) when that module
+ * exposes any.
  */
-public final class Reshaped implements Module {
+public final class Reshaped implements FeatureCritic {
     private final Module inner;
     private final long[] outShape;
 
@@ -32,6 +34,19 @@ public final class Reshaped implements Module {
         shape[0] = n;
         System.arraycopy(outShape, 0, shape, 1, outShape.length);
         return y.reshape(shape);
+    }
+
+    @Override
+    public int featureLayers() {
+        return inner instanceof FeatureCritic f ? f.featureLayers() : 0;
+    }
+
+    @Override
+    public Tensor features(Tensor x, int layer) {
+        if (!(inner instanceof FeatureCritic f)) {
+            throw new IllegalArgumentException("the wrapped module " + inner + " exposes no features");
+        }
+        return f.features(x.dim() > 2 ? x.reshape(x.size(0), -1) : x, layer);
     }
 
     @Override

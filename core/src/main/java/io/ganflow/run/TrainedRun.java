@@ -112,10 +112,14 @@ public final class TrainedRun {
         return method.sample(n, rng);
     }
 
-    /** n samples in data space (CSV units), drawn from the latent seed {@code seed}. */
+    /**
+     * n samples in data space (CSV units; pixel values 0..255 for images, each image flattened to one row
+     * of C*H*W values), drawn from the latent seed {@code seed}.
+     */
     public double[][] sample(int n, long seed) {
         try (Scope s = Scope.open()) {
-            return Ops.toRows(data.standardizer().toData(method.sample(n, new Rng(seed))));
+            Tensor x = data.standardizer().toData(method.sample(n, new Rng(seed)));
+            return Ops.toRows(x.dim() > 2 ? x.reshape(n, -1) : x);
         }
     }
 
