@@ -3,6 +3,7 @@ package io.ganflow.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ganflow.config.Setup;
+import io.ganflow.cli.report.EvalGrids;
 import io.ganflow.cli.report.Report;
 import io.ganflow.run.TrainedRun;
 import io.ganflow.run.TrainingRun;
@@ -18,6 +19,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One training session of the command line: a {@link TrainingRun} with a progress bar, the mode-collapse
@@ -81,7 +83,8 @@ public final class Session {
                 msg -> warnings.println("\nganflow: warning: " + msg));
         tr.addListener(new ProgressListener(err, terminal, preset)).addListener(alarms);
         TrainResult result;
-        TensorBoardOutput.attachPictures(tr, plots);
+        Optional<EvalGrids> grids = plots ? EvalGrids.attach(tr) : Optional.empty();   // image data: grids/
+        TensorBoardOutput.attachPictures(tr, plots, grids);
         try (Interrupts ignored = Interrupts.install(tr::requestStop, err)) {
             result = tr.train();
         }

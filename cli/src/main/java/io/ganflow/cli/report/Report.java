@@ -25,7 +25,11 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Tensor;
 
-/** Writes a run's pictures (samples.png, losses.png, eval.png) and report.html. */
+/**
+ * Writes a run's pictures (samples.png, losses.png, eval.png; for flows trajectories.png on points,
+ * trajectory.png on images) and report.html. On image data samples.png is the grid of the fixed latent draw
+ * that every evaluation drew into grids/ ({@link EvalGrids}), and the report shows those grids over time.
+ */
 public final class Report {
     private Report() {}
 
@@ -33,7 +37,13 @@ public final class Report {
             Map<String, Object> summary) throws IOException {
         List<String> images = new ArrayList<>();
         Path samples = run.root().resolve("samples.png");
-        if (data.dim() >= 2) {
+        Optional<long[]> chw = ImageGrid.imageShape(data);
+        long seed = c.getLong("train.seed");
+        if (chw.isPresent()) {
+            // the grid of the fixed latent draw, as at every evaluation: the last grid of grids/
+            Files.write(samples, EvalGrids.grid(method, data, chw.get(), seed));
+            images.add("samples.png");
+        } else if (data.dim() >= 2) {
             int n = Math.min(2000, evaluator.sampleCount());
             double[][] fake = evaluator.samples(method, n);
             double[][] real = evaluator.reference(n);
@@ -43,7 +53,11 @@ public final class Report {
             FieldPlot.write(samples, title, real, fake, field);
             images.add("samples.png");
         }
-        if (method instanceof FlowMethod && data.dim() == 2) {
+        if (method instanceof FlowMethod && chw.isPresent()) {
+            Files.write(run.root().resolve("trajectory.png"),
+                    trajectoryStrip((FlowMethod) method, data, chw.get(), seed));
+            images.add("trajectory.png");
+        } else if (method instanceof FlowMethod && data.dim() == 2) {
             FlowMethod fm = (FlowMethod) method;
             try (Scope s = Scope.open()) {
                 Solver.Result r = fm.trajectories(300, Rng.derived(c.getLong("train.seed"), "plot/trajectories"), 50);
@@ -66,7 +80,46 @@ public final class Report {
                 List.of("w1", "high_quality_fraction", "reverse_kl_modes"))) {
             images.add("eval.png");
         }
-        Html.write(run.root().resolve("report.html"), preset, summary, c, images);
+        Html.write(run.root().resolve("report.html"), preset, summary, c, images, EvalGrids.steps(run.root()));
+    }
+
+    /** Samples in trajectory.png: rows, one per sample. */
+    public static final int TRAJECTORY_SAMPLES = 8;
+    /** The times of trajectory.png's columns. */
+    public static final double[] TRAJECTORY_TIMES = {0, 0.25, 0.5, 0.75, 1};
+    /** RK4 steps of the trajectories, a multiple of 4 so that every time of {@link #TRAJECTORY_TIMES} is a step. */
+    static final int TRAJECTORY_STEPS = 100;
+
+    /**
+     * A flow on images: x_t of {@value #TRAJECTORY_SAMPLES} prior samples (latent stream {@code plot/trajectory})
+     * at t = 0, 0.25, 0.5, 0.75 and 1, one sample per row, solved by RK4 in {@value #TRAJECTORY_STEPS} steps in
+     * evaluation mode; a band above the columns names t. As PNG bytes.
+     */
+    public static byte[] trajectoryStrip(FlowMethod fm, Dataset data, long[] chw, long seed) {
+        try (Scope s = Scope.open()) {
+            Solver.Result r = ImageGrid.inEvalMode(fm, () -> fm.trajectories(TRAJECTORY_SAMPLES,
+                    Rng.derived(seed, "plot/trajectory"), TRAJECTORY_STEPS));
+            int k = TRAJECTORY_TIMES.length;
+            List<ImageGrid.Pixels> at = new ArrayList<>();
+            for (double t : TRAJECTORY_TIMES) {
+                Tensor x = r.states().get((int) Math.round(t * TRAJECTORY_STEPS));
+                at.add(ImageGrid.pixels(data.standardizer().toData(x), chw));
+            }
+            ImageGrid.Pixels p0 = at.get(0);
+            int per = p0.c() * p0.h() * p0.w();
+            byte[] all = new byte[TRAJECTORY_SAMPLES * k * per];
+            for (int i = 0; i < TRAJECTORY_SAMPLES; i++) {
+                for (int j = 0; j < k; j++) {
+                    System.arraycopy(at.get(j).data(), i * per, all, (i * k + j) * per, per);
+                }
+            }
+            ImageGrid.Pixels strip = new ImageGrid.Pixels(TRAJECTORY_SAMPLES * k, p0.c(), p0.h(), p0.w(), all);
+            List<String> labels = new ArrayList<>();
+            for (double t : TRAJECTORY_TIMES) {
+                labels.add("t = " + (t == Math.rint(t) ? String.valueOf((long) t) : String.valueOf(t)));
+            }
+            return ImageGrid.png(ImageGrid.withColumnLabels(ImageGrid.render(strip, k), strip, k, labels));
+        }
     }
 
     /** The critic as a function of data-space points, or null when the method has none. */
@@ -90,13 +143,19 @@ public final class Report {
     static final class Html {
         private Html() {}
 
-        static void write(Path file, String preset, Map<String, Object> summary, Config c, List<String> images)
-                throws IOException {
+        /** Thumbnails in the strip of grids at most; more evaluations show an evenly spaced selection. */
+        static final int MAX_THUMBNAILS = 16;
+
+        static void write(Path file, String preset, Map<String, Object> summary, Config c, List<String> images,
+                List<Long> gridSteps) throws IOException {
             StringBuilder b = new StringBuilder();
             b.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>ganflow run: ").append(esc(preset))
                     .append("</title><style>body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}"
                             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
-                            + "img{max-width:100%;border:1px solid #ddd;margin:8px 0}code{font-size:90%}</style>"
+                            + "img{max-width:100%;border:1px solid #ddd;margin:8px 0}code{font-size:90%}"
+                            + ".grids{display:flex;gap:6px;overflow-x:auto;padding-bottom:4px}"
+                            + ".grids figure{margin:0;text-align:center;font-size:80%;color:#555}"
+                            + ".grids img{width:150px;margin:0}</style>"
                             + "</head><body>");
             b.append("<h1>ganflow run: ").append(esc(preset)).append("</h1><h2>Summary</h2><table>");
             for (Map.Entry<String, Object> e : summary.entrySet()) {
@@ -104,6 +163,23 @@ public final class Report {
                         .append("</td></tr>");
             }
             b.append("</table>");
+            if (!gridSteps.isEmpty()) {
+                List<Long> shown = thumbnails(gridSteps);
+                b.append("<h2>Samples over training</h2><p>The same ").append(EvalGrids.COUNT)
+                        .append(" latents at every evaluation");
+                if (shown.size() < gridSteps.size()) {
+                    b.append(" (").append(shown.size()).append(" of ").append(gridSteps.size())
+                            .append(" evaluations; every one in <code>grids/</code>)");
+                }
+                b.append("; the last one large below.</p><div class=\"grids\">");
+                for (long step : shown) {
+                    String src = EvalGrids.FOLDER + "/" + EvalGrids.file(Path.of(""), step).getFileName();
+                    b.append("<figure><a href=\"").append(src).append("\"><img src=\"").append(src)
+                            .append("\" alt=\"step ").append(step).append("\"></a><figcaption>step ").append(step)
+                            .append("</figcaption></figure>");
+                }
+                b.append("</div>");
+            }
             for (String img : images) {
                 b.append("<p><img src=\"").append(img).append("\" alt=\"").append(img).append("\"></p>");
             }
@@ -115,6 +191,21 @@ public final class Report {
             b.append("</table><p>Metrics per step: <code>metrics.jsonl</code>. Provenance: <code>provenance.json</code>."
                     + "</p></body></html>\n");
             Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
+        }
+
+        /** At most {@link #MAX_THUMBNAILS} steps, evenly spaced, always with the first and the last. */
+        static List<Long> thumbnails(List<Long> steps) {
+            if (steps.size() <= MAX_THUMBNAILS) {
+                return steps;
+            }
+            List<Long> out = new ArrayList<>();
+            for (int i = 0; i < MAX_THUMBNAILS; i++) {
+                long s = steps.get((int) Math.round(i * (steps.size() - 1) / (double) (MAX_THUMBNAILS - 1)));
+                if (out.isEmpty() || out.get(out.size() - 1) != s) {
+                    out.add(s);
+                }
+            }
+            return out;
         }
 
         private static String esc(String s) {
