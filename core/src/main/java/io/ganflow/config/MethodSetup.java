@@ -159,7 +159,7 @@ final class MethodSetup {
                 solverOptions(c, rs), c.getInt("flow.reflow.rounds"), c.getInt("flow.reflow.pairs"),
                 c.getBool("flow.distill"));
         if (shape.length > 1) {
-            m.evaluationPoints(FlowMethod.IMAGE_EVAL_POINTS); // a solve per evaluation point: fewer for images
+            m.imageEvaluation(); // a solve per evaluation point: fewer for images
         }
         return m;
     }
