@@ -74,7 +74,7 @@ public final class Session {
 
     /** Continues a run from its newest intact checkpoint, optionally to a new step count. */
     public Outcome resume(Path dir, Long steps, Integer threads, String commandLine) {
-        RunDirectory run = RunDirectory.open(dir);
+        RunDirectory run = RunDirectory.openForWriting(dir); // takes the writer lock, for the whole command
         Checkpoint ckpt = run.latestIntactCheckpoint(msg -> err.println("ganflow: warning: " + msg))
                 .orElseThrow(() -> new BadInputException("--resume " + dir + ": no intact checkpoint in "
                         + run.checkpointDir()));

@@ -1,6 +1,7 @@
 package io.ganflow.cli;
 
 import io.ganflow.BadInputException;
+import io.ganflow.train.RunDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +44,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-plots", description = "skip the PNG plots and report.html")
     boolean noPlots;
 
-    @Option(names = "--quiet", description = "no progress output")
+    @Option(names = "--quiet", description = "no progress output (warnings still print)")
     boolean quiet;
 
     @picocli.CommandLine.Spec
@@ -51,8 +52,16 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Session session = new Session(System.out, quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream())
-                : System.err, !quiet && System.console() != null, !noPlots);
+        // The writer lock lasts as long as the command (the OS drops it if the process dies first).
+        try (RunDirectory.LockScope locks = RunDirectory.lockScope()) {
+            return train();
+        }
+    }
+
+    private Integer train() {
+        // --quiet silences progress, never warnings: a skipped corrupt checkpoint changes what is trained.
+        java.io.PrintStream err = quiet ? WarningsOnly.of(System.err) : System.err;
+        Session session = new Session(System.out, err, !quiet && System.console() != null, !noPlots);
         String commandLine = "ganflow " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         Session.Outcome outcome;
         if (resume != null) {
