@@ -18,6 +18,7 @@ import io.ganflow.train.CheckpointIO;
 import io.ganflow.train.Method;
 import io.ganflow.train.MetricsLog;
 import io.ganflow.train.RunDirectory;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -137,7 +138,11 @@ final class EvalCommand implements Callable<Integer> {
             ms.put(k, e);
         });
         json.put("metrics", ms);
-        Session.JSON.writeValue(file.toFile(), json);
+        try {
+            Session.JSON.writeValue(file.toFile(), json);
+        } catch (IOException e) {
+            throw CliFiles.cannotWrite("--out", file, e);
+        }
         System.out.println("wrote " + file);
         return Main.OK;
     }

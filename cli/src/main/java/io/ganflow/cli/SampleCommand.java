@@ -150,11 +150,12 @@ final class SampleCommand implements Callable<Integer> {
                     w.write(b.toString());
                 }
             }
+            w.close();
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
-            throw new BadInputException("--out " + out + ": cannot write: " + e.getMessage());
+            throw CliFiles.cannotWrite("--out", out, e);
         }
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.out.println("wrote " + n + " samples from step " + ckpt.step() + " to " + out);
         if (flow != null) {
             System.out.println(flow.isDistilled() ? "solver: distilled one-step generator, NFE 1"

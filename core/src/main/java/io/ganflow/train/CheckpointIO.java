@@ -1,6 +1,8 @@
 package io.ganflow.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ganflow.BadInputException;
+import io.ganflow.StorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,6 +42,11 @@ public final class CheckpointIO {
 
     private CheckpointIO() {}
 
+    /**
+     * Writes a checkpoint atomically. If the disk is full or the directory is not writable, the partial
+     * temporary file is deleted and a {@link StorageException} naming the file and the cause is raised;
+     * earlier checkpoints are never touched. ({@code throws IOException} is kept for source compatibility.)
+     */
     public static void write(Path file, long step, Map<String, Object> meta, StateDict state) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("step", step);
@@ -74,6 +81,26 @@ public final class CheckpointIO {
         byte[] headerBytes = JSON.writeValueAsBytes(header);
 
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            writeFile(tmp, headerBytes, state);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            // A full disk or a read-only directory: remove the partial file; older checkpoints stay untouched.
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // nothing more can be done; the name ends in .tmp and is never read as a checkpoint
+            }
+            throw new StorageException("cannot write checkpoint " + file + ": " + StorageException.reason(e)
+                    + "; the partial file was removed and earlier checkpoints are kept", e);
+        }
+    }
+
+    private static void writeFile(Path tmp, byte[] headerBytes, StateDict state) throws IOException {
         MessageDigest sha = sha256();
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -94,13 +121,11 @@ public final class CheckpointIO {
             }
             buf.flip();
             writeAll(ch, buf, sha);
-            ch.write(ByteBuffer.wrap(sha.digest()));
+            ByteBuffer digest = ByteBuffer.wrap(sha.digest());
+            while (digest.hasRemaining()) {
+                ch.write(digest);
+            }
             ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
