@@ -82,6 +82,9 @@ final class TrainCommand implements Callable<Integer> {
                 flags.put("train.threads", threads.toString());
             }
             ConfigFiles.Resolved r = ConfigFiles.resolve(preset, config, sets, flags);
+            if (r.note() != null) {
+                System.err.println("ganflow: note: " + r.note());
+            }
             outcome = session.train(r.config(), r.preset(), out, commandLine);
         }
         if (outcome.alarmStop()) {
