@@ -87,6 +87,7 @@ final class EvalCommand implements Callable<Integer> {
             Dataset data = Setup.dataset(c);
             Method method = Setup.method(c, data);
             method.loadState(ckpt.state());
+            data.evaluatesOnTrainingData().ifPresent(w -> System.err.println("ganflow: warning: " + w));
             try (Scope s = Scope.open()) {
                 fakeRows = Ops.toRows(data.standardizer().toData(method.sample(n, Rng.derived(seed, "eval/generated"))));
                 int m = Math.min(n, data.referenceSize());

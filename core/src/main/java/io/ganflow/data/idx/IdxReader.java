@@ -18,9 +18,12 @@ import java.util.zip.ZipException;
  * <p>Layout: two zero bytes, a type byte (0x08 ubyte, 0x09 byte, 0x0B short, 0x0C int, 0x0D float,
  * 0x0E double), a dimension count, then each dimension as a big-endian int32, then the values big-endian.
  * The file must hold exactly the values its header announces: a wrong magic, a short file or trailing
- * bytes are errors that name the file.
+ * bytes are errors that name the file, and so are NaN, infinite or huge (|x| &ge; 1e30) float values.
  */
 public final class IdxReader {
+    /** The largest magnitude a value may have (exclusive), as for CSV: see {@code CsvReader.MAX_ABS}. */
+    static final double MAX_ABS = 1e30;
+
     private IdxReader() {}
 
     public static IdxArray read(Path path) {
@@ -35,8 +38,9 @@ public final class IdxReader {
             int b0 = raw.read();
             int b1 = raw.read();
             raw.reset();
-            InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(raw), 1 << 16) : raw;
-            return parse(path, new DataInputStream(in));
+            boolean gzip = b0 == 0x1f && b1 == 0x8b;
+            InputStream in = gzip ? new BufferedInputStream(new GZIPInputStream(raw), 1 << 16) : raw;
+            return parse(path, new DataInputStream(in), gzip ? -1 : Files.size(path));
         } catch (NoSuchFileException e) {
             throw new BadInputException(path + ": file not found");
         } catch (ZipException e) {
@@ -48,7 +52,7 @@ public final class IdxReader {
         }
     }
 
-    private static IdxArray parse(Path path, DataInputStream in) throws IOException {
+    private static IdxArray parse(Path path, DataInputStream in, long size) throws IOException {
         int z0 = in.readUnsignedByte();
         int z1 = in.readUnsignedByte();
         int type = in.readUnsignedByte();
@@ -62,20 +66,36 @@ public final class IdxReader {
         long total = 1;
         for (int i = 0; i < nd; i++) {
             dims[i] = in.readInt();
-            if (dims[i] < 0) {
-                throw new BadInputException(path + ": dimension " + (i + 1) + " is negative (" + dims[i] + ")");
+            if (dims[i] < 1) {
+                throw new BadInputException(path + ": dimension " + (i + 1) + " is " + dims[i] + "; allowed: >= 1"
+                        + " (an IDX data set needs at least one item of at least one value)");
             }
-            total *= dims[i];
+            // Saturate instead of overflowing: 255 dimensions of up to 2^31 each.
+            total = total > Long.MAX_VALUE / dims[i] ? Long.MAX_VALUE : total * dims[i];
         }
         if (total > Integer.MAX_VALUE - 8) {
-            throw new BadInputException(path + ": header announces " + total + " values, more than this reader holds");
+            throw new BadInputException(path + ": header announces " + (total == Long.MAX_VALUE ? "more than 2^63" : total)
+                    + " values, more than this reader holds (at most " + (Integer.MAX_VALUE - 8) + ")");
         }
-        float[] data = new float[(int) total];
-        long read = 0;
+        if (size >= 0 && 4 + 4L * nd + total * width > size) {
+            // A plain file too short for its header: say so before allocating what the header announces.
+            throw new BadInputException(path + ": truncated: the header announces " + shape(dims) + " = " + total
+                    + " values, the file holds " + Math.max(0, (size - 4 - 4L * nd) / width));
+        }
+        // Grows as values arrive, so a lying header in a small (gzipped) file cannot claim gigabytes at once.
+        float[] data = new float[(int) Math.min(total, 1 << 20)];
+        int read = 0;
         try {
-            for (int i = 0; i < data.length; i++) {
-                data[i] = readValue(in, type);
-                read++;
+            for (; read < total; read++) {
+                if (read == data.length) {
+                    data = java.util.Arrays.copyOf(data, (int) Math.min(total, 2L * data.length));
+                }
+                double v = readValue(in, type);
+                if (!(Math.abs(v) < MAX_ABS)) {
+                    throw new BadInputException(path + ": value " + (read + 1) + " of " + total + " is " + v
+                            + "; allowed: finite, |x| < 1e30");
+                }
+                data[read] = (float) v;
             }
         } catch (EOFException e) {
             throw new BadInputException(path + ": truncated: the header announces " + shape(dims) + " = " + total
@@ -92,7 +112,7 @@ public final class IdxReader {
         return new IdxArray(dims, type, data);
     }
 
-    private static float readValue(DataInputStream in, int type) throws IOException {
+    private static double readValue(DataInputStream in, int type) throws IOException {
         switch (type) {
             case 0x08:
                 return in.readUnsignedByte();
@@ -105,7 +125,7 @@ public final class IdxReader {
             case 0x0D:
                 return in.readFloat();
             default:
-                return (float) in.readDouble();
+                return in.readDouble();
         }
     }
 
