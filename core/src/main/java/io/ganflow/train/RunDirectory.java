@@ -389,16 +389,23 @@ public final class RunDirectory implements AutoCloseable {
     }
 
     /**
-     * The newest checkpoint that passes its checksum. Corrupt newer ones are reported through
-     * {@code warn} and skipped, never loaded.
+     * The newest checkpoint that passes its checksum. Corrupt newer ones are skipped, never loaded, and
+     * reported through {@code warn}. Empty when there is no checkpoint at all; when every checkpoint is
+     * corrupt, a {@link CorruptCheckpointException} names them all in one line.
      */
     public Optional<Checkpoint> latestIntactCheckpoint(java.util.function.Consumer<String> warn) {
+        List<String> skipped = new ArrayList<>();
         for (Path p : checkpoints()) {
             try {
-                return Optional.of(CheckpointIO.read(p));
+                Checkpoint c = CheckpointIO.read(p);
+                skipped.forEach(m -> warn.accept(m + "; loaded the older " + p.getFileName() + " instead"));
+                return Optional.of(c);
             } catch (CorruptCheckpointException e) {
-                warn.accept(e.getMessage() + "; trying an older checkpoint");
+                skipped.add(e.getMessage());
             }
+        }
+        if (!skipped.isEmpty()) {
+            throw new CorruptCheckpointException(checkpointDir() + ": no intact checkpoint: " + String.join("; ", skipped));
         }
         return Optional.empty();
     }
