@@ -175,8 +175,8 @@ public final class CheckpointIO {
         } catch (RuntimeException e) {
             // A header that passed its checksum but lacks a field or holds one of the wrong type: written by
             // something other than this ganflow.
-            throw new CorruptCheckpointException(file + ": checkpoint header is malformed (" + e.getClass().getSimpleName()
-                    + "); it was not loaded");
+            throw new CorruptCheckpointException(file + ": checkpoint header is malformed (a field is missing or of the"
+                    + " wrong type); it was not loaded");
         }
     }
 

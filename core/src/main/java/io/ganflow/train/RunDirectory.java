@@ -62,16 +62,28 @@ public final class RunDirectory implements AutoCloseable {
      */
     public static RunDirectory create(Path root) {
         boolean made = false;
+        Path parent = root.toAbsolutePath().getParent();
         try {
-            Path parent = root.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
+        } catch (FileAlreadyExistsException e) {
+            throw new BadInputException("--out " + root + ": cannot create directory: " + e.getFile()
+                    + " is not a directory");
+        } catch (IOException e) {
+            throw cannotCreate(root, e);
+        }
+        boolean hadLockFile = Files.exists(root.resolve(LOCK_FILE));
+        try {
             Files.createDirectory(root);
             made = true;
         } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(root)) {
                 throw new BadInputException("--out " + root + ": exists and is not a directory");
+            }
+            // Refuse a directory in use before touching it: no lock file is left in someone's folder.
+            if (!hadLockFile && !isEmptyApartFromLock(root)) {
+                throw notEmpty(root);
             }
         } catch (IOException e) {
             throw cannotCreate(root, e);
@@ -88,15 +100,16 @@ public final class RunDirectory implements AutoCloseable {
         try {
             // Holding the lock, nobody else can be filling the directory: check that it is really fresh.
             if (!made && !isEmptyApartFromLock(root)) {
-                throw new BadInputException("--out " + root + ": directory exists and is not empty; choose a new"
-                        + " one, or continue it with --resume " + root);
+                throw notEmpty(root);
             }
             Files.createDirectories(root.resolve("checkpoints"));
         } catch (IOException | RuntimeException e) {
-            l.close();
             if (made) {
                 deleteTree(root);
+            } else if (!hadLockFile) {
+                deleteQuietly(root.resolve(LOCK_FILE));
             }
+            l.close();
             if (e instanceof RuntimeException) {
                 throw (RuntimeException) e;
             }
@@ -105,18 +118,33 @@ public final class RunDirectory implements AutoCloseable {
         return new RunDirectory(root, l);
     }
 
+    private static BadInputException notEmpty(Path root) {
+        return new BadInputException("--out " + root + ": directory exists and is not empty; choose a new one, or"
+                + " continue it with --resume " + root);
+    }
+
+    private static boolean isEmptyApartFromLock(Path root) {
+        try (Stream<Path> s = Files.list(root)) {
+            return s.allMatch(p -> p.getFileName().toString().equals(LOCK_FILE));
+        } catch (IOException e) {
+            throw new BadInputException("--out " + root + ": cannot list the directory: " + StorageException.reason(e));
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a stray lock file is harmless
+        }
+    }
+
     private static RuntimeException cannotCreate(Path root, IOException e) {
         if (StorageException.isStorageProblem(e)) {
             return new StorageException("--out " + root + ": cannot create the run directory: "
                     + StorageException.reason(e), e);
         }
         return new BadInputException("--out " + root + ": cannot create directory: " + StorageException.reason(e));
-    }
-
-    private static boolean isEmptyApartFromLock(Path root) throws IOException {
-        try (Stream<Path> s = Files.list(root)) {
-            return s.allMatch(p -> p.getFileName().toString().equals(LOCK_FILE));
-        }
     }
 
     /** Opens an existing run directory to read it (sample, eval): no lock is taken. */
