@@ -150,7 +150,11 @@ final class SampleCommand implements Callable<Integer> {
                     w.write(b.toString());
                 }
             }
-            w.close();
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw CliFiles.cannotWrite("--out", out, e);
+        }
+        try {
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
