@@ -18,6 +18,7 @@ import io.ganflow.train.CheckpointIO;
 import io.ganflow.train.Method;
 import io.ganflow.train.MetricsLog;
 import io.ganflow.train.RunDirectory;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -82,6 +83,7 @@ final class EvalCommand implements Callable<Integer> {
             Checkpoint ckpt = tr.checkpoint();
             Dataset data = tr.data();
             Method method = tr.method();
+            data.evaluatesOnTrainingData().ifPresent(w -> System.err.println("ganflow: warning: " + w));
             try (Scope s = Scope.open()) {
                 fakeRows = Ops.toRows(data.standardizer().toData(method.sample(n, Rng.derived(seed, "eval/generated"))));
                 int m = Math.min(n, data.referenceSize());
@@ -133,7 +135,11 @@ final class EvalCommand implements Callable<Integer> {
             ms.put(k, e);
         });
         json.put("metrics", ms);
-        Session.JSON.writeValue(file.toFile(), json);
+        try {
+            Session.JSON.writeValue(file.toFile(), json);
+        } catch (IOException e) {
+            throw CliFiles.cannotWrite("--out", file, e);
+        }
         System.out.println("wrote " + file);
         return Main.OK;
     }

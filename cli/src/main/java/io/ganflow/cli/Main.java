@@ -1,16 +1,20 @@
 package io.ganflow.cli;
 
 import io.ganflow.BadInputException;
+import io.ganflow.StorageException;
 import io.ganflow.Version;
 import io.ganflow.train.DivergenceException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code ganflow} application. Exit codes: 0 ok; 1 internal error or divergence; 2 bad input (one line
- * naming the key or file, the value and what is allowed); 130 interrupted after a clean checkpoint.
+ * naming the key or file, the value and what is allowed); 3 storage full or not writable (one line naming
+ * the file and the cause; earlier checkpoints are kept); 130 interrupted after a clean checkpoint.
  */
 @Command(name = "ganflow", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
         description = "Train, sample and evaluate GANs and flows on the JVM (libtorch through JavaCPP).",
@@ -20,6 +24,7 @@ public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int INTERNAL = 1;
     public static final int BAD_INPUT = 2;
+    public static final int STORAGE = 3;
     public static final int INTERRUPTED = 130;
 
     @CommandLine.Spec
@@ -47,7 +52,8 @@ public final class Main implements Runnable {
             return BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, err));
-        cl.setExitCodeExceptionMapper(ex -> ex instanceof BadInputException ? BAD_INPUT : INTERNAL);
+        cl.setExitCodeExceptionMapper(ex -> ex instanceof BadInputException ? BAD_INPUT
+                : ex instanceof StorageException ? STORAGE : INTERNAL);
         return cl.execute(args);
     }
 
@@ -61,6 +67,18 @@ public final class Main implements Runnable {
             err.println("ganflow: " + oneLine(t.getMessage()));
             return INTERNAL;
         }
+        if (t instanceof StorageException) {
+            err.println("ganflow: " + oneLine(t.getMessage()));
+            return STORAGE;
+        }
+        IOException io = storageCause(t);
+        if (io != null) {
+            // A write that failed for lack of space or permission somewhere without its own message.
+            String file = io instanceof FileSystemException && ((FileSystemException) io).getFile() != null
+                    ? ((FileSystemException) io).getFile() + ": " : "";
+            err.println("ganflow: storage full or not writable: " + file + oneLine(StorageException.reason(io)));
+            return STORAGE;
+        }
         err.println("ganflow: internal error: " + t);
         if (System.getenv("GANFLOW_DEBUG") != null) {
             t.printStackTrace(err);
@@ -68,6 +86,16 @@ public final class Main implements Runnable {
             err.println("ganflow: set GANFLOW_DEBUG=1 for the stack trace, and please report it");
         }
         return INTERNAL;
+    }
+
+    /** The first I/O failure in the cause chain that means a full or read-only disk, or null. */
+    static IOException storageCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof IOException && StorageException.isStorageProblem((IOException) c)) {
+                return (IOException) c;
+            }
+        }
+        return null;
     }
 
     private static String oneLine(String s) {

@@ -177,12 +177,17 @@ final class SampleCommand implements Callable<Integer> {
             w.finish();
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
-            throw new BadInputException("--out " + out + ": cannot write: " + e.getMessage());
+            throw CliFiles.cannotWrite("--out", out, e);
         } catch (RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw CliFiles.cannotWrite("--out", out, e);
+        }
         System.out.println("wrote " + count + " samples from step " + ckpt.step() + " to " + out + describe(format, count,
                 chw));
         if (flow != null) {

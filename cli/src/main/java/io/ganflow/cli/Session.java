@@ -89,6 +89,7 @@ public final class Session {
             result = tr.train();
         }
         RunDirectory run = tr.run().orElseThrow();
+        run.lock(); // again, for the pictures and the report; released when the command ends
         Map<String, Object> summary = tr.summary();
         if (plots) {
             try {

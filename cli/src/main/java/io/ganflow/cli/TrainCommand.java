@@ -3,6 +3,7 @@ package io.ganflow.cli;
 import io.ganflow.BadInputException;
 import io.ganflow.config.Presets;
 import io.ganflow.run.TrainingRun;
+import io.ganflow.train.RunDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-plots", description = "skip the PNG plots and report.html")
     boolean noPlots;
 
-    @Option(names = "--quiet", description = "no progress output")
+    @Option(names = "--quiet", description = "no progress output (warnings still print)")
     boolean quiet;
 
     @picocli.CommandLine.Spec
@@ -55,7 +56,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        java.io.PrintStream progress = quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : System.err;
+        // The writer lock lasts as long as the command (the OS drops it if the process dies first).
+        try (RunDirectory.LockScope locks = RunDirectory.lockScope()) {
+            return train();
+        }
+    }
+
+    private Integer train() {
+        // --quiet silences progress, never warnings: a skipped corrupt checkpoint changes what is trained.
+        java.io.PrintStream progress = quiet ? WarningsOnly.of(System.err) : System.err;
         Session session = new Session(System.out, progress, System.err, !quiet && System.console() != null, !noPlots);
         String commandLine = "ganflow " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         Session.Outcome outcome;
@@ -89,6 +98,7 @@ final class TrainCommand implements Callable<Integer> {
             if (threads != null) {
                 b.set("train.threads", threads.toString(), "--threads");
             }
+            b.noteTo(note -> System.err.println("ganflow: note: " + note));
             outcome = session.train(b, out);
         }
         if (outcome.alarmStop()) {

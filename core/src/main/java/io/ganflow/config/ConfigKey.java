@@ -54,14 +54,16 @@ public record ConfigKey(String name, KeyType type, String defaultValue, List<Str
                 return x;
             }
             case BOOL: {
+                // Exactly what 'ganflow keys' lists: true | false (any case). YAML 1.1's yes/no/on/off are
+                // refused rather than guessed, as YAML 1.2 and most tools read them as strings.
                 String l = v.toLowerCase(Locale.ROOT);
-                if (l.equals("true") || l.equals("yes") || l.equals("on")) {
+                if (l.equals("true")) {
                     return true;
                 }
-                if (l.equals("false") || l.equals("no") || l.equals("off")) {
+                if (l.equals("false")) {
                     return false;
                 }
-                throw new IllegalArgumentException("must be true or false");
+                throw new IllegalArgumentException("is not allowed; allowed: true, false");
             }
             case CHOICE:
                 if (!choices.contains(v)) {

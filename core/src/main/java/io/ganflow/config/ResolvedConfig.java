@@ -12,6 +12,9 @@ import java.util.Map;
  * where its value came from as a comment. It is itself a valid config file.
  */
 public final class ResolvedConfig {
+    /** Appended to the source of values that come from the default preset because no preset was named. */
+    public static final String DEFAULT_MARK = " (default)";
+
     private ResolvedConfig() {}
 
     /** Writes {@code c} to {@code file}, naming the preset it started from. */
@@ -19,12 +22,21 @@ public final class ResolvedConfig {
         StringBuilder sb = new StringBuilder();
         sb.append("# ganflow resolved configuration: every key, with where its value came from.\n");
         sb.append("# Re-run it with: ganflow train --config ").append(file.getFileName()).append('\n');
-        sb.append("# preset: ").append(preset).append('\n');
+        boolean implicit = c.asText().keySet().stream()
+                .anyMatch(k -> ("preset " + preset + DEFAULT_MARK).equals(c.source(k)));
+        sb.append("# preset: ").append(preset).append(implicit ? DEFAULT_MARK : "").append('\n');
         for (Map.Entry<String, String> e : c.asText().entrySet()) {
             sb.append(e.getKey()).append(": ").append(yamlScalar(e.getValue()))
                     .append("  # ").append(c.source(e.getKey())).append('\n');
         }
-        Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+        try {
+            Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            if (io.ganflow.StorageException.isStorageProblem(e)) {
+                throw io.ganflow.StorageException.writing(file, e);
+            }
+            throw e;
+        }
     }
 
     /** Reads a {@code config.yaml} written by {@link #write}; the source of every value is {@code source}. */
@@ -43,7 +55,8 @@ public final class ResolvedConfig {
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (line.startsWith("# preset: ")) {
-                    return line.substring("# preset: ".length()).trim();
+                    String p = line.substring("# preset: ".length()).trim();
+                    return p.endsWith(DEFAULT_MARK.trim()) ? p.substring(0, p.length() - DEFAULT_MARK.length()).trim() : p;
                 }
             }
         } catch (IOException e) {

@@ -35,6 +35,15 @@ public interface Dataset extends Sampler {
         return Integer.MAX_VALUE;
     }
 
+    /**
+     * Why evaluation would measure the training data itself, if it would: a finite data set that holds
+     * no rows out ({@code data.holdout=0}, or too few rows for the fraction to round to one). Empty when
+     * evaluation uses held-out or fresh samples.
+     */
+    default Optional<String> evaluatesOnTrainingData() {
+        return Optional.empty();
+    }
+
     /** The mixture components when the data is an equal-weight Gaussian mixture with known modes. */
     default Optional<Mixture> mixture() {
         return Optional.empty();

@@ -290,7 +290,14 @@ public final class TrainedRun {
                 }
                 p.put("resumed_with", commandLine);
             }
-            return builder.resume(c, preset, run, checkpoint, TrainingRun.provenance(c, commandLine, p));
+            // The writer lock first, so a second writer of this run fails at once (exit 2, naming our PID).
+            RunDirectory locked = RunDirectory.openForWriting(run.root());
+            try {
+                return builder.resume(c, preset, locked, checkpoint, TrainingRun.provenance(c, commandLine, p));
+            } catch (RuntimeException e) {
+                locked.close();
+                throw e;
+            }
         }
     }
 }

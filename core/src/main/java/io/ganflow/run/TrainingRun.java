@@ -113,6 +113,10 @@ public final class TrainingRun {
                 ResolvedConfig.write(config, preset, run.config());
                 JSON.writeValue(run.provenance().toFile(), provenance);
             } catch (IOException e) {
+                run.close();
+                if (io.ganflow.StorageException.isStorageProblem(e)) {
+                    throw io.ganflow.StorageException.writing(run.provenance(), e);
+                }
                 throw new UncheckedIOException(e);
             }
             log = new MetricsLog(run.metrics());
@@ -132,6 +136,11 @@ public final class TrainingRun {
         TrainResult result;
         try {
             result = trainer.run();
+        } catch (RuntimeException | Error e) {
+            if (run != null) {
+                run.close();
+            }
+            throw e;
         } finally {
             if (log != null) {
                 log.close();
@@ -146,7 +155,14 @@ public final class TrainingRun {
             try {
                 JSON.writeValue(run.summary().toFile(), summary);
             } catch (IOException e) {
+                if (io.ganflow.StorageException.isStorageProblem(e)) {
+                    throw io.ganflow.StorageException.writing(run.summary(), e);
+                }
                 throw new UncheckedIOException(e);
+            } finally {
+                // The writer lock (taken by RunDirectory.create or openForWriting) ends with the training; a
+                // caller that writes more into the directory takes it again with run().get().lock().
+                run.close();
             }
         }
         return result;
@@ -281,8 +297,15 @@ public final class TrainingRun {
         private boolean evaluation = true;
         private Path outputDir;
         private String commandLine = "";
+        private java.util.function.Consumer<String> notes = n -> { };
 
         Builder() {}
+
+        /** Where notes about the resolution go, e.g. that a config file without a preset starts from the default. */
+        public Builder noteTo(java.util.function.Consumer<String> sink) {
+            this.notes = java.util.Objects.requireNonNull(sink, "sink");
+            return this;
+        }
 
         /** Starts from a preset (built-in or added with {@link Presets#addDirectory}). */
         public Builder preset(String name) {
@@ -341,8 +364,22 @@ public final class TrainingRun {
          * @throws BadInputException naming the key or file on any bad input
          */
         public TrainingRun build() {
+            Resolved r = resolveConfig();
+            r.note().ifPresent(notes);
+            return new TrainingRun(this, r.config(), null, null, provenance(r.config(), commandLine, null));
+        }
+
+        /**
+         * Resolves and validates the config layers only (nothing is loaded or built): the config, the preset it
+         * started from, and a note when a config file names no preset and the default preset filled in.
+         */
+        public Resolved resolveConfig() {
+            String note = null;
             Config c = resolve();
-            return new TrainingRun(this, c, null, null, provenance(c, commandLine, null));
+            if (defaultFilledIn != null) {
+                note = defaultFilledIn;
+            }
+            return new Resolved(c, presetName, Optional.ofNullable(note));
         }
 
         TrainingRun resume(Config c, String preset, RunDirectory dir, Checkpoint ckpt, Map<String, Object> provenance) {
@@ -350,18 +387,13 @@ public final class TrainingRun {
             return new TrainingRun(this, c, dir, ckpt, provenance);
         }
 
+        private String defaultFilledIn;
+
         private Config resolve() {
             Map<String, String> fileValues = Map.of();
+            defaultFilledIn = null;
             if (configFile != null) {
-                String text;
-                try {
-                    text = Files.readString(configFile, StandardCharsets.UTF_8);
-                } catch (java.nio.file.NoSuchFileException e) {
-                    throw new BadInputException("--config " + configFile + ": file not found");
-                } catch (IOException e) {
-                    throw new BadInputException("--config " + configFile + ": cannot read: " + e.getMessage());
-                }
-                fileValues = new LinkedHashMap<>(YamlKeys.parse(text, "--config " + configFile));
+                fileValues = new LinkedHashMap<>(YamlKeys.readFile(configFile, "--config " + configFile));
                 String p = fileValues.remove("preset");
                 if (p != null) {
                     if (presetName != null && !presetName.equals(p)) {
@@ -373,11 +405,22 @@ public final class TrainingRun {
             }
             Config.Builder b = baseConfig != null ? baseConfig.toBuilder() : Config.builder();
             if (baseConfig == null) {
+                String source = null;
                 if (presetName == null) {
+                    // Like plain `ganflow train`: a config file that names no preset starts from the default
+                    // one, not from the bare key defaults (a WGAN without penalty or clipping).
                     presetName = Presets.DEFAULT;
+                    if (configFile != null) {
+                        source = "preset " + Presets.DEFAULT + ResolvedConfig.DEFAULT_MARK;
+                        // A file that sets every key (a run's config.yaml) does not depend on the preset: no note.
+                        if (!fileValues.keySet().containsAll(Config.defaults().asText().keySet())) {
+                            defaultFilledIn = "--config " + configFile + " names no 'preset:'; keys it does not set come"
+                                    + " from the default preset, " + Presets.DEFAULT + " (add 'preset: NAME' to choose another)";
+                        }
+                    }
                 }
                 Preset p = Presets.get(presetName);
-                b.setAll(p.values(), "preset " + p.name());
+                b.setAll(p.values(), source != null ? source : "preset " + p.name());
             } else if (presetName == null) {
                 presetName = "custom";
             }
@@ -388,6 +431,9 @@ public final class TrainingRun {
             return b.build();
         }
     }
+
+    /** A resolved config, the preset it started from, and a note for the user, if any. */
+    public record Resolved(Config config, String preset, Optional<String> note) {}
 
     /** provenance.json: versions, commit, seed, machine, command, and the SHA-256 of every data file read. */
     static Map<String, Object> provenance(Config c, String commandLine, Map<String, Object> earlier) {

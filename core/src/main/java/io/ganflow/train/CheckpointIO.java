@@ -1,6 +1,8 @@
 package io.ganflow.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ganflow.BadInputException;
+import io.ganflow.StorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,6 +42,11 @@ public final class CheckpointIO {
 
     private CheckpointIO() {}
 
+    /**
+     * Writes a checkpoint atomically. If the disk is full or the directory is not writable, the partial
+     * temporary file is deleted and a {@link StorageException} naming the file and the cause is raised;
+     * earlier checkpoints are never touched. ({@code throws IOException} is kept for source compatibility.)
+     */
     public static void write(Path file, long step, Map<String, Object> meta, StateDict state) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("step", step);
@@ -74,6 +81,26 @@ public final class CheckpointIO {
         byte[] headerBytes = JSON.writeValueAsBytes(header);
 
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            writeFile(tmp, headerBytes, state);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            // A full disk or a read-only directory: remove the partial file; older checkpoints stay untouched.
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // nothing more can be done; the name ends in .tmp and is never read as a checkpoint
+            }
+            throw new StorageException("cannot write checkpoint " + file + ": " + StorageException.reason(e)
+                    + "; the partial file was removed and earlier checkpoints are kept", e);
+        }
+    }
+
+    private static void writeFile(Path tmp, byte[] headerBytes, StateDict state) throws IOException {
         MessageDigest sha = sha256();
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -94,13 +121,11 @@ public final class CheckpointIO {
             }
             buf.flip();
             writeAll(ch, buf, sha);
-            ch.write(ByteBuffer.wrap(sha.digest()));
+            ByteBuffer digest = ByteBuffer.wrap(sha.digest());
+            while (digest.hasRemaining()) {
+                ch.write(digest);
+            }
             ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -111,17 +136,12 @@ public final class CheckpointIO {
         }
     }
 
-    /** Reads and verifies a checkpoint; any damage raises {@link CorruptCheckpointException}. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Reads and verifies a checkpoint; any damage raises {@link CorruptCheckpointException}, a missing or
+     * unreadable file {@link BadInputException}. Nothing else escapes, whatever the file holds.
+     */
     public static Checkpoint read(Path file) {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new io.ganflow.BadInputException(file + ": checkpoint not found");
-        } catch (IOException e) {
-            throw new io.ganflow.BadInputException(file + ": cannot read checkpoint: " + e.getMessage());
-        }
+        byte[] all = readBytes(file);
         if (all.length < 16 + 32 || !Arrays.equals(Arrays.copyOf(all, 4), MAGIC)) {
             throw new CorruptCheckpointException(file + ": not a ganflow checkpoint (bad magic or too short)");
         }
@@ -142,16 +162,53 @@ public final class CheckpointIO {
         if (headerLen < 0 || 16 + headerLen > all.length - 32) {
             throw new CorruptCheckpointException(file + ": checkpoint header length " + headerLen + " is out of range");
         }
-        Map<String, Object> header;
+        Object header;
         try {
-            header = JSON.readValue(new String(all, 16, (int) headerLen, StandardCharsets.UTF_8), Map.class);
+            header = JSON.readValue(new String(all, 16, (int) headerLen, StandardCharsets.UTF_8), Object.class);
         } catch (IOException e) {
             throw new CorruptCheckpointException(file + ": checkpoint header is not valid JSON");
         }
-        int dataStart = 16 + (int) headerLen;
-        int dataFloats = (all.length - 32 - dataStart) / 4;
-        StateDict state = new StateDict();
-        Map<String, Object> values = (Map<String, Object>) header.get("values");
+        try {
+            return parse(file, all, 16 + (int) headerLen, header);
+        } catch (CorruptCheckpointException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A header that passed its checksum but lacks a field or holds one of the wrong type: written by
+            // something other than this ganflow.
+            throw new CorruptCheckpointException(file + ": checkpoint header is malformed (a field is missing or of the"
+                    + " wrong type); it was not loaded");
+        }
+    }
+
+    private static byte[] readBytes(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                throw new BadInputException(file + ": checkpoint not found");
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new BadInputException(file + ": not a regular file, expected a checkpoint (.gfck)");
+            }
+            if (Files.size(file) > Integer.MAX_VALUE - 8) {
+                throw new CorruptCheckpointException(file + ": " + Files.size(file) + " bytes, larger than any checkpoint"
+                        + " this ganflow writes");
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(file + ": checkpoint not found");
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read checkpoint: " + StorageException.reason(e));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Checkpoint parse(Path file, byte[] all, int dataStart, Object headerObject) {
+        if (!(headerObject instanceof Map)) {
+            throw new CorruptCheckpointException(file + ": checkpoint header is not a JSON object");
+        }
+        Map<String, Object> header = (Map<String, Object>) headerObject;
+        long dataFloats = (all.length - 32L - dataStart) / 4;
+        StateDict state = new StateDict().origin(file);
+        Map<String, Object> values = (Map<String, Object>) require(file, header, "values", Map.class);
         for (Map.Entry<String, Object> e : values.entrySet()) {
             Map<String, Object> entry = (Map<String, Object>) e.getValue();
             Object v = entry.get("value");
@@ -168,29 +225,64 @@ public final class CheckpointIO {
                 case "bool":
                     state.putValue(e.getKey(), (Boolean) v);
                     break;
-                default:
+                case "string":
                     state.putValue(e.getKey(), (String) v);
+                    break;
+                default:
+                    throw new CorruptCheckpointException(file + ": value " + e.getKey() + " has unknown type "
+                            + entry.get("type"));
             }
         }
-        for (Object o : (List<Object>) header.get("tensors")) {
+        for (Object o : (List<Object>) require(file, header, "tensors", List.class)) {
             Map<String, Object> t = (Map<String, Object>) o;
+            String name = (String) t.get("name");
+            if (name == null) {
+                throw new CorruptCheckpointException(file + ": a tensor in the checkpoint has no name");
+            }
             List<Number> shapeList = (List<Number>) t.get("shape");
             long[] shape = new long[shapeList.size()];
+            long product = 1;
             for (int i = 0; i < shape.length; i++) {
                 shape[i] = shapeList.get(i).longValue();
+                if (shape[i] < 0 || shape[i] > Integer.MAX_VALUE) {
+                    throw new CorruptCheckpointException(file + ": tensor " + name + " has shape " + shapeList);
+                }
+                // Saturates above any possible count instead of overflowing; a zero stays zero.
+                product = product == 0 || shape[i] == 0 ? 0
+                        : product > (1L << 40) / shape[i] ? 1L << 40 : product * shape[i];
             }
             long off = ((Number) t.get("offset")).longValue();
-            int count = ((Number) t.get("count")).intValue();
-            if (off < 0 || off + count > dataFloats) {
-                throw new CorruptCheckpointException(file + ": tensor " + t.get("name") + " lies outside the data section");
+            long count = ((Number) t.get("count")).longValue();
+            if (off < 0 || count < 0 || count > dataFloats || off > dataFloats - count) {
+                throw new CorruptCheckpointException(file + ": tensor " + name + " lies outside the data section");
             }
-            float[] data = new float[count];
-            ByteBuffer view = ByteBuffer.wrap(all, dataStart + (int) off * 4, count * 4).order(ByteOrder.LITTLE_ENDIAN);
+            if (product != count) {
+                throw new CorruptCheckpointException(file + ": tensor " + name + " has shape " + shapeList + " but "
+                        + count + " values");
+            }
+            if (state.hasTensor(name)) {
+                throw new CorruptCheckpointException(file + ": tensor " + name + " appears twice");
+            }
+            float[] data = new float[(int) count];
+            ByteBuffer view = ByteBuffer.wrap(all, dataStart + (int) off * 4, (int) count * 4)
+                    .order(ByteOrder.LITTLE_ENDIAN);
             view.asFloatBuffer().get(data);
-            state.putFloats((String) t.get("name"), data, shape);
+            state.putFloats(name, data, shape);
         }
-        long step = ((Number) header.get("step")).longValue();
-        return new Checkpoint(file, step, (Map<String, Object>) header.get("meta"), state);
+        long step = ((Number) require(file, header, "step", Number.class)).longValue();
+        if (step < 0) {
+            throw new CorruptCheckpointException(file + ": checkpoint step " + step + " is negative");
+        }
+        Map<String, Object> meta = (Map<String, Object>) require(file, header, "meta", Map.class);
+        return new Checkpoint(file, step, meta, state);
+    }
+
+    private static Object require(Path file, Map<String, Object> header, String field, Class<?> type) {
+        Object v = header.get(field);
+        if (!type.isInstance(v)) {
+            throw new CorruptCheckpointException(file + ": checkpoint header lacks '" + field + "'");
+        }
+        return v;
     }
 
     private static MessageDigest sha256() {

@@ -56,6 +56,8 @@ public final class Evaluator {
         this.samples = samples;
         this.w1Samples = Math.min(w1Samples, Math.min(samples, Transport.MAX_EXACT));
         this.seed = seed;
+        // Printed whatever the verbosity: it changes what the reported numbers mean.
+        data.evaluatesOnTrainingData().ifPresent(w -> System.err.println("ganflow: warning: " + w));
     }
 
     public Map<String, Double> evaluate(Method method) {

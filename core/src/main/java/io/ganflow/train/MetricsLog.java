@@ -1,6 +1,7 @@
 package io.ganflow.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ganflow.StorageException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ public final class MetricsLog implements Listener, AutoCloseable {
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure(e);
         }
     }
 
@@ -80,8 +81,16 @@ public final class MetricsLog implements Listener, AutoCloseable {
             out.newLine();
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw failure(e);
         }
+    }
+
+    private RuntimeException failure(IOException e) {
+        if (StorageException.isStorageProblem(e)) {
+            return new StorageException("cannot write " + file + ": " + StorageException.reason(e)
+                    + "; the checkpoints written so far are kept", e);
+        }
+        return new UncheckedIOException("cannot write " + file, e);
     }
 
     /** Finite doubles as numbers; NaN and infinities as strings, which JSON has no numbers for. */

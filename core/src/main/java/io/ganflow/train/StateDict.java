@@ -19,6 +19,25 @@ public final class StateDict {
     private final Map<String, float[]> tensors = new LinkedHashMap<>();
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
     private final Map<String, Object> values = new LinkedHashMap<>();
+    private java.nio.file.Path origin;
+
+    /**
+     * Marks this state dict as read from a checkpoint file: an entry the model needs but the file lacks, or
+     * holds with another shape or type, then raises {@link CorruptCheckpointException} naming the file
+     * (bad input, exit code 2) instead of an internal error.
+     */
+    public StateDict origin(java.nio.file.Path file) {
+        this.origin = file;
+        return this;
+    }
+
+    private RuntimeException mismatch(String what) {
+        if (origin != null) {
+            return new CorruptCheckpointException(origin + ": " + what + "; the checkpoint does not match the model"
+                    + " its config describes, and it was not loaded");
+        }
+        return new IllegalStateException(what);
+    }
 
     /** Copies a tensor's current values under {@code name}. */
     public StateDict putTensor(String name, Tensor t) {
@@ -47,7 +66,7 @@ public final class StateDict {
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("checkpoint lacks " + missing);
+            throw mismatch("checkpoint lacks " + missing);
         }
         for (Parameter p : all) {
             loadInto(prefix + "." + p.name(), p.value());
@@ -80,11 +99,11 @@ public final class StateDict {
     public void loadInto(String name, Tensor target) {
         float[] data = tensors.get(name);
         if (data == null) {
-            throw new IllegalStateException("checkpoint has no entry " + name);
+            throw mismatch("checkpoint has no entry " + name);
         }
         long[] want = Ops.shape(target);
         if (!java.util.Arrays.equals(want, shapes.get(name))) {
-            throw new IllegalStateException("checkpoint entry " + name + " has shape "
+            throw mismatch("checkpoint entry " + name + " has shape "
                     + java.util.Arrays.toString(shapes.get(name)) + ", the model expects " + java.util.Arrays.toString(want));
         }
         Tensor src = Ops.fromFloats(data, want);
@@ -100,33 +119,35 @@ public final class StateDict {
     }
 
     public long getLong(String name) {
-        Object v = require(name);
-        return ((Number) v).longValue();
+        return require(name, Number.class).longValue();
     }
 
     public double getDouble(String name) {
-        Object v = require(name);
-        return ((Number) v).doubleValue();
+        return require(name, Number.class).doubleValue();
     }
 
     public String getString(String name) {
-        return (String) require(name);
+        return require(name, String.class);
     }
 
     public byte[] getBytes(String name) {
-        return (byte[]) require(name);
+        return require(name, byte[].class);
     }
 
     public boolean hasValue(String name) {
         return values.containsKey(name);
     }
 
-    private Object require(String name) {
+    private <T> T require(String name, Class<T> type) {
         Object v = values.get(name);
         if (v == null) {
-            throw new IllegalStateException("checkpoint has no value " + name);
+            throw mismatch("checkpoint has no value " + name);
         }
-        return v;
+        if (!type.isInstance(v)) {
+            throw mismatch("checkpoint value " + name + " is a " + v.getClass().getSimpleName() + ", expected a "
+                    + type.getSimpleName());
+        }
+        return type.cast(v);
     }
 
     public Map<String, float[]> tensors() {

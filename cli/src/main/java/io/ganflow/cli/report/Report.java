@@ -1,5 +1,6 @@
 package io.ganflow.cli.report;
 
+import io.ganflow.StorageException;
 import io.ganflow.engine.Rng;
 import io.ganflow.flow.FlowMethod;
 import io.ganflow.flow.Solver;
@@ -33,10 +34,39 @@ import org.bytedeco.pytorch.Tensor;
 public final class Report {
     private Report() {}
 
+    /**
+     * Writes the pictures and the page. When the disk is full or read-only, the partial file is removed
+     * and a {@link StorageException} names it; the checkpoints and summary.json written before stay.
+     */
     public static void write(RunDirectory run, Config c, String preset, Method method, Dataset data, Evaluator evaluator,
             Map<String, Object> summary) throws IOException {
+        Path[] current = {run.root()};
+        try {
+            write(run, c, preset, method, data, evaluator, summary, current);
+        } catch (IOException e) {
+            if (!StorageException.isStorageProblem(e) && !StorageException.isStorageProblem(rootCause(e))) {
+                throw e;
+            }
+            Files.deleteIfExists(current[0]);
+            IOException cause = StorageException.isStorageProblem(e) ? e : rootCause(e);
+            throw new StorageException("cannot write " + current[0] + ": " + StorageException.reason(cause)
+                    + "; the checkpoints are kept", e);
+        }
+    }
+
+    private static IOException rootCause(IOException e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t instanceof IOException ? (IOException) t : e;
+    }
+
+    private static void write(RunDirectory run, Config c, String preset, Method method, Dataset data,
+            Evaluator evaluator, Map<String, Object> summary, Path[] current) throws IOException {
         List<String> images = new ArrayList<>();
         Path samples = run.root().resolve("samples.png");
+        current[0] = samples;
         Optional<long[]> chw = ImageGrid.imageShape(data);
         long seed = c.getLong("train.seed");
         if (chw.isPresent()) {
@@ -62,6 +92,7 @@ public final class Report {
             try (Scope s = Scope.open()) {
                 Solver.Result r = fm.trajectories(300, Rng.derived(c.getLong("train.seed"), "plot/trajectories"), 50);
                 List<double[][]> path = new ArrayList<>();
+                current[0] = run.root().resolve("trajectories.png");
                 for (Tensor x : r.states()) {
                     path.add(Ops.toRows(data.standardizer().toData(x)));
                 }
@@ -72,15 +103,18 @@ public final class Report {
             images.add("trajectories.png");
         }
         List<Map<String, Object>> records = Files.exists(run.metrics()) ? MetricsLog.read(run.metrics()) : List.of();
+        current[0] = run.root().resolve("losses.png");
         if (Charts.lines(run.root().resolve("losses.png"), "training losses", records, "train",
                 List.of("d_loss", "g_loss", "w_estimate", "gp", "gp0", "rf_loss", "distill_loss"))) {
             images.add("losses.png");
         }
+        current[0] = run.root().resolve("eval.png");
         if (Charts.lines(run.root().resolve("eval.png"), "evaluation", records, "eval",
                 List.of("w1", "high_quality_fraction", "reverse_kl_modes"))) {
             images.add("eval.png");
         }
-        Html.write(run.root().resolve("report.html"), preset, summary, c, images, EvalGrids.steps(run.root()));
+        current[0] = run.root().resolve("report.html");
+        Html.write(current[0], preset, summary, c, images, EvalGrids.steps(run.root()));
     }
 
     /** Samples in trajectory.png: rows, one per sample. */

@@ -19,8 +19,18 @@ import java.util.regex.Pattern;
  * {@code file:line:column: reason}; nothing is skipped or half-loaded. Blank lines carry no data and are
  * ignored. The delimiter is a comma, or a semicolon or tab when the first line has no comma. A first line
  * with a non-numeric cell is the header. Categorical columns are not supported yet (see docs/data.md).
+ *
+ * <p>Every value must satisfy |x| &lt; {@link #MAX_ABS} (10<sup>30</sup>). The bound keeps every later step
+ * finite: a value must fit float32 (|x| &le; 3.4e38), the model's type, even when it is not standardised;
+ * the standardiser sums values and squared deviations in double, and with |x| &lt; 1e30 a deviation's
+ * square is below 4e60, so even 2<sup>31</sup> rows sum to under 1e70, far from double's 1.8e308 (values
+ * near 1e300 overflowed there, and training ended as "diverged"); a standardised value is then at most
+ * sqrt(n) in size. Numbers this large in real data are almost always a unit or parsing mistake.
  */
 public final class CsvReader {
+    /** The largest magnitude a CSV value may have (exclusive). */
+    public static final double MAX_ABS = 1e30;
+
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern NON_FINITE = Pattern.compile("[+-]?(nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
 
@@ -101,6 +111,10 @@ public final class CsvReader {
         double v = Double.parseDouble(cell);
         if (!Double.isFinite(v)) {
             throw new BadInputException(where + "'" + abbreviate(cell) + "' overflows a double; expected a finite number");
+        }
+        if (Math.abs(v) >= MAX_ABS) {
+            throw new BadInputException(where + "value " + abbreviate(cell) + " is too large; allowed: |x| < 1e30"
+                    + " (rescale the column)");
         }
         return v;
     }

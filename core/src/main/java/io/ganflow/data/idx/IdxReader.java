@@ -21,17 +21,27 @@ import java.util.zip.ZipException;
  * bytes are errors that name the file.
  */
 public final class IdxReader {
+    static final double MAX_ABS = 1e30;
+
     private IdxReader() {}
 
     public static IdxArray read(Path path) {
-        return open(path, in -> {
-            Header h = header(path, in);
-            float[] data = new float[(int) h.total];
-            long read = 0;
+        return open(path, (in, size) -> {
+            Header h = header(path, in, size);
+            // Grows as values arrive, so a lying header in a small (gzipped) file cannot claim gigabytes at once.
+            float[] data = new float[(int) Math.min(h.total, 1 << 20)];
+            int read = 0;
             try {
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = readValue(in, h.type);
-                    read++;
+                for (; read < h.total; read++) {
+                    if (read == data.length) {
+                        data = java.util.Arrays.copyOf(data, (int) Math.min(h.total, 2L * data.length));
+                    }
+                    double v = readValue(in, h.type);
+                    if (!(Math.abs(v) < MAX_ABS)) {
+                        throw new BadInputException(path + ": value " + (read + 1) + " of " + h.total + " is " + v
+                                + "; allowed: finite, |x| < 1e30");
+                    }
+                    data[read] = (float) v;
                 }
             } catch (EOFException e) {
                 throw truncated(path, h, read);
@@ -46,8 +56,8 @@ public final class IdxReader {
      * 60,000-image file takes 47 MB instead of 188 MB. Any other element type is refused, naming the file.
      */
     public static IdxBytes readUnsignedBytes(Path path) {
-        return open(path, in -> {
-            Header h = header(path, in);
+        return open(path, (in, size) -> {
+            Header h = header(path, in, size);
             if (h.type != 0x08) {
                 throw new BadInputException(String.format("%s: IDX element type 0x%02X; expected unsigned bytes (0x08),"
                         + " the type of image files", path, h.type));
@@ -74,7 +84,8 @@ public final class IdxReader {
     }
 
     private interface Body<T> {
-        T parse(DataInputStream in) throws IOException;
+        /** @param size the file's size for a plain file, -1 for a gzipped one */
+        T parse(DataInputStream in, long size) throws IOException;
     }
 
     private static <T> T open(Path path, Body<T> body) {
@@ -89,8 +100,9 @@ public final class IdxReader {
             int b0 = raw.read();
             int b1 = raw.read();
             raw.reset();
-            InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(raw), 1 << 16) : raw;
-            return body.parse(new DataInputStream(in));
+            boolean gzip = b0 == 0x1f && b1 == 0x8b;
+            InputStream in = gzip ? new BufferedInputStream(new GZIPInputStream(raw), 1 << 16) : raw;
+            return body.parse(new DataInputStream(in), gzip ? -1 : Files.size(path));
         } catch (NoSuchFileException e) {
             throw new BadInputException(path + ": file not found");
         } catch (ZipException e) {
@@ -104,7 +116,7 @@ public final class IdxReader {
 
     private record Header(int type, int[] dims, long total) {}
 
-    private static Header header(Path path, DataInputStream in) throws IOException {
+    private static Header header(Path path, DataInputStream in, long size) throws IOException {
         int z0 = in.readUnsignedByte();
         int z1 = in.readUnsignedByte();
         int type = in.readUnsignedByte();
@@ -118,15 +130,23 @@ public final class IdxReader {
         long total = 1;
         for (int i = 0; i < nd; i++) {
             dims[i] = in.readInt();
-            if (dims[i] < 0) {
-                throw new BadInputException(path + ": dimension " + (i + 1) + " is negative (" + dims[i] + ")");
+            if (dims[i] < 1) {
+                throw new BadInputException(path + ": dimension " + (i + 1) + " is " + dims[i] + "; allowed: >= 1"
+                        + " (an IDX data set needs at least one item of at least one value)");
             }
-            total *= dims[i];
+            // Saturate instead of overflowing: 255 dimensions of up to 2^31 each.
+            total = total > Long.MAX_VALUE / dims[i] ? Long.MAX_VALUE : total * dims[i];
         }
         if (total > Integer.MAX_VALUE - 8) {
-            throw new BadInputException(path + ": header announces " + total + " values, more than this reader holds");
+            throw new BadInputException(path + ": header announces " + (total == Long.MAX_VALUE ? "more than 2^63" : total)
+                    + " values, more than this reader holds (at most " + (Integer.MAX_VALUE - 8) + ")");
         }
-        return new Header(type, dims, total);
+        Header h = new Header(type, dims, total);
+        if (size >= 0 && 4 + 4L * nd + total * width > size) {
+            // A plain file too short for its header: say so before allocating what the header announces.
+            throw truncated(path, h, Math.max(0, (size - 4 - 4L * nd) / width));
+        }
+        return h;
     }
 
     private static BadInputException truncated(Path path, Header h, long read) {
@@ -145,7 +165,7 @@ public final class IdxReader {
         }
     }
 
-    private static float readValue(DataInputStream in, int type) throws IOException {
+    private static double readValue(DataInputStream in, int type) throws IOException {
         switch (type) {
             case 0x08:
                 return in.readUnsignedByte();
@@ -158,7 +178,7 @@ public final class IdxReader {
             case 0x0D:
                 return in.readFloat();
             default:
-                return (float) in.readDouble();
+                return in.readDouble();
         }
     }
 
