@@ -2,6 +2,7 @@ package io.ganflow.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ganflow.BadInputException;
 import io.ganflow.config.Setup;
 import io.ganflow.cli.report.EvalGrids;
 import io.ganflow.cli.report.Report;
@@ -66,6 +67,10 @@ public final class Session {
         TrainedRun.Resume resume;
         if (rd.latestIntactCheckpoint(msg -> warnings.println("ganflow: warning: " + msg)).isPresent()) {
             resume = TrainedRun.open(dir, msg -> { }).resume();
+        } else if (!rd.checkpoints().isEmpty()) {
+            // Checkpoints exist but none is intact: never train over them from scratch.
+            throw new BadInputException("--resume " + dir + ": no intact checkpoint in " + rd.checkpointDir()
+                    + "; every checkpoint failed its checksum (start afresh with --out NEW_DIR)");
         } else {
             warnings.println("ganflow: warning: " + dir + " has no intact checkpoint; restarting it from step 0 with"
                     + " its config.yaml");

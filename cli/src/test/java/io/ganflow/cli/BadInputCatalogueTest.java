@@ -249,16 +249,18 @@ class BadInputCatalogueTest {
         c.add(idxCase("idx dimensions overflowing", idx(0x08, new int[] {65536, 65536, 65536, 65536, 65536}, new byte[0]),
                 (d, p) -> p + ": header announces more than 2^63 values"));
         c.add(idxCase("idx zero dimension", idx(0x08, new int[] {5, 0}, new byte[0]), (d, p) -> p + ": dimension 2 is 0"));
-        c.add(idxCase("idx NaN float", idx(0x0D, new int[] {2, 1}, floats(1f, Float.NaN)), (d, p) -> p + ": value 2 of 2 is"
-                + " NaN"));
-        c.add(idxCase("idx huge double", idx(0x0E, new int[] {2, 1}, doubles(1, 1e300)), (d, p) -> p + ": value 2 of 2 is"
-                + " 1.0E300"));
-        c.add(idxCase("idx one item", idx(0x08, new int[] {1, 4}, new byte[4]), (d, p) -> p + ": 1 items; training needs"
-                + " at least 2"));
+        // data.name=idx reads images (unsigned bytes, N x H x W or N x C x H x W); the float reader's value checks
+        // are tested in IdxReaderTest and the property tests.
+        c.add(idxCase("idx of floats", idx(0x0D, new int[] {2, 1}, floats(1f, Float.NaN)), (d, p) -> p + ": IDX element"
+                + " type 0x0D; expected unsigned bytes (0x08)"));
+        c.add(idxCase("idx of doubles", idx(0x0E, new int[] {2, 1}, doubles(1, 1e300)), (d, p) -> p + ": IDX element"
+                + " type 0x0E; expected unsigned bytes (0x08)"));
+        c.add(idxCase("idx of vectors", idx(0x08, new int[] {1, 4}, new byte[4]), (d, p) -> p + ": holds a 2-D array"
+                + " 1 x 4; images are 3-D"));
         c.add(c("idx labels of another length", d -> {
-            Path p = write(d, "i.idx", idx(0x08, new int[] {4, 2}, new byte[8]));
+            Path p = write(d, "i.idx", idx(0x08, new int[] {4, 2, 1}, new byte[8]));
             Path l = write(d, "l.idx", idx(0x08, new int[] {3}, new byte[3]));
-            return new Invocation(l + ": holds 3 labels of size 1, but " + p + " holds 4 items", trainArgs(d.resolve("out"),
+            return new Invocation(l + ": holds 3 labels, but " + p, trainArgs(d.resolve("out"),
                     "--set", "data.name=idx", "--set", "data.path=" + p, "--set", "data.label=1", "--set",
                     "data.labels=" + l));
         }));
@@ -308,21 +310,27 @@ class BadInputCatalogueTest {
         c.add(c("run whose checkpoints are all corrupt", d -> {
             Path run = copyFixture(d, "run");
             Path ck = run.resolve("checkpoints/step-000000020.gfck");
-            byte[] b = Files.readAllBytes(ck);
-            b[100] ^= 1;
-            Files.write(ck, b);
+            for (Path f : checkpointFiles(run)) { // the step-0 checkpoint too
+                byte[] b = Files.readAllBytes(f);
+                b[100] ^= 1;
+                Files.write(f, b);
+            }
             return new Invocation(run.resolve("checkpoints") + ": no intact checkpoint: " + ck, "sample", "--run",
                     run.toString(), "--out", d.resolve("s.csv").toString());
         }));
         c.add(c("resume of a run whose checkpoints are all corrupt", d -> {
             Path run = copyFixture(d, "run");
-            Files.write(run.resolve("checkpoints/step-000000020.gfck"), new byte[60]);
+            for (Path f : checkpointFiles(run)) {
+                Files.write(f, new byte[60]);
+            }
             return new Invocation("no intact checkpoint", "train", "--resume", run.toString(), "--steps", "40");
         }));
         c.add(c("run without checkpoints", d -> {
             Path run = copyFixture(d, "run");
-            Files.delete(run.resolve("checkpoints/step-000000020.gfck"));
-            return new Invocation("--run " + run + ": no intact checkpoint", "sample", "--run", run.toString(), "--out",
+            for (Path f : checkpointFiles(run)) {
+                Files.delete(f);
+            }
+            return new Invocation(run + ": no intact checkpoint", "sample", "--run", run.toString(), "--out",
                     d.resolve("s.csv").toString());
         }));
         c.add(c("run directory without checkpoints/", d -> {
@@ -596,5 +604,12 @@ class BadInputCatalogueTest {
             }
         }
         return out;
+    }
+
+    /** Every checkpoint file of a run directory. */
+    static List<Path> checkpointFiles(Path run) throws IOException {
+        try (var s = Files.list(run.resolve("checkpoints"))) {
+            return s.filter(f -> f.getFileName().toString().endsWith(".gfck")).toList();
+        }
     }
 }

@@ -290,6 +290,7 @@ public final class TrainedRun {
                 }
                 p.put("resumed_with", commandLine);
             }
+            Setup.engine(c); // provenance records the threads and device in force
             // The writer lock first, so a second writer of this run fails at once (exit 2, naming our PID).
             RunDirectory locked = RunDirectory.openForWriting(run.root());
             try {

@@ -366,6 +366,7 @@ public final class TrainingRun {
         public TrainingRun build() {
             Resolved r = resolveConfig();
             r.note().ifPresent(notes);
+            Setup.engine(r.config()); // first: provenance records the threads and device in force
             return new TrainingRun(this, r.config(), null, null, provenance(r.config(), commandLine, null));
         }
 

@@ -175,6 +175,6 @@ class ApiTest {
         Config c = run.config();
         assertEquals(7, c.getLong("train.steps"));
         assertEquals(0.1, c.getDouble("gan.gp.weight"));
-        assertEquals("preset ring8-wgan-gp", c.source("gan.gp.weight"));
+        assertEquals("preset ring8-wgan-gp (default)", c.source("gan.gp.weight"));
     }
 }

@@ -62,10 +62,14 @@ public final class IdxReader {
                 throw new BadInputException(String.format("%s: IDX element type 0x%02X; expected unsigned bytes (0x08),"
                         + " the type of image files", path, h.type));
             }
-            byte[] data = new byte[(int) h.total];
+            // Grows as bytes arrive, so a lying header in a small (gzipped) file cannot claim gigabytes at once.
+            byte[] data = new byte[(int) Math.min(h.total, 1 << 20)];
             int read = 0;
             try {
-                while (read < data.length) {
+                while (read < h.total) {
+                    if (read == data.length) {
+                        data = java.util.Arrays.copyOf(data, (int) Math.min(h.total, 2L * data.length));
+                    }
                     int k = in.read(data, read, Math.min(1 << 16, data.length - read));
                     if (k < 0) {
                         break;
@@ -75,7 +79,7 @@ public final class IdxReader {
             } catch (EOFException e) {
                 // a gzip stream that ends early
             }
-            if (read < data.length) {
+            if (read < h.total) {
                 throw truncated(path, h, read);
             }
             requireEnd(path, in, h);
