@@ -139,7 +139,8 @@ public final class Classifiers {
         m.put("test_accuracy", String.format(Locale.ROOT, "%.6f", t.report().testAccuracy()));
         m.put("train_accuracy_augmented", String.format(Locale.ROOT, "%.6f", t.report().trainAccuracy()));
         m.put("recipe", String.format(Locale.ROOT, "Adam lr %s (0.9, 0.999), cosine decay to 0, batch %d, %d epochs,"
-                + " random shifts of +-%d px (black fill), seed %d", o.lr(), o.batch(), o.epochs(), o.shift(), o.seed()));
+                + " random shifts of +-%d px (black fill), dropout %s (fc1) and %s (conv2), seed %d", o.lr(), o.batch(),
+                o.epochs(), o.shift(), o.dropout(), o.dropout() / 2, o.seed()));
         m.put("epochs", Integer.toString(o.epochs()));
         m.put("seed", Long.toString(o.seed()));
         m.put("steps", Long.toString(t.report().steps()));

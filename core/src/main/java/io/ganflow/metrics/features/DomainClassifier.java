@@ -51,8 +51,9 @@ import org.bytedeco.pytorch.global.torch;
  * The widths are parameters ({@link Architecture}), so tests can train a tiny one in a second. Training
  * ({@link #train}) is deterministic for a seed on one machine and one thread: the initial weights come from
  * ganflow's seeded generator, the order of the images and the augmentation (a random shift of up to ±2 pixels
- * in each direction, filled with black) from a {@link SplittableRandom} with the same seed; Adam with a cosine
- * learning-rate decay minimises the cross-entropy. Files are safetensors ({@link #save}) with the
+ * in each direction, filled with black) from a {@link SplittableRandom} with the same seed, the dropout masks
+ * (training only) from a generator derived from it; Adam with a cosine learning-rate decay minimises the
+ * cross-entropy. Files are safetensors ({@link #save}) with the
  * architecture, the training protocol, the test accuracy and the SHA-256 of the weights in the metadata;
  * {@link #load} refuses a file whose weights do not hash to the recorded value.
  */
@@ -131,18 +132,32 @@ public final class DomainClassifier extends Composite {
      * @param batch images per Adam step
      * @param lr Adam's initial learning rate (betas 0.9, 0.999), decayed to 0 by a cosine over all steps
      * @param shift augmentation: each training image moves by dx, dy uniform in [-shift, shift] pixels (0: off)
-     * @param seed initial weights, image order and augmentation
+     * @param dropout training only: inverted dropout with this probability on the penultimate activations (after
+     *     the ReLU) and with half of it on conv2's pooled output (0: off)
+     * @param seed initial weights, image order, augmentation and dropout masks
      */
-    public record TrainOptions(int epochs, int batch, double lr, int shift, long seed) {
+    public record TrainOptions(int epochs, int batch, double lr, int shift, double dropout, long seed) {
         public TrainOptions {
-            if (epochs < 1 || batch < 1 || !(lr > 0) || shift < 0) {
+            if (epochs < 1 || batch < 1 || !(lr > 0) || shift < 0 || !(dropout >= 0 && dropout < 1)) {
                 throw new IllegalArgumentException("bad training options " + this);
             }
         }
 
-        /** Batch 128, learning rate 1e-3, shifts of ±2 pixels, seed 0. */
+        /** Batch 128, learning rate 1e-3, shifts of ±2 pixels, dropout 0.5 (0.25 on the convolutions), seed 0. */
         public static TrainOptions defaults(int epochs) {
-            return new TrainOptions(epochs, 128, 1e-3, 2, 0);
+            return new TrainOptions(epochs, 128, 1e-3, 2, 0.5, 0);
+        }
+
+        public TrainOptions withEpochs(int e) {
+            return new TrainOptions(e, batch, lr, shift, dropout, seed);
+        }
+
+        public TrainOptions withSeed(long s) {
+            return new TrainOptions(epochs, batch, lr, shift, dropout, s);
+        }
+
+        public TrainOptions withDropout(double p) {
+            return new TrainOptions(epochs, batch, lr, shift, p, seed);
         }
     }
 
@@ -205,6 +220,23 @@ public final class DomainClassifier extends Composite {
     @Override
     public Tensor forward(Tensor x) {
         return head(features(x));
+    }
+
+    /** The training forward pass: the logits with dropout masks drawn from {@code rng} (p on fc1, p/2 on conv2). */
+    private Tensor forwardTraining(Tensor x, double p, Rng rng) {
+        if (p == 0) {
+            return forward(x);
+        }
+        Tensor h = pool(torch.relu(conv1.forward(x)));
+        h = dropout(pool(torch.relu(conv2.forward(h))), p / 2, rng);
+        Tensor f = fc1.forward(h.reshape(x.size(0), -1));
+        return fc2.forward(dropout(torch.relu(f), p, rng));
+    }
+
+    /** Inverted dropout: zero with probability p, scale the rest by 1 / (1 - p). */
+    private static Tensor dropout(Tensor x, double p, Rng rng) {
+        Tensor keep = rng.uniform(Ops.shape(x)).ge(Ops.s(p)).to(torch.ScalarType.Float);
+        return x.mul(keep).mul(Ops.s(1 / (1 - p)));
     }
 
     private static Tensor pool(Tensor x) {
@@ -274,6 +306,7 @@ public final class DomainClassifier extends Composite {
         List<Tensor> tensors = net.tensors();
         Optimizer opt = OptimizerSpec.adam(o.lr(), 0.9, 0.999).create(params);
         SplittableRandom random = new SplittableRandom(o.seed());
+        Rng masks = Rng.derived(o.seed(), "classifier/dropout");
         int stepsPerEpoch = (n + o.batch() - 1) / o.batch();
         long total = (long) stepsPerEpoch * o.epochs();
         long step = 0;
@@ -302,7 +335,8 @@ public final class DomainClassifier extends Composite {
                 opt.setLearningRate(o.lr() * 0.5 * (1 + Math.cos(Math.PI * step / total)));
                 try (Scope s = Scope.open()) {
                     Tensor target = Ops.fromDoubles(y, len).to(torch.ScalarType.Long);
-                    Tensor logits = net.forward(Ops.fromFloats(x, len, a.channels(), a.height(), a.width()));
+                    Tensor logits = net.forwardTraining(Ops.fromFloats(x, len, a.channels(), a.height(), a.width()),
+                            o.dropout(), masks);
                     Tensor loss = torch.cross_entropy(logits, target);
                     opt.step(Ops.grad(loss, tensors, false));
                     lossSum += Ops.item(loss) * len;

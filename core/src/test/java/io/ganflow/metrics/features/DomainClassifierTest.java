@@ -38,7 +38,7 @@ class DomainClassifierTest {
                 "the same seed gives the same weights");
         DomainClassifier.Trained other = DomainClassifier.train(SyntheticClasses.architecture(),
                 SyntheticClasses.dataset("synthetic10", 60, 20, SyntheticClasses.all()),
-                new DomainClassifier.TrainOptions(4, 32, 0.01, 0, 1), line -> {});
+                SyntheticClasses.options().withSeed(1), line -> {});
         assertNotEquals(t.classifier().weightsSha256(), other.classifier().weightsSha256(), "another seed, other weights");
 
         Path f = dir.resolve("c.safetensors");

@@ -65,9 +65,9 @@ public final class SyntheticClasses {
         return new DomainClassifier.Architecture(1, SIZE, SIZE, CLASSES, 4, 8, 16);
     }
 
-    /** 4 epochs, batch 32, learning rate 0.01, no shifts, seed 0. */
+    /** 4 epochs, batch 32, learning rate 0.01, no shifts, no dropout, seed 0. */
     public static DomainClassifier.TrainOptions options() {
-        return new DomainClassifier.TrainOptions(4, 32, 0.01, 0, 0);
+        return new DomainClassifier.TrainOptions(4, 32, 0.01, 0, 0, 0);
     }
 
     /** The tiny classifier trained on 60 images per class. */
