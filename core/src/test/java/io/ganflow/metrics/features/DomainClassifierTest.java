@@ -66,6 +66,14 @@ class DomainClassifierTest {
     }
 
     @Test
+    void theLenetHas421642ParametersUnderPyTorchNames() {
+        DomainClassifier c = new DomainClassifier(DomainClassifier.Architecture.lenet(1, 28, 28, 10), new Rng(0));
+        assertEquals(421_642, c.size(), "docs/metrics.md");
+        assertEquals(List.of("conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc1.weight", "fc1.bias",
+                "fc2.weight", "fc2.bias"), c.parameters().stream().map(p -> p.name()).toList());
+    }
+
+    @Test
     void aDamagedOrForeignFileIsRefusedByName() throws Exception {
         DomainClassifier c = new DomainClassifier(SyntheticClasses.architecture(), new Rng(0));
         Path f = dir.resolve("c.safetensors");
