@@ -354,13 +354,11 @@ final class EvalCommand implements Callable<Integer> {
             Frechet.Gaussian fit = Frechet.fit(realFeatures);
             result.putAll(ImageEvaluation.compare(fx, realFeatures, fit, a.size(0) + " images of " + real, ext,
                     sel.image(), ImageMetrics.Options.defaults().withSeed(seed)));
-            if (sel.image().contains("floor") && sel.image().contains("fid") && data != null) {
+            if (sel.image().contains("floor") && data != null) {
+                // the data set's own floor: its training images against its test split (not against A)
                 Dataset d = Setup.dataset(c);
                 ImageEvaluation ie = new ImageEvaluation(d, f.features(), Optional.empty(), (int) b.size(0), 1, seed);
-                int m = (int) b.size(0);
-                result.put("fid_floor", new MetricValue(ie.floor(m), "FID of " + m + " training images of " + d.name()
-                        + " (distinct, seeded) against its " + Math.min(ImageEvaluation.REAL_LIMIT, d.referenceSize())
-                        + " test images: the data set's own train-vs-test FID at the generated sample count"));
+                result.put("fid_floor", ie.floorValue((int) b.size(0)));
             }
             if (sel.image().contains("modes") && f.digits().isPresent()) {
                 result.putAll(ImageEvaluation.modes(b, f.digits().get().get()));

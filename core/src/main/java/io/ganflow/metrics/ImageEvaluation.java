@@ -32,7 +32,8 @@ import org.bytedeco.pytorch.global.torch;
  *       {@code classes_covered}, {@code classes_total}, {@code class_kl} (extractors with logits) on the same;</li>
  *   <li>{@code precision}, {@code recall}, {@code density}, {@code coverage} (k = 5) on equal counts: the first
  *       min(samples, real) real features in the seeded order against as many generated ones;</li>
- *   <li>{@code fid_floor}: the FID of as many training images as generated ones against the same real features,
+ *   <li>{@code fid_floor}: the FID of as many training images as generated ones (at most the training split)
+ *       against the same real features,
  *       what a generator that reproduced the training set would score at this sample count (once, then kept);</li>
  *   <li>with a digit classifier (Stacked MNIST): {@code modes_covered} of {@code modes_total} = 1,000 and
  *       {@code reverse_kl_modes}, KL(q ‖ uniform) of the predicted digit triples of the first {@code modeSamples}
@@ -181,9 +182,7 @@ public final class ImageEvaluation {
             FeatureExtractor.Extracted fake = f.extract(images.narrow(0, 0, m));
             out.putAll(compare(f, real, realFit, real.size(0) + " test images of " + data.name(), fake, groups, options));
             if (groups.contains("floor")) {
-                out.put("fid_floor", new MetricValue(floor(m), "FID of " + m + " training images of " + data.name()
-                        + " (distinct, seeded) against the same " + real.size(0) + " test images: the data set's own"
-                        + " train-vs-test FID at this sample count, the floor of fid"));
+                out.put("fid_floor", floorValue(m));
             }
             out.put("image_samples", new MetricValue(m, "generated images of the image metrics (the first " + m
                     + " of the evaluation's draw)"));
@@ -265,10 +264,27 @@ public final class ImageEvaluation {
         return realFeatures;
     }
 
-    /** FID of m training images against the real features, kept per m. */
+    /**
+     * {@link #floor(int)} with its protocol: FID of min(m, training split) distinct training images (seeded)
+     * against the kept test features.
+     */
+    public MetricValue floorValue(int m) {
+        int k = floorCount(m);
+        return new MetricValue(floor(m), "FID of " + k + " training images of " + data.name() + " (distinct, seeded)"
+                + " against its " + realFeatures().size(0) + " test images: the data set's own train-vs-test FID"
+                + (k == m ? " at the generated sample count" : " (all its training images; " + m + " were generated)")
+                + ", the floor of fid");
+    }
+
+    /** The training images of the floor for m generated ones: m, or the whole training split when smaller. */
+    public int floorCount(int m) {
+        return data instanceof ImageDataset img ? Math.min(m, img.size(ImageDataset.Split.TRAIN)) : m;
+    }
+
+    /** FID of {@link #floorCount(int)} training images against the real features, kept per m. */
     public double floor(int m) {
-        Tensor real = realFeatures();
-        return floors.computeIfAbsent(m, k -> {
+        realFeatures();
+        return floors.computeIfAbsent(floorCount(m), k -> {
             try (Scope s = Scope.open()) {
                 Tensor train = trainingImages(k, Rng.derived(seed, "eval/image-floor"));
                 return Frechet.distance(realFit, Frechet.fit(extractor().features(train)));
