@@ -1,7 +1,7 @@
 """PyTorch peer for `ganflow bench --suite fid`: the same classifier forward pass and FID, timed.
 
-Rebuilds ganflow's domain classifier (conv3x3 -> ReLU -> max pool, twice, then the 128-d linear layer whose
-outputs are the features) from its safetensors file, reads the same two image sets (.npy, float32
+Rebuilds ganflow's domain classifier (conv3x3 -> [batch norm] -> ReLU -> max pool, twice, then the 128-d linear
+layer whose outputs are the features, in eval() mode) from its safetensors file, reads the same two image sets (.npy, float32
 (n, 1, 28, 28) in [-1, 1]) written by ganflow, and times
   - the features of both sets, batches of 500, torch.no_grad(), torch.set_num_threads(T);
   - the FID: numpy.cov of both feature sets (float64) and scipy.linalg.sqrtm(S1 @ S2).
@@ -38,16 +38,18 @@ def read_safetensors(path):
 
 
 class Classifier(nn.Module):
-    def __init__(self, channels, height, width, classes, c1, c2, hidden):
+    def __init__(self, channels, height, width, classes, c1, c2, hidden, batch_norm):
         super().__init__()
-        self.conv1 = nn.Conv2d(channels, c1, 3, padding=1)
-        self.conv2 = nn.Conv2d(c1, c2, 3, padding=1)
+        self.conv1 = nn.Conv2d(channels, c1, 3, padding=1, bias=not batch_norm)
+        self.bn1 = nn.BatchNorm2d(c1) if batch_norm else nn.Identity()
+        self.conv2 = nn.Conv2d(c1, c2, 3, padding=1, bias=not batch_norm)
+        self.bn2 = nn.BatchNorm2d(c2) if batch_norm else nn.Identity()
         self.fc1 = nn.Linear(c2 * (height // 4) * (width // 4), hidden)
         self.fc2 = nn.Linear(hidden, classes)
 
     def features(self, x):
-        h = torch.max_pool2d(torch.relu(self.conv1(x)), 2)
-        h = torch.max_pool2d(torch.relu(self.conv2(h)), 2)
+        h = torch.max_pool2d(torch.relu(self.bn1(self.conv1(x))), 2)
+        h = torch.max_pool2d(torch.relu(self.bn2(self.conv2(h))), 2)
         return self.fc1(h.flatten(1))
 
 
@@ -78,7 +80,11 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     tensors, meta = read_safetensors(a.weights)
-    net = Classifier(*(int(meta[k]) for k in ("channels", "height", "width", "classes", "conv1", "conv2", "hidden")))
+    batch_norm = meta.get("batch_norm", "false") == "true"
+    net = Classifier(*(int(meta[k]) for k in ("channels", "height", "width", "classes", "conv1", "conv2", "hidden")),
+                     batch_norm)
+    for bn in ("bn1", "bn2") if batch_norm else ():
+        tensors[bn + ".num_batches_tracked"] = torch.tensor(0)  # ganflow does not count batches; eval() ignores it
     net.load_state_dict(tensors, strict=True)
     net.eval()
     x1 = torch.from_numpy(np.load(a.real))

@@ -58,6 +58,10 @@ final class ClassifierCommand implements Runnable {
                 + " convolutions (default 0.5)")
         Double dropout;
 
+        @Option(names = "--batch-norm", arity = "1", paramLabel = "BOOL", description = "batch normalisation after each convolution"
+                + " (default: the recipe's)")
+        Boolean batchNorm;
+
         @Override
         public Integer call() throws Exception {
             if (!Classifiers.domains().contains(data)) {
@@ -77,8 +81,9 @@ final class ClassifierCommand implements Runnable {
             Path file = out != null ? out : Classifiers.file(Classifiers.directory(""), data);
             System.out.printf(Locale.ROOT, "training the %s classifier on %d images (%s), %d epochs, batch %d, %d thread(s)%n",
                     data, d.size(ImageDataset.Split.TRAIN), d.name(), o.epochs(), o.batch(), threads);
-            DomainClassifier.Trained t = DomainClassifier.train(DomainClassifier.Architecture.lenet(1, 28, 28, 10), d, o,
-                    line -> System.out.println("  " + line));
+            DomainClassifier.Architecture arch = batchNorm == null ? Classifiers.architecture()
+                    : Classifiers.architecture().withBatchNorm(batchNorm);
+            DomainClassifier.Trained t = DomainClassifier.train(arch, d, o, line -> System.out.println("  " + line));
             String sha = Classifiers.save(t, data, d, o, file);
             DomainClassifier.Report r = t.report();
             System.out.printf(Locale.ROOT, "test accuracy %.4f (%d of %d test images), %d steps in %.1f s wall, %.1f s CPU"

@@ -60,6 +60,11 @@ public final class Classifiers {
         return DomainClassifier.TrainOptions.defaults(domain.equals("mnist") ? 30 : 10);
     }
 
+    /** The architecture of every domain classifier of this version: {@link DomainClassifier.Architecture#lenet}. */
+    public static DomainClassifier.Architecture architecture() {
+        return DomainClassifier.Architecture.lenet(1, 28, 28, 10);
+    }
+
     /** The cache folder: {@code configured} when not blank, else $GANFLOW_CLASSIFIER_DIR, else the user cache. */
     public static Path directory(String configured) {
         if (configured != null && !configured.isBlank()) {
@@ -88,7 +93,7 @@ public final class Classifiers {
      */
     public static DomainClassifier.Loaded loadOrTrain(String domain, Path dir, Supplier<ImageDataset> data,
             Consumer<String> notes) {
-        return loadOrTrain(domain, dir, data, DomainClassifier.Architecture.lenet(1, 28, 28, 10), options(domain), notes);
+        return loadOrTrain(domain, dir, data, architecture(), options(domain), notes);
     }
 
     /** {@link #loadOrTrain(String, Path, Supplier, Consumer)} with a given architecture and recipe (for tests). */

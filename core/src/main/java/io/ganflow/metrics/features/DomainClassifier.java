@@ -9,6 +9,7 @@ import io.ganflow.engine.Scope;
 import io.ganflow.io.SafeTensor;
 import io.ganflow.io.Safetensors;
 import io.ganflow.io.SafetensorsFile;
+import io.ganflow.nn.BatchNorm;
 import io.ganflow.nn.Composite;
 import io.ganflow.nn.Conv2d;
 import io.ganflow.nn.Init;
@@ -71,8 +72,10 @@ public final class DomainClassifier extends Composite {
      * @param conv1 channels of the first convolution
      * @param conv2 channels of the second convolution
      * @param hidden width of the penultimate layer, the feature dimension
+     * @param batchNorm batch normalisation after each convolution (whose bias it replaces), before the ReLU
      */
-    public record Architecture(int channels, int height, int width, int classes, int conv1, int conv2, int hidden) {
+    public record Architecture(int channels, int height, int width, int classes, int conv1, int conv2, int hidden,
+            boolean batchNorm) {
         public Architecture {
             if (channels < 1 || classes < 2 || conv1 < 1 || conv2 < 1 || hidden < 1) {
                 throw new IllegalArgumentException("bad classifier architecture " + this);
@@ -85,13 +88,18 @@ public final class DomainClassifier extends Composite {
 
         /** The standard widths 32, 64 and 128 for images (channels, height, width) and K classes. */
         public static Architecture lenet(int channels, int height, int width, int classes) {
-            return new Architecture(channels, height, width, classes, 32, 64, 128);
+            return new Architecture(channels, height, width, classes, 32, 64, 128, false);
+        }
+
+        public Architecture withBatchNorm(boolean on) {
+            return new Architecture(channels, height, width, classes, conv1, conv2, hidden, on);
         }
 
         Map<String, String> metadata() {
             Map<String, String> m = new LinkedHashMap<>();
-            m.put("architecture", String.format(Locale.ROOT, "conv3x3(%d->%d) relu maxpool2, conv3x3(%d->%d) relu"
-                    + " maxpool2, linear(%d->%d) [features], relu, linear(%d->%d)", channels, conv1, conv1, conv2,
+            String bn = batchNorm ? " batchnorm" : "";
+            m.put("architecture", String.format(Locale.ROOT, "conv3x3(%d->%d)%s relu maxpool2, conv3x3(%d->%d)%s relu"
+                    + " maxpool2, linear(%d->%d) [features], relu, linear(%d->%d)", channels, conv1, bn, conv1, conv2, bn,
                     conv2 * (height / 4) * (width / 4), hidden, hidden, classes));
             m.put("channels", Integer.toString(channels));
             m.put("height", Integer.toString(height));
@@ -100,13 +108,15 @@ public final class DomainClassifier extends Composite {
             m.put("conv1", Integer.toString(conv1));
             m.put("conv2", Integer.toString(conv2));
             m.put("hidden", Integer.toString(hidden));
+            m.put("batch_norm", Boolean.toString(batchNorm));
             return m;
         }
 
         static Architecture fromMetadata(Map<String, String> m, Path file) {
             try {
                 return new Architecture(num(m, "channels", file), num(m, "height", file), num(m, "width", file),
-                        num(m, "classes", file), num(m, "conv1", file), num(m, "conv2", file), num(m, "hidden", file));
+                        num(m, "classes", file), num(m, "conv1", file), num(m, "conv2", file), num(m, "hidden", file),
+                        Boolean.parseBoolean(m.getOrDefault("batch_norm", "false")));
             } catch (IllegalArgumentException e) {
                 throw new BadInputException(file + ": " + e.getMessage());
             }
@@ -183,6 +193,8 @@ public final class DomainClassifier extends Composite {
     private final Architecture arch;
     private final Conv2d conv1;
     private final Conv2d conv2;
+    private final BatchNorm bn1;
+    private final BatchNorm bn2;
     private final Linear fc1;
     private final Linear fc2;
 
@@ -190,10 +202,14 @@ public final class DomainClassifier extends Composite {
     public DomainClassifier(Architecture a, Rng rng) {
         this.arch = a;
         LayerInit li = new LayerInit(Init.TORCH, rng);
-        conv1 = add("conv1", new Conv2d(li, a.channels(), a.conv1(), 3, 1, 1, true, false));
-        conv2 = add("conv2", new Conv2d(li, a.conv1(), a.conv2(), 3, 1, 1, true, false));
+        boolean bias = !a.batchNorm();
+        conv1 = add("conv1", new Conv2d(li, a.channels(), a.conv1(), 3, 1, 1, bias, false));
+        bn1 = a.batchNorm() ? add("bn1", new BatchNorm(li, a.conv1())) : null;
+        conv2 = add("conv2", new Conv2d(li, a.conv1(), a.conv2(), 3, 1, 1, bias, false));
+        bn2 = a.batchNorm() ? add("bn2", new BatchNorm(li, a.conv2())) : null;
         fc1 = add("fc1", new Linear(li, (long) a.conv2() * (a.height() / 4) * (a.width() / 4), a.hidden(), true, false));
         fc2 = add("fc2", new Linear(li, a.hidden(), a.classes(), true, false));
+        train(false); // evaluation mode, except while train() trains it
     }
 
     public Architecture architecture() {
@@ -206,9 +222,15 @@ public final class DomainClassifier extends Composite {
             throw new IllegalArgumentException("the classifier takes images (n, " + arch.channels() + ", " + arch.height()
                     + ", " + arch.width() + "), got " + Arrays.toString(Ops.shape(x)));
         }
-        Tensor h = pool(torch.relu(conv1.forward(x)));
-        h = pool(torch.relu(conv2.forward(h)));
-        return fc1.forward(h.reshape(x.size(0), -1));
+        return fc1.forward(convolutions(x).reshape(x.size(0), -1));
+    }
+
+    /** conv1 [bn1] ReLU pool, conv2 [bn2] ReLU pool: (n, conv2, H/4, W/4). */
+    private Tensor convolutions(Tensor x) {
+        Tensor h = conv1.forward(x);
+        h = pool(torch.relu(bn1 == null ? h : bn1.forward(h)));
+        h = conv2.forward(h);
+        return pool(torch.relu(bn2 == null ? h : bn2.forward(h)));
     }
 
     /** The logits (n, K) of features (n, hidden). */
@@ -227,8 +249,7 @@ public final class DomainClassifier extends Composite {
         if (p == 0) {
             return forward(x);
         }
-        Tensor h = pool(torch.relu(conv1.forward(x)));
-        h = dropout(pool(torch.relu(conv2.forward(h))), p / 2, rng);
+        Tensor h = dropout(convolutions(x), p / 2, rng);
         Tensor f = fc1.forward(h.reshape(x.size(0), -1));
         return fc2.forward(dropout(torch.relu(f), p, rng));
     }
@@ -302,6 +323,7 @@ public final class DomainClassifier extends Composite {
             all.data_ptr_byte().get(pixels);
         }
         DomainClassifier net = new DomainClassifier(a, new Rng(o.seed()));
+        net.train(true);
         List<Parameter> params = net.parameters();
         List<Tensor> tensors = net.tensors();
         Optimizer opt = OptimizerSpec.adam(o.lr(), 0.9, 0.999).create(params);
@@ -345,13 +367,14 @@ public final class DomainClassifier extends Composite {
                 step++;
             }
             trainAcc = correct / (double) n;
-            double testAcc = net.accuracy(data, Split.TEST, testLabels);
+            double testAcc = io.ganflow.nn.Module.inEvalMode(net, () -> net.accuracy(data, Split.TEST, testLabels));
             log.accept(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, training accuracy %.4f (augmented), test"
                     + " accuracy %.4f, %.0f s", epoch, o.epochs(), lossSum / n, trainAcc, testAcc,
                     (System.nanoTime() - t0) / 1e9));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = cpuSeconds() - cpu0;
+        net.train(false); // a trained classifier is only ever used in evaluation mode
         double testAcc = net.accuracy(data, Split.TEST, testLabels);
         return new Trained(net, new Report(testAcc, trainAcc, n, testLabels.length, seconds, cpu, step));
     }
@@ -445,7 +468,7 @@ public final class DomainClassifier extends Composite {
     public String save(Path file, Map<String, String> extraMetadata) throws IOException {
         Map<String, SafeTensor> tensors = new TreeMap<>();
         try (Scope s = Scope.open()) {
-            for (Parameter p : parameters()) {
+            for (Parameter p : tensorsToSave()) {
                 tensors.put(p.name(), SafeTensor.ofFloats(Ops.toFloats(p.value()), Ops.shape(p.value())));
             }
         }
@@ -480,12 +503,14 @@ public final class DomainClassifier extends Composite {
         }
         Architecture a = Architecture.fromMetadata(meta, file);
         DomainClassifier net = new DomainClassifier(a, new Rng(0));
-        if (f.tensors().size() != net.parameters().size()) {
+        net.train(false);
+        List<Parameter> all = net.tensorsToSave();
+        if (f.tensors().size() != all.size()) {
             throw new BadInputException(file + ": holds " + f.tensors().size() + " tensors, the classifier has "
-                    + net.parameters().size());
+                    + all.size());
         }
         Ops.noGrad(() -> {
-            for (Parameter p : net.parameters()) {
+            for (Parameter p : all) {
                 SafeTensor t = f.tensor(p.name());
                 if (!Arrays.equals(t.shape(), Ops.shape(p.value()))) {
                     throw new BadInputException(file + ": tensor '" + p.name() + "' has shape " + Arrays.toString(t.shape())
@@ -503,6 +528,13 @@ public final class DomainClassifier extends Composite {
                     + recorded);
         }
         return new Loaded(net, file, meta, fileSha256(file));
+    }
+
+    /** Parameters, then buffers (batch norm's running statistics). */
+    private List<Parameter> tensorsToSave() {
+        List<Parameter> all = new java.util.ArrayList<>(parameters());
+        all.addAll(buffers());
+        return all;
     }
 
     /** The SHA-256 of a file, lower-case hex. */

@@ -74,6 +74,30 @@ class DomainClassifierTest {
     }
 
     @Test
+    void withBatchNormTheRunningStatisticsAreTrainedSavedAndUsed() throws Exception {
+        DomainClassifier.Trained t = DomainClassifier.train(SyntheticClasses.architecture().withBatchNorm(true),
+                SyntheticClasses.dataset("synthetic10", 60, 20, SyntheticClasses.all()), SyntheticClasses.options(),
+                line -> {});
+        assertTrue(t.report().testAccuracy() >= 0.99, "accuracy " + t.report().testAccuracy());
+        DomainClassifier c = t.classifier();
+        assertTrue(!c.isTraining(), "a trained classifier is in evaluation mode");
+        assertEquals(List.of("bn1.running_mean", "bn1.running_var", "bn2.running_mean", "bn2.running_var"),
+                c.buffers().stream().map(p -> p.name()).toList());
+        assertTrue(Ops.item(c.buffers().get(0).value().abs().sum()) > 0, "the running mean moved");
+        Path f = dir.resolve("bn.safetensors");
+        c.save(f, Map.of());
+        DomainClassifier.Loaded l = DomainClassifier.load(f);
+        assertEquals(c.weightsSha256(), l.classifier().weightsSha256(), "the hash covers the buffers");
+        try (Scope s = Scope.open()) {
+            Tensor x = new Rng(5).uniform(3, 1, 8, 8).mul(Ops.s(2)).sub(Ops.s(1));
+            Tensor one = c.features(x.narrow(0, 0, 1));
+            assertEquals(0, Ops.item(l.classifier().features(x).narrow(0, 0, 1).sub(one).abs().max()), 1e-4,
+                    "evaluation mode: an image's features do not depend on its batch");
+        }
+        assertTrue(l.metadata().get("architecture").contains("batchnorm"), l.metadata().toString());
+    }
+
+    @Test
     void aDamagedOrForeignFileIsRefusedByName() throws Exception {
         DomainClassifier c = new DomainClassifier(SyntheticClasses.architecture(), new Rng(0));
         Path f = dir.resolve("c.safetensors");

@@ -62,7 +62,7 @@ public final class SyntheticClasses {
 
     /** The tiny architecture: widths 4, 8, 16 on 1 × 8 × 8 images, 10 classes. */
     public static DomainClassifier.Architecture architecture() {
-        return new DomainClassifier.Architecture(1, SIZE, SIZE, CLASSES, 4, 8, 16);
+        return new DomainClassifier.Architecture(1, SIZE, SIZE, CLASSES, 4, 8, 16, false);
     }
 
     /** 4 epochs, batch 32, learning rate 0.01, no shifts, no dropout, seed 0. */
