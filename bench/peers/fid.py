@@ -1,7 +1,7 @@
 """PyTorch peer for `ganflow bench --suite fid`: the same classifier forward pass and FID, timed.
 
 Rebuilds ganflow's domain classifier (conv3x3 -> [batch norm] -> ReLU -> max pool, twice, then the 128-d linear
-layer whose outputs are the features, in eval() mode) from its safetensors file, reads the same two image sets (.npy, float32
+layer whose outputs divided by the stored feature_scale are the features, in eval() mode) from its safetensors file, reads the same two image sets (.npy, float32
 (n, 1, 28, 28) in [-1, 1]) written by ganflow, and times
   - the features of both sets, batches of 500, torch.no_grad(), torch.set_num_threads(T);
   - the FID: numpy.cov of both feature sets (float64) and scipy.linalg.sqrtm(S1 @ S2).
@@ -46,11 +46,12 @@ class Classifier(nn.Module):
         self.bn2 = nn.BatchNorm2d(c2) if batch_norm else nn.Identity()
         self.fc1 = nn.Linear(c2 * (height // 4) * (width // 4), hidden)
         self.fc2 = nn.Linear(hidden, classes)
+        self.register_buffer("feature_scale", torch.ones(1))
 
     def features(self, x):
         h = torch.max_pool2d(torch.relu(self.bn1(self.conv1(x))), 2)
         h = torch.max_pool2d(torch.relu(self.bn2(self.conv2(h))), 2)
-        return self.fc1(h.flatten(1))
+        return self.fc1(h.flatten(1)) / self.feature_scale
 
 
 def features(net, x, batch=500):

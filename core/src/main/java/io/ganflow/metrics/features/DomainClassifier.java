@@ -197,6 +197,7 @@ public final class DomainClassifier extends Composite {
     private final BatchNorm bn2;
     private final Linear fc1;
     private final Linear fc2;
+    private final Tensor featureScale;
 
     /** A classifier with PyTorch's default initialisation, drawn from {@code rng}. */
     public DomainClassifier(Architecture a, Rng rng) {
@@ -209,6 +210,8 @@ public final class DomainClassifier extends Composite {
         bn2 = a.batchNorm() ? add("bn2", new BatchNorm(li, a.conv2())) : null;
         fc1 = add("fc1", new Linear(li, (long) a.conv2() * (a.height() / 4) * (a.width() / 4), a.hidden(), true, false));
         fc2 = add("fc2", new Linear(li, a.hidden(), a.classes(), true, false));
+        featureScale = Ops.ones(1);
+        addBuffer("feature_scale", featureScale);
         train(false); // evaluation mode, except while train() trains it
     }
 
@@ -216,13 +219,28 @@ public final class DomainClassifier extends Composite {
         return arch;
     }
 
-    /** The features of images (n, C, H, W) in [-1, 1]: fc1's pre-activations (n, hidden). */
+    /**
+     * The features of images (n, C, H, W) in [-1, 1]: fc1's pre-activations (n, hidden) divided by the buffer
+     * {@code feature_scale}, their root mean square over the training images (set at the end of {@link #train}),
+     * so that a feature vector's mean square is about 1 on the data. Metrics whose kernel is not scale-free
+     * (KID's cubic kernel (x·y/d + 1)³) then see values of order 1, and FIDs are in units of that scale.
+     */
     public Tensor features(Tensor x) {
+        return preActivations(x).div(featureScale);
+    }
+
+    /** fc1's outputs, unscaled. */
+    private Tensor preActivations(Tensor x) {
         if (x.dim() != 4 || x.size(1) != arch.channels() || x.size(2) != arch.height() || x.size(3) != arch.width()) {
             throw new IllegalArgumentException("the classifier takes images (n, " + arch.channels() + ", " + arch.height()
                     + ", " + arch.width() + "), got " + Arrays.toString(Ops.shape(x)));
         }
         return fc1.forward(convolutions(x).reshape(x.size(0), -1));
+    }
+
+    /** The scale the features are divided by (1 before training). */
+    public double featureScale() {
+        return Ops.item(featureScale);
     }
 
     /** conv1 [bn1] ReLU pool, conv2 [bn2] ReLU pool: (n, conv2, H/4, W/4). */
@@ -235,13 +253,13 @@ public final class DomainClassifier extends Composite {
 
     /** The logits (n, K) of features (n, hidden). */
     public Tensor head(Tensor features) {
-        return fc2.forward(torch.relu(features));
+        return fc2.forward(torch.relu(features).mul(featureScale));
     }
 
     /** The logits (n, K) of images (n, C, H, W). */
     @Override
     public Tensor forward(Tensor x) {
-        return head(features(x));
+        return fc2.forward(torch.relu(preActivations(x)));
     }
 
     /** The training forward pass: the logits with dropout masks drawn from {@code rng} (p on fc1, p/2 on conv2). */
@@ -375,8 +393,33 @@ public final class DomainClassifier extends Composite {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpu = cpuSeconds() - cpu0;
         net.train(false); // a trained classifier is only ever used in evaluation mode
+        net.setFeatureScale(data);
         double testAcc = net.accuracy(data, Split.TEST, testLabels);
         return new Trained(net, new Report(testAcc, trainAcc, n, testLabels.length, seconds, cpu, step));
+    }
+
+    /**
+     * Sets {@code feature_scale} to the root mean square of fc1's outputs over the first min(n, 10,000) training
+     * images (index order, no augmentation, evaluation mode).
+     */
+    private void setFeatureScale(ImageDataset data) {
+        int n = Math.min(10_000, data.size(Split.TRAIN));
+        double sum = 0;
+        for (int b = 0; b < n; b += 500) {
+            int len = Math.min(500, n - b);
+            int from = b;
+            sum += Ops.noGrad(() -> {
+                try (Scope s = Scope.open()) {
+                    Tensor idx = torch.arange(new org.bytedeco.pytorch.Scalar(from), new org.bytedeco.pytorch.Scalar(from
+                            + len), new org.bytedeco.pytorch.Scalar(1), new org.bytedeco.pytorch.TensorOptions(
+                            torch.ScalarType.Long));
+                    return Ops.item(preActivations(data.images(Split.TRAIN, idx)).to(torch.ScalarType.Double).square()
+                            .sum());
+                }
+            });
+        }
+        double rms = Math.sqrt(sum / ((double) n * arch.hidden()));
+        Ops.noGrad(() -> featureScale.fill_(Ops.s(rms)));
     }
 
     /** Fisher–Yates. */

@@ -50,8 +50,19 @@ class DomainClassifierTest {
         assertEquals(t.classifier().weightsSha256(), l.metadata().get("weights_sha256"));
         assertEquals("synthetic10", l.metadata().get("domain"));
         assertEquals(SyntheticClasses.architecture(), l.classifier().architecture());
+        assertEquals(t.classifier().featureScale(), l.classifier().featureScale(), 0);
+        assertTrue(t.classifier().featureScale() != 1, "set from the training images");
         FeatureExtractor a = t.classifier().extractor("x");
         FeatureExtractor b = l.classifier().extractor("x");
+        try (Scope s = Scope.open()) {
+            ImageDataset d = SyntheticClasses.dataset("synthetic10", 60, 20, SyntheticClasses.all());
+            Tensor train = d.images(ImageDataset.Split.TRAIN, torch.arange(new org.bytedeco.pytorch.Scalar(600),
+                    new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long)));
+            FeatureExtractor.Extracted e = a.extract(train);
+            assertEquals(1, Ops.item(e.features().square().mean()), 1e-4, "features of mean square 1 on the training images");
+            assertEquals(0, Ops.item(e.logits().orElseThrow().sub(Ops.noGrad(() -> t.classifier().forward(train))).abs()
+                    .max()), 1e-4, "the head undoes the scale");
+        }
         assertEquals("x:sha256:" + t.classifier().weightsSha256(), a.id());
         assertEquals(a.id(), b.id());
         try (Scope s = Scope.open()) {
@@ -81,8 +92,8 @@ class DomainClassifierTest {
         assertTrue(t.report().testAccuracy() >= 0.99, "accuracy " + t.report().testAccuracy());
         DomainClassifier c = t.classifier();
         assertTrue(!c.isTraining(), "a trained classifier is in evaluation mode");
-        assertEquals(List.of("bn1.running_mean", "bn1.running_var", "bn2.running_mean", "bn2.running_var"),
-                c.buffers().stream().map(p -> p.name()).toList());
+        assertEquals(List.of("bn1.running_mean", "bn1.running_var", "bn2.running_mean", "bn2.running_var",
+                "feature_scale"), c.buffers().stream().map(p -> p.name()).toList());
         assertTrue(Ops.item(c.buffers().get(0).value().abs().sum()) > 0, "the running mean moved");
         Path f = dir.resolve("bn.safetensors");
         c.save(f, Map.of());
