@@ -176,16 +176,19 @@ public final class ImageEvaluation {
         try (Scope s = Scope.open()) {
             long n = generated.size(0);
             Tensor images = generated.reshape(n, imageShape[0], imageShape[1], imageShape[2]);
-            FeatureExtractor f = extractor();
-            Tensor real = realFeatures();
             int m = (int) Math.min(n, samples);
-            FeatureExtractor.Extracted fake = f.extract(images.narrow(0, 0, m));
-            out.putAll(compare(f, real, realFit, real.size(0) + " test images of " + data.name(), fake, groups, options));
-            if (groups.contains("floor")) {
-                out.put("fid_floor", floorValue(m));
+            if (groups.stream().anyMatch(g -> !g.equals("modes"))) {
+                FeatureExtractor f = extractor();
+                Tensor real = realFeatures();
+                FeatureExtractor.Extracted fake = f.extract(images.narrow(0, 0, m));
+                out.putAll(compare(f, real, realFit, real.size(0) + " test images of " + data.name(), fake, groups,
+                        options));
+                if (groups.contains("floor")) {
+                    out.put("fid_floor", floorValue(m));
+                }
+                out.put("image_samples", new MetricValue(m, "generated images of the image metrics (the first " + m
+                        + " of the evaluation's draw)"));
             }
-            out.put("image_samples", new MetricValue(m, "generated images of the image metrics (the first " + m
-                    + " of the evaluation's draw)"));
             Optional<FeatureExtractor> d = groups.contains("modes") ? digitClassifier() : Optional.empty();
             if (d.isPresent()) {
                 out.putAll(modes(images.narrow(0, 0, Math.min(n, modeSamples)), d.get()));
