@@ -34,9 +34,10 @@ import picocli.CommandLine.Option;
         description = {"Time ganflow and its reference peer on the same work, side by side, and print the ratios.",
             "wgan-gp: the WGAN-GP toy step (G 2->512x3->2, D 2->512x3->1, ReLU, batch 256, 5 critic steps,",
             "  lambda 0.1, Adam 1e-4 (0.5, 0.9)) against PyTorch.",
-            "transport: exact W1 on 2,000 x 2,000 points and Sinkhorn on 10,000 x 10,000 points against POT."})
+            "transport: exact W1 on 2,000 x 2,000 points and Sinkhorn on 10,000 x 10,000 points against POT.",
+            "fid: classifier features and FID of 10,000 vs 10,000 images against PyTorch and SciPy's sqrtm."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--suite", defaultValue = "wgan-gp", description = "wgan-gp (default), transport or all")
+    @Option(names = "--suite", defaultValue = "wgan-gp", description = "wgan-gp (default), transport, fid or all")
     String suite;
 
     @Option(names = "--sinkhorn-points", defaultValue = "10000", description = "transport: Sinkhorn sample size")
@@ -69,8 +70,14 @@ final class BenchCommand implements Callable<Integer> {
         if (iters < 1 || warmup < 0 || width < 1 || threads < 1) {
             throw new BadInputException("--iters, --width and --threads must be >= 1 and --warmup >= 0");
         }
-        if (!List.of("wgan-gp", "transport", "all").contains(suite)) {
-            throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, all");
+        if (!List.of("wgan-gp", "transport", "fid", "all").contains(suite)) {
+            throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, fid, all");
+        }
+        if (suite.equals("fid") || suite.equals("all")) {
+            FidBench.run(threads, noPeer ? null : pythonExe());
+            if (suite.equals("fid")) {
+                return Main.OK;
+            }
         }
         if (!suite.equals("wgan-gp")) {
             TransportBench.run(threads, sinkhornPoints, sinkhornReg, noPeer ? null : pythonExe());

@@ -123,8 +123,19 @@ public final class Session {
                 .append(ProgressListener.duration(((Number) s.get("seconds")).doubleValue()));
         if (s.containsKey("modes_covered")) {
             b.append(" | modes ").append(s.get("modes_covered")).append('/').append(s.get("modes_total"));
-            b.append(String.format(Locale.ROOT, " | high quality %.3f", num(s.get("high_quality_fraction"))));
+            if (s.containsKey("high_quality_fraction")) {
+                b.append(String.format(Locale.ROOT, " | high quality %.3f", num(s.get("high_quality_fraction"))));
+            }
             b.append(String.format(Locale.ROOT, " | reverse KL %.4f", num(s.get("reverse_kl_modes"))));
+        }
+        if (s.containsKey("fid")) {
+            b.append(String.format(Locale.ROOT, " | FID %.4g", num(s.get("fid"))));
+            if (s.containsKey("fid_floor")) {
+                b.append(String.format(Locale.ROOT, " (floor %.4g)", num(s.get("fid_floor"))));
+            }
+        }
+        if (s.containsKey("classes_covered") && !s.containsKey("modes_covered")) {
+            b.append(" | classes ").append(s.get("classes_covered")).append('/').append(s.get("classes_total"));
         }
         if (s.containsKey("w1")) {
             b.append(String.format(Locale.ROOT, " | W1 %.4f", num(s.get("w1"))));

@@ -259,6 +259,16 @@ public final class Schema {
         s.number("train.keep_checkpoints", KeyType.INT, "2", 1.0, false, 1000.0, false, "newest checkpoints kept");
         s.add("eval.metrics", KeyType.STRING, "", "extra sample metrics at every evaluation, a comma list of "
                 + "registered metrics (see ganflow eval --help), all, or empty for none");
+        s.add("eval.features", KeyType.STRING, "auto", "image data: the feature extractor of the image metrics (FID,"
+                + " KID, PRDC, IS, classes): auto (classifier for fashion-mnist, mnist, stacked-mnist; none otherwise),"
+                + " classifier (the data set's domain classifier, trained once into eval.classifier_dir when missing),"
+                + " classifier:FILE, torchscript:FILE, or none; see docs/metrics.md");
+        s.number("eval.image_samples", KeyType.INT, "2000", 10.0, false, 1e6, false,
+                "image data: generated images per evaluation for the image metrics (ganflow eval: --n, default 10000)");
+        s.number("eval.stacked_samples", KeyType.INT, "10000", 10.0, false, 1e6, false,
+                "stacked-mnist: generated images per evaluation for the 1,000-mode count (ganflow eval: 26000, PacGAN's)");
+        s.add("eval.classifier_dir", KeyType.STRING, "", "the folder of cached domain classifiers (empty:"
+                + " $GANFLOW_CLASSIFIER_DIR, else ~/.cache/ganflow/classifiers)");
         s.number("alarm.collapse_evals", KeyType.INT, "3", 0.0, false, 1000.0, false,
                 "mode-collapse alarm after modes fall or W1 rises this many evaluations in a row (0: off)");
         s.choice("alarm.on_collapse", "warn", List.of("warn", "stop"),

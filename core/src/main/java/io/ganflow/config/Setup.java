@@ -111,9 +111,15 @@ public final class Setup {
                 c.getString("train.lr_schedule"));
     }
 
+    /**
+     * The evaluator of a run: the figures of train.eval_samples, train.w1_samples and eval.metrics and, for image
+     * data, the image metrics of eval.features (see {@link EvalSetup}); a domain classifier that is not cached
+     * yet is trained at the first evaluation, which says so on stderr.
+     */
     public static Evaluator evaluator(Config c, Dataset data) {
         return new Evaluator(data, c.getInt("train.eval_samples"), c.getInt("train.w1_samples"),
                 c.getLong("train.seed"), io.ganflow.metrics.MetricSuite.parseKey("eval.metrics",
-                        c.getString("eval.metrics")));
+                        c.getString("eval.metrics")),
+                EvalSetup.imageEvaluation(c, data, msg -> System.err.println("ganflow: " + msg)));
     }
 }

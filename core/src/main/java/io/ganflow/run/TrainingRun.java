@@ -223,10 +223,17 @@ public final class TrainingRun {
         s.put("interrupted", r.interrupted());
         for (Map.Entry<String, Double> e : r.finalMetrics().entrySet()) {
             Double v = e.getValue();
-            boolean integral = e.getKey().startsWith("modes_") || e.getKey().endsWith("_samples");
+            boolean integral = e.getKey().startsWith("modes_") || e.getKey().startsWith("classes_")
+                    || e.getKey().endsWith("_samples");
             s.put(e.getKey(), integral && Double.isFinite(v) ? (Object) Math.round(v) : MetricsLog.jsonNumber(v));
         }
         s.put("eval_samples", config.getInt("train.eval_samples"));
+        // the image metrics name the extractor whose features they were computed on
+        evaluator.flatMap(Evaluator::imageEvaluation).flatMap(ie -> ie.featuresIdIfLoaded().map(id -> ie))
+                .ifPresent(ie -> {
+                    s.put("features_id", ie.extractor().id());
+                    s.put("features", ie.extractor().description());
+                });
         Map<String, Object> last = new LinkedHashMap<>();
         r.lastStats().forEach((k, v) -> last.put(k, MetricsLog.jsonNumber(v)));
         s.put("last_step_stats", last);

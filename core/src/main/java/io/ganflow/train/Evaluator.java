@@ -5,6 +5,7 @@ import io.ganflow.data.Standardizer;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
+import io.ganflow.metrics.ImageEvaluation;
 import io.ganflow.metrics.ModeMetrics;
 import io.ganflow.metrics.ModeReport;
 import io.ganflow.metrics.Transport;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -30,7 +32,12 @@ import org.bytedeco.pytorch.Tensor;
  * and costs n²·C·H·W for the cost matrix, so it is computed only when {@code w1Samples} is at most
  * {@link #IMAGE_W1_LIMIT} (about 0.5 s for 1,000 images of 28×28 on the reference machine) and left out
  * otherwise. The critic's estimate is still reported, on {@code w1Samples} points. Extra metrics run on the
- * flattened samples. Image metrics (FID and the like) are not part of this protocol.
+ * flattened samples. With an {@link ImageEvaluation} (eval.features, see {@code config.EvalSetup}) the image
+ * metrics follow: FID, KID, PRDC, IS, class coverage and the FID floor on the extractor's features, and the
+ * Stacked MNIST modes, against the test split's features, which are extracted once and kept. They share the
+ * evaluation's draw of generated images, which then holds max(samples, {@link ImageEvaluation#generatedCount()})
+ * images, generated in chunks of {@value ImageEvaluation#CHUNK}; the figures above use its first
+ * {@code samples}.
  */
 public final class Evaluator {
     private final Dataset data;
@@ -38,6 +45,7 @@ public final class Evaluator {
     private final int w1Samples;
     private final long seed;
     private final List<String> extraMetrics;
+    private final Optional<ImageEvaluation> images;
     /** The most points exact W1 is computed on for image data; with more, W1 is left out for images. */
     public static final int IMAGE_W1_LIMIT = 1000;
 
@@ -51,6 +59,13 @@ public final class Evaluator {
      *     on the same generated and held-out points (data space), after the built-in figures
      */
     public Evaluator(Dataset data, int samples, int w1Samples, long seed, List<String> extraMetrics) {
+        this(data, samples, w1Samples, seed, extraMetrics, Optional.empty());
+    }
+
+    /** @param images the image metrics computed at every evaluation after the other figures, if any */
+    public Evaluator(Dataset data, int samples, int w1Samples, long seed, List<String> extraMetrics,
+            Optional<ImageEvaluation> images) {
+        this.images = images;
         this.extraMetrics = List.copyOf(extraMetrics);
         this.data = data;
         this.samples = samples;
@@ -63,7 +78,12 @@ public final class Evaluator {
     public Map<String, Double> evaluate(Method method) {
         try (Scope s = Scope.open()) {
             Standardizer st = data.standardizer();
-            Tensor genModel = method.sample(samples, Rng.derived(seed, "eval/generated"));
+            // With image metrics, one draw serves both: max(samples, the image metrics' count) images, generated in
+            // chunks so that a generator's activations stay small; the figures above use the first `samples`.
+            Tensor all = images.isPresent() ? ImageEvaluation.generate(method::sample, Math.max(samples,
+                    images.get().generatedCount()), Rng.derived(seed, "eval/generated")) : null;
+            Tensor genModel = all != null ? all.narrow(0, 0, samples)
+                    : method.sample(samples, Rng.derived(seed, "eval/generated"));
             double[][] gen = Ops.toRows(st.toData(Ops.flatten(genModel)));
             for (double[] row : gen) {
                 for (double v : row) {
@@ -105,6 +125,12 @@ public final class Evaluator {
                 MetricSuite.compute(ref, gen, data.mixture().orElse(null), extraMetrics, o)
                         .forEach((k, v) -> out.putIfAbsent(k, v.value()));
             }
+            if (all != null) {
+                if (!Ops.allFinite(all)) {
+                    throw new DivergenceException("training diverged: generated images contain NaN or Inf at evaluation");
+                }
+                images.get().evaluate(all).forEach((k, v) -> out.put(k, v.value()));
+            }
             return out;
         }
     }
@@ -133,5 +159,15 @@ public final class Evaluator {
 
     public int sampleCount() {
         return samples;
+    }
+
+    /** The image metrics' part of the protocol, for image data with eval.features other than none. */
+    public Optional<ImageEvaluation> imageEvaluation() {
+        return images;
+    }
+
+    /** The id of the image metrics' feature extractor, once an evaluation has loaded it. */
+    public Optional<String> featuresId() {
+        return images.flatMap(ImageEvaluation::featuresIdIfLoaded);
     }
 }

@@ -1,0 +1,159 @@
+package io.ganflow.metrics.features;
+
+import io.ganflow.BadInputException;
+import io.ganflow.Version;
+import io.ganflow.data.image.DataDirs;
+import io.ganflow.data.image.ImageDataset;
+import io.ganflow.engine.Engine;
+import io.ganflow.train.Provenance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The domain classifiers of the image data sets, and the folder that caches them.
+ *
+ * <p>Fashion-MNIST has its own classifier ({@code fashion-mnist}); MNIST and Stacked MNIST share the digit
+ * classifier ({@code mnist}), applied to each channel of a stacked image. A classifier lives in
+ * {@code <dir>/<domain>-v1.safetensors}, where dir is {@code eval.classifier_dir} when set, else
+ * {@code $GANFLOW_CLASSIFIER_DIR}, else {@code ~/.cache/ganflow/classifiers} ({@code $XDG_CACHE_HOME/ganflow/...}
+ * when that is set). The first evaluation that needs a missing classifier trains it, says so on stderr and
+ * writes it there; later ones load it. {@code ganflow classifier train} trains one explicitly. The version
+ * names the architecture and the training recipe: a change to either gets a new version, so old files are
+ * never mistaken for new ones.
+ */
+public final class Classifiers {
+    /** The version in the file names: the architecture of {@link DomainClassifier} and {@link #options}. */
+    public static final String VERSION = "v1";
+    /** The environment variable that moves the cache folder (below {@code eval.classifier_dir}). */
+    public static final String ENV = "GANFLOW_CLASSIFIER_DIR";
+
+    private Classifiers() {}
+
+    /** The classifier domain of a data set: fashion-mnist, mnist (also for stacked-mnist), or none. */
+    public static Optional<String> domainOf(String dataName) {
+        return switch (dataName) {
+            case "fashion-mnist" -> Optional.of("fashion-mnist");
+            case "mnist", "stacked-mnist" -> Optional.of("mnist");
+            default -> Optional.empty();
+        };
+    }
+
+    /** The domains there are classifiers for. */
+    public static java.util.List<String> domains() {
+        return java.util.List.of("fashion-mnist", "mnist");
+    }
+
+    /**
+     * The training recipe of a domain's classifier: Adam 1e-3 with cosine decay, batch 128, shifts of ±2 px,
+     * seed 0; 10 epochs of Fashion-MNIST's 60,000 images, 30 of the 8,000 MNIST digits (about 4,700 and 1,900
+     * steps).
+     */
+    public static DomainClassifier.TrainOptions options(String domain) {
+        return DomainClassifier.TrainOptions.defaults(domain.equals("mnist") ? 30 : 10);
+    }
+
+    /** The architecture of every domain classifier of this version: {@link DomainClassifier.Architecture#lenet}. */
+    public static DomainClassifier.Architecture architecture() {
+        return DomainClassifier.Architecture.lenet(1, 28, 28, 10);
+    }
+
+    /** The cache folder: {@code configured} when not blank, else $GANFLOW_CLASSIFIER_DIR, else the user cache. */
+    public static Path directory(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        String env = System.getenv(ENV);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return DataDirs.cache().resolve("classifiers");
+    }
+
+    /** The file of a domain's classifier in a cache folder. */
+    public static Path file(Path dir, String domain) {
+        return dir.resolve(domain + "-" + VERSION + ".safetensors");
+    }
+
+    /** The extractor name of a domain's classifier, the start of its id. */
+    public static String extractorName(String domain) {
+        return "classifier-" + domain + "-" + VERSION;
+    }
+
+    /**
+     * The domain's classifier from the cache folder, trained on {@code data} and written there first when the
+     * file is missing or damaged (saying so through {@code notes}, which the command line prints on stderr).
+     */
+    public static DomainClassifier.Loaded loadOrTrain(String domain, Path dir, Supplier<ImageDataset> data,
+            Consumer<String> notes) {
+        return loadOrTrain(domain, dir, data, architecture(), options(domain), notes);
+    }
+
+    /** {@link #loadOrTrain(String, Path, Supplier, Consumer)} with a given architecture and recipe (for tests). */
+    public static DomainClassifier.Loaded loadOrTrain(String domain, Path dir, Supplier<ImageDataset> data,
+            DomainClassifier.Architecture arch, DomainClassifier.TrainOptions o, Consumer<String> notes) {
+        Path f = file(dir, domain);
+        if (Files.isRegularFile(f)) {
+            try {
+                return DomainClassifier.load(f);
+            } catch (BadInputException e) {
+                notes.accept("the cached classifier cannot be used (" + e.getMessage() + "); training it again");
+            }
+        }
+        notes.accept("no " + domain + " classifier in " + dir + "; training it once (" + o.epochs() + " epochs, "
+                + (domain.equals("mnist") ? "about 1 minute" : "about 5 minutes") + " on one core), then caching it as "
+                + f.getFileName() + " (ganflow classifier train does the same explicitly)");
+        ImageDataset d = data.get();
+        DomainClassifier.Trained t = DomainClassifier.train(arch, d, o, line -> {});
+        try {
+            String sha = save(t, domain, d, o, f);
+            notes.accept(String.format(Locale.ROOT, "wrote %s: test accuracy %.4f on %d images, %.0f s; sha256 %s", f,
+                    t.report().testAccuracy(), t.report().testImages(), t.report().seconds(), sha));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the classifier " + f, e);
+        }
+        return DomainClassifier.load(f);
+    }
+
+    /**
+     * Writes a trained classifier with the provenance in its metadata: the domain, the data set and the SHA-256
+     * of its files, the recipe, the accuracy and times, ganflow's version and commit, the thread count.
+     *
+     * @return the SHA-256 of the file
+     */
+    public static String save(DomainClassifier.Trained t, String domain, ImageDataset data,
+            DomainClassifier.TrainOptions o, Path file) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("domain", domain);
+        m.put("version", VERSION);
+        m.put("data", data.name());
+        m.put("class_names", String.join("|", data.classNames()));
+        StringBuilder files = new StringBuilder();
+        Provenance.dataFiles(data.files()).forEach((k, v) -> files.append(files.length() == 0 ? "" : "; ")
+                .append(k).append(' ').append(v));
+        m.put("data_files_sha256", files.toString());
+        m.put("train_images", Integer.toString(t.report().trainImages()));
+        m.put("test_images", Integer.toString(t.report().testImages()));
+        m.put("test_accuracy", String.format(Locale.ROOT, "%.6f", t.report().testAccuracy()));
+        m.put("train_accuracy_augmented", String.format(Locale.ROOT, "%.6f", t.report().trainAccuracy()));
+        m.put("recipe", String.format(Locale.ROOT, "Adam lr %s (0.9, 0.999), cosine decay to 0, batch %d, %d epochs,"
+                + " random shifts of +-%d px (black fill), dropout %s (fc1) and %s (conv2), seed %d", o.lr(), o.batch(),
+                o.epochs(), o.shift(), o.dropout(), o.dropout() / 2, o.seed()));
+        m.put("epochs", Integer.toString(o.epochs()));
+        m.put("seed", Long.toString(o.seed()));
+        m.put("steps", Long.toString(t.report().steps()));
+        m.put("train_seconds", String.format(Locale.ROOT, "%.1f", t.report().seconds()));
+        m.put("train_cpu_seconds", String.format(Locale.ROOT, "%.1f", t.report().cpuSeconds()));
+        m.put("threads", Integer.toString(Engine.threads()));
+        m.put("ganflow.version", Version.ganflow());
+        m.put("ganflow.commit", Provenance.gitCommit());
+        return t.classifier().save(file, m);
+    }
+}
