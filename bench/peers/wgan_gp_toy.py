@@ -2,15 +2,23 @@
 
 Same model and step as ganflow's benchmark: generator 2 -> 512x3 -> 2, critic 2 -> 512x3 -> 1, ReLU,
 batch 256, 5 critic steps per generator step, gradient penalty lambda 0.1 at interpolates with one alpha
-per sample, Adam lr 1e-4, betas (0.5, 0.9). Prints one line: ms_per_iter=<milliseconds per generator
-iteration>. Run it with one thread: torch.set_num_threads(1) here, OPENBLAS_NUM_THREADS=1 in the
-environment (ganflow bench sets it).
+per sample, Adam lr 1e-4, betas (0.5, 0.9). The gradients are taken with torch.autograd.grad with respect
+to the parameters being updated, as ganflow does: the critic update differentiates only the critic's
+parameters, the generator update only the generator's, so both sides multiply the same matrices.
+
+Prints key=value lines: the BLAS in use (library, version, OpenBLAS kernel, threads), the rate of a
+256x512x512 float32 product (sgemm_gflops by the wall clock,
+sgemm_cpu_gflops by CPU time), and the milliseconds per generator iteration, wall-clock
+(ms_per_iter) and CPU time of the process (cpu_ms_per_iter). With --probe, only the BLAS facts. Run it with
+one thread: torch.set_num_threads(1) here, OPENBLAS_NUM_THREADS=1 in the environment (ganflow bench sets it).
 """
 import argparse
 import sys
 import time
 
 import torch
+
+import blasprobe
 
 
 def mlp(inp, width, depth, out):
@@ -22,20 +30,46 @@ def mlp(inp, width, depth, out):
     return torch.nn.Sequential(*layers)
 
 
+def step(opt, loss, params):
+    grads = torch.autograd.grad(loss, params)
+    for p, g in zip(params, grads):
+        p.grad = g
+    opt.step()
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--iters", type=int, default=50)
-    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=5, help="untimed iterations first")
+    p.add_argument("--warmup-seconds", type=float, default=3.0, help="and at least this long")
     p.add_argument("--width", type=int, default=512)
     p.add_argument("--depth", type=int, default=3)
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--probe", action="store_true", help="print the BLAS facts only")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    # a product makes torch load and initialise its BLAS before it is described
+    torch.randn(8, 8).mm(torch.randn(8, 8))
+    print("torch_version=%s" % torch.__version__)
+    print("intraop_threads=%d" % torch.get_num_threads())
+    blas = blasprobe.describe()
+    for k, v in blas.items():
+        print("%s=%s" % (k, v))
+    sys.stdout.flush()
+    if a.probe:
+        return 0
+    x, w, out = torch.randn(256, 512), torch.randn(512, 512), torch.empty(256, 512)
+    wall, cpu = blasprobe.median_rate(lambda: torch.mm(x, w, out=out), blasprobe.SGEMM_FLOPS,
+                                      blas["blas_threads"] == "1")
+    print("sgemm_gflops=%.2f" % wall)
+    print("sgemm_cpu_gflops=%.2f" % cpu)
+
     torch.manual_seed(0)
     g, d = mlp(2, a.width, a.depth, 2), mlp(2, a.width, a.depth, 1)
-    opt_g = torch.optim.Adam(g.parameters(), lr=1e-4, betas=(0.5, 0.9))
-    opt_d = torch.optim.Adam(d.parameters(), lr=1e-4, betas=(0.5, 0.9))
+    g_params, d_params = list(g.parameters()), list(d.parameters())
+    opt_g = torch.optim.Adam(g_params, lr=1e-4, betas=(0.5, 0.9))
+    opt_d = torch.optim.Adam(d_params, lr=1e-4, betas=(0.5, 0.9))
     centers = torch.tensor([[2 * torch.cos(torch.tensor(2 * 3.141592653589793 * k / 8)).item(),
                              2 * torch.sin(torch.tensor(2 * 3.141592653589793 * k / 8)).item()] for k in range(8)])
 
@@ -43,10 +77,8 @@ def main():
         return centers[torch.randint(8, (n,))] + 0.02 * torch.randn(n, 2)
 
     b = a.batch
-    start = None
-    for it in range(a.warmup + a.iters):
-        if it == a.warmup:
-            start = time.perf_counter()
+
+    def iteration():
         for _ in range(5):
             real = data(b)
             with torch.no_grad():
@@ -57,16 +89,21 @@ def main():
             grad, = torch.autograd.grad(out, xhat, torch.ones_like(out), create_graph=True)
             gp = 0.1 * ((grad.norm(2, dim=1) - 1) ** 2).mean()
             loss = d(fake).mean() - d(real).mean() + gp
-            opt_d.zero_grad(set_to_none=True)
-            loss.backward()
-            opt_d.step()
+            step(opt_d, loss, d_params)
         loss_g = -d(g(torch.randn(b, 2))).mean()
-        opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        opt_g.step()
+        step(opt_g, loss_g, g_params)
+
+    warm_start, done = time.perf_counter(), 0
+    while done < a.warmup or time.perf_counter() - warm_start < a.warmup_seconds:
+        iteration()
+        done += 1
+    start, cpu_start = time.perf_counter(), time.process_time()
+    for _ in range(a.iters):
+        iteration()
     ms = (time.perf_counter() - start) * 1000 / a.iters
-    print("torch_version=%s threads=%d" % (torch.__version__, torch.get_num_threads()))
+    cpu_ms = (time.process_time() - cpu_start) * 1000 / a.iters
     print("ms_per_iter=%.3f" % ms)
+    print("cpu_ms_per_iter=%.3f" % cpu_ms)
     return 0
 
 

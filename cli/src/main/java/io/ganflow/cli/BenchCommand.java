@@ -1,41 +1,37 @@
 package io.ganflow.cli;
 
 import io.ganflow.BadInputException;
-import io.ganflow.config.Config;
-import io.ganflow.config.Setup;
-import io.ganflow.data.Dataset;
 import io.ganflow.engine.Engine;
-import io.ganflow.engine.Rng;
-import io.ganflow.engine.Scope;
-import io.ganflow.train.Method;
-import io.ganflow.train.StepContext;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ganflow bench}: times ganflow and the PyTorch reference on the same workload in one invocation and
- * prints the ratio. The peer runs when a Python with torch is found (Debian's /usr/bin/python3 with
- * python3-torch), with one thread.
+ * {@code ganflow bench}: times ganflow and its reference peer on the same workload in one invocation and
+ * prints the ratio, with what it takes to read the ratio: each side's BLAS library, OpenBLAS kernel, thread
+ * count and the GEMM rate it reaches in this run, and for the WGAN-GP step its matrix-product FLOPs and the
+ * time they need at that rate (the limit). OpenBLAS picks its kernel from the CPU when it loads; an older
+ * build that does not know the CPU falls back to a generic kernel several times slower, which would make the
+ * ratio compare BLAS builds instead of ganflow. So when the two sides' kernels differ, both are set to the
+ * same one (OPENBLAS_CORETYPE in the peer's environment and, if ganflow's kernel has to change, in a child
+ * ganflow process), and the output says so; {@code --no-fix-kernel} leaves each side with its own.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Time ganflow and its reference peer on the same work, side by side, and print the ratios.",
             "wgan-gp: the WGAN-GP toy step (G 2->512x3->2, D 2->512x3->1, ReLU, batch 256, 5 critic steps,",
             "  lambda 0.1, Adam 1e-4 (0.5, 0.9)) against PyTorch.",
             "transport: exact W1 on 2,000 x 2,000 points and Sinkhorn on 10,000 x 10,000 points against POT.",
-            "fid: classifier features and FID of 10,000 vs 10,000 images against PyTorch and SciPy's sqrtm."})
+            "fid: classifier features and FID of 10,000 vs 10,000 images against PyTorch and SciPy's sqrtm.",
+            "Both sides print their BLAS, OpenBLAS kernel, threads and sgemm rate; differing kernels are set",
+            "to a common one (OPENBLAS_CORETYPE) unless --no-fix-kernel."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--suite", defaultValue = "wgan-gp", description = "wgan-gp (default), transport, fid or all")
     String suite;
@@ -52,6 +48,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", description = "untimed iterations first (default 5)")
     int warmup;
 
+    @Option(names = "--warmup-seconds", defaultValue = "3", description = "and at least this long (default 3: the"
+            + " JVM compiles the step meanwhile; the same rule holds for the peer)")
+    double warmupSeconds;
+
     @Option(names = "--width", defaultValue = "512", description = "hidden width of both MLPs (default 512)")
     int width;
 
@@ -65,10 +65,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-peer", description = "time ganflow only")
     boolean noPeer;
 
+    @Option(names = "--no-fix-kernel", description = "leave each side's OpenBLAS kernel as it picks it, even when"
+            + " they differ")
+    boolean noFixKernel;
+
+    @Option(names = "--kernel", paramLabel = "NAME", description = "run both sides with this OpenBLAS kernel"
+            + " (OPENBLAS_CORETYPE, e.g. Haswell, SkylakeX); it must be one the CPU can run")
+    String kernel;
+
+    /** Internal: run only ganflow's side of the suite and print key=value lines (the child of a kernel fix). */
+    @Option(names = "--side", hidden = true)
+    String side;
+
     @Override
     public Integer call() throws Exception {
-        if (iters < 1 || warmup < 0 || width < 1 || threads < 1) {
-            throw new BadInputException("--iters, --width and --threads must be >= 1 and --warmup >= 0");
+        if (iters < 1 || warmup < 0 || width < 1 || threads < 1 || warmupSeconds < 0) {
+            throw new BadInputException("--iters, --width and --threads must be >= 1, --warmup and --warmup-seconds"
+                    + " >= 0");
         }
         if (!List.of("wgan-gp", "transport", "fid", "all").contains(suite)) {
             throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, fid, all");
@@ -79,57 +92,237 @@ final class BenchCommand implements Callable<Integer> {
                 return Main.OK;
             }
         }
+        if (kernel != null && !BlasInfo.X86_KERNELS.containsValue(kernel)) {
+            throw new BadInputException("--kernel " + kernel + " is not an OpenBLAS x86-64 kernel; allowed: "
+                    + String.join(", ", BlasInfo.X86_KERNELS.values()));
+        }
+        if (side != null) {
+            Map<String, String> r = suite.equals("transport") ? TransportBench.ganflowSide(threads, sinkhornPoints,
+                    sinkhornReg) : ganflowWganSide();
+            r.forEach((k, v) -> System.out.println(k + "=" + v));
+            return Main.OK;
+        }
+        System.out.printf(Locale.ROOT, "machine:  %s; load average %s (1, 5, 15 min) at the start%n", BlasInfo.cpu(),
+                BlasInfo.loadAverage());
         if (!suite.equals("wgan-gp")) {
-            TransportBench.run(threads, sinkhornPoints, sinkhornReg, noPeer ? null : pythonExe());
-            if (suite.equals("transport")) {
-                return Main.OK;
-            }
+            TransportBench.run(this);
         }
-        System.out.printf(Locale.ROOT, "workload: WGAN-GP toy step, MLP width %d x 3, batch 256, 5 critic steps;"
-                + " %d warm-up + %d timed iterations; %d thread(s)%n", width, warmup, iters, threads);
-        double ours = timeGanflow();
-        System.out.printf(Locale.ROOT, "ganflow  %9.2f ms/iter  (libtorch %s, Java %s)%n", ours, Engine.libtorchVersion(),
-                System.getProperty("java.version"));
-        if (noPeer) {
-            return Main.OK;
+        if (!suite.equals("transport")) {
+            runWgan();
         }
-        Peer peer = runPeer();
-        if (peer == null) {
-            return Main.OK;
-        }
-        System.out.printf(Locale.ROOT, "pytorch  %9.2f ms/iter  (%s)%n", peer.ms, peer.version);
-        System.out.printf(Locale.ROOT, "ratio ganflow/pytorch = %.3f  (below 1: ganflow is faster)%n", ours / peer.ms);
+        System.out.printf(Locale.ROOT, "machine:  load average %s at the end%n", BlasInfo.loadAverage());
         return Main.OK;
     }
 
-    private double timeGanflow() {
-        Config c = Config.builder()
-                .set("data.name", "ring8", "bench").set("model.z_dim", "2", "bench")
-                .set("model.g.width", Integer.toString(width), "bench").set("model.g.depth", "3", "bench")
-                .set("model.d.width", Integer.toString(width), "bench").set("model.d.depth", "3", "bench")
-                .set("gan.objective", "wasserstein", "bench").set("gan.n_critic", "5", "bench")
-                .set("gan.gp.weight", "0.1", "bench").set("gan.gp.center", "1", "bench")
-                .set("opt.g.lr", "1e-4", "bench").set("opt.d.lr", "1e-4", "bench")
-                .set("train.batch", "256", "bench").set("train.threads", Integer.toString(threads), "bench")
-                .build();
-        Setup.engine(c);
-        Dataset data = Setup.dataset(c);
-        Method m = Setup.method(c, data);
-        Rng rng = new Rng(0);
-        long total = warmup + iters;
-        long t0 = 0;
-        for (long s = 1; s <= total; s++) {
-            if (s == warmup + 1) {
-                t0 = System.nanoTime();
+    // ---- the WGAN-GP step ----------------------------------------------------------------------------
+
+    private void runWgan() throws Exception {
+        double flops = WganGpWorkload.flopsPerIteration(width);
+        System.out.printf(Locale.ROOT, "workload: WGAN-GP toy step, MLP width %d x 3, batch 256, 5 critic steps;"
+                + " at least %d warm-up iterations and %.3g s, then %d timed iterations; %d thread(s)%n", width, warmup,
+                warmupSeconds, iters, threads);
+        System.out.printf(Locale.ROOT, "          %.3f GFLOP of matrix products per iteration (forward, backward and"
+                + " double backward; bench/README.md)%n", flops / 1e9);
+        Path scripts = noPeer ? null : PeerProcess.scripts();
+        try {
+            List<String> peerCmd = noPeer ? null : List.of(pythonExe(), scripts.resolve("wgan_gp_toy.py").toString(),
+                    "--iters", Integer.toString(iters), "--warmup", Integer.toString(warmup), "--warmup-seconds",
+                    Double.toString(warmupSeconds), "--width",
+                    Integer.toString(width), "--threads", Integer.toString(threads));
+            KernelPlan plan = planKernels(peerCmd);
+            printKernelNote(plan);
+            PeerProcess.Result ours = ganflowSide(plan, "wgan-gp");
+            if (ours == null) {
+                return;
             }
-            try (Scope scope = Scope.open()) {
-                m.step(new StepContext(s, total, data, rng, 256, false));
+            printBlas("ganflow ", ours, plan);
+            PeerProcess.Result peer = null;
+            if (peerCmd != null && plan.peerUsable()) {
+                peer = PeerProcess.run(peerCmd, peerEnv(plan), 30);
+                if (!peer.has("ms_per_iter")) {
+                    System.out.println("pytorch  skipped: " + peerCmd.get(0) + " could not run the reference ("
+                            + peer.lastLine() + "); install Debian's python3-torch and libopenblas0-pthread, or pass"
+                            + " --python");
+                    peer = null;
+                } else {
+                    printBlas("pytorch ", peer, plan);
+                }
             }
+            printTiming("ganflow ", ours, flops, "libtorch " + Engine.libtorchVersion() + ", Java "
+                    + System.getProperty("java.version"));
+            if (peer != null) {
+                printTiming("pytorch ", peer, flops, "torch " + peer.get("torch_version"));
+                System.out.printf(Locale.ROOT, "ratio ganflow/pytorch = %.3f (wall clock), %.3f (CPU time)  (below 1:"
+                        + " ganflow is faster)%n", ours.number("ms_per_iter") / peer.number("ms_per_iter"),
+                        ours.number("cpu_ms_per_iter") / peer.number("cpu_ms_per_iter"));
+            }
+        } finally {
+            PeerProcess.delete(scripts);
         }
-        return (System.nanoTime() - t0) / 1e6 / iters;
     }
 
-    private record Peer(double ms, String version) {}
+    /** ganflow's side of the WGAN-GP suite in this process: BLAS facts, sgemm rate, step timings. */
+    private Map<String, String> ganflowWganSide() {
+        WganGpWorkload w = new WganGpWorkload(width, threads, warmup + iters);
+        Map<String, String> r = new LinkedHashMap<>(BlasInfo.describe());
+        double[] rate = BlasInfo.sgemmGflops(5, 0.15);
+        r.put("sgemm_gflops", fmt(rate[0]));
+        r.put("sgemm_cpu_gflops", fmt(rate[1]));
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warmup || System.nanoTime() - warmStart < warmupSeconds * 1e9; i++) {
+            w.iteration();
+        }
+        long t0 = System.nanoTime();
+        long c0 = processCpuNanos();
+        for (int i = 0; i < iters; i++) {
+            w.iteration();
+        }
+        r.put("ms_per_iter", fmt((System.nanoTime() - t0) / 1e6 / iters));
+        r.put("cpu_ms_per_iter", fmt((processCpuNanos() - c0) / 1e6 / iters));
+        return r;
+    }
+
+    private void printTiming(String who, PeerProcess.Result r, double flops, String version) {
+        double ms = r.number("ms_per_iter");
+        double cpu = r.number("cpu_ms_per_iter");
+        double limit = flops / (r.number("sgemm_gflops") * 1e9) * 1e3;
+        double cpuLimit = flops / (r.number("sgemm_cpu_gflops") * 1e9) * 1e3;
+        System.out.printf(Locale.ROOT, "%s %9.2f ms/iter, CPU %.2f ms/iter; limit %.2f ms (CPU %.2f): %.2fx the limit"
+                + " (CPU %.2fx)  (%s)%n", who, ms, cpu, limit, cpuLimit, ms / limit, cpu / cpuLimit, version);
+    }
+
+    // ---- BLAS kernels --------------------------------------------------------------------------------
+
+    /**
+     * How the two sides' OpenBLAS kernels are set.
+     *
+     * @param target the kernel both sides run with (OPENBLAS_CORETYPE), or null to leave each side's own
+     * @param ganflowKernel the kernel ganflow's OpenBLAS picks in this process
+     * @param peerUsable false if the peer's probe failed (the peer is then skipped)
+     * @param note one line for the output
+     */
+    record KernelPlan(String target, String ganflowKernel, boolean peerUsable, String note) {}
+
+    /** Probes the peer's kernel (if any) and decides on a common one. */
+    KernelPlan planKernels(List<String> peerCmd) throws InterruptedException {
+        String ours = BlasInfo.kernel();
+        String ourBlas = BlasInfo.version();
+        if (kernel != null) {
+            return new KernelPlan(kernel, ours, true, "both sides set to " + kernel + " (--kernel; ganflow's OpenBLAS"
+                    + " picked " + ours + ")");
+        }
+        if (peerCmd == null) {
+            return new KernelPlan(null, ours, false, "ganflow's " + ourBlas + " picked " + ours);
+        }
+        PeerProcess.Result probe = probe(peerCmd, null);
+        if (!probe.has("kernel")) {
+            System.out.println("peer     skipped: " + peerCmd.get(0) + " could not run the reference ("
+                    + probe.lastLine() + ")");
+            return new KernelPlan(null, ours, false, "ganflow's " + ourBlas + " picked " + ours);
+        }
+        String theirs = probe.get("kernel");
+        String theirBlas = probe.get("blas_version");
+        String picked = "ganflow's " + ourBlas + " picked " + ours + describeKernel(ours) + ", the peer's " + theirBlas
+                + " picked " + theirs + describeKernel(theirs);
+        boolean generic = BlasInfo.isGeneric(ours) && !BlasInfo.isGeneric(BlasInfo.kernelForCpuFlags());
+        if (ours.equalsIgnoreCase(theirs) && !generic) {
+            return new KernelPlan(null, ours, true, "both OpenBLAS builds picked " + ours + "; left as they are");
+        }
+        if (noFixKernel) {
+            return new KernelPlan(null, ours, true, picked + "; left as they are (--no-fix-kernel)"
+                    + (ours.equalsIgnoreCase(theirs) ? "" : ": the ratio compares BLAS kernels too"));
+        }
+        String top = !BlasInfo.isGeneric(ours) ? ours : !BlasInfo.isGeneric(theirs) ? theirs
+                : BlasInfo.kernelForCpuFlags();
+        for (String c : BlasInfo.fallbacks(top)) {
+            if (c.equalsIgnoreCase(theirs) || c.equalsIgnoreCase(probe(peerCmd, c).get("kernel"))) {
+                return new KernelPlan(c, ours, true, picked + ": both set to " + c + " (OPENBLAS_CORETYPE"
+                        + (c.equalsIgnoreCase(ours) ? " in the peer's environment" : ", ganflow in a child process")
+                        + "; --no-fix-kernel keeps each side's own)");
+            }
+        }
+        return new KernelPlan(null, ours, true, picked + "; no kernel both builds know was found: left as they are,"
+                + " and the ratio compares BLAS kernels too");
+    }
+
+    /** Prints the plan, and any OPENBLAS_CORETYPE inherited from the environment (it overrides detection). */
+    static void printKernelNote(KernelPlan plan) {
+        System.out.println("kernel:   " + plan.note());
+        String inherited = System.getenv("OPENBLAS_CORETYPE");
+        if (inherited != null) {
+            System.out.println("          OPENBLAS_CORETYPE=" + inherited + " is set in this environment: it chose the"
+                    + " kernels above" + (plan.target() == null ? "" : " before the bench set its own"));
+        }
+    }
+
+    private static String describeKernel(String k) {
+        return BlasInfo.isGeneric(k) ? " (a generic fallback)" : "";
+    }
+
+    /** Runs the peer's --probe with OPENBLAS_CORETYPE set to {@code coretype} (null: as inherited). */
+    private PeerProcess.Result probe(List<String> peerCmd, String coretype) throws InterruptedException {
+        List<String> cmd = new ArrayList<>(peerCmd.subList(0, 2));
+        cmd.add("--probe");
+        Map<String, String> env = threadEnv();
+        if (coretype != null) {
+            env.put("OPENBLAS_CORETYPE", coretype);
+        }
+        return PeerProcess.run(cmd, env, 5);
+    }
+
+    Map<String, String> threadEnv() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
+        env.put("OMP_NUM_THREADS", Integer.toString(threads));
+        return env;
+    }
+
+    Map<String, String> peerEnv(KernelPlan plan) {
+        Map<String, String> env = threadEnv();
+        if (plan.target() != null) {
+            env.put("OPENBLAS_CORETYPE", plan.target());
+        }
+        return env;
+    }
+
+    /**
+     * ganflow's side of {@code which} suite: in this process when its kernel is already the plan's, else in a
+     * child JVM with OPENBLAS_CORETYPE set (OpenBLAS reads it only when it loads). Null if the child failed.
+     */
+    PeerProcess.Result ganflowSide(KernelPlan plan, String which) throws Exception {
+        if (plan.target() == null || plan.target().equalsIgnoreCase(plan.ganflowKernel())) {
+            Map<String, String> r = which.equals("transport")
+                    ? TransportBench.ganflowSide(threads, sinkhornPoints, sinkhornReg) : ganflowWganSide();
+            return new PeerProcess.Result(r, "", true);
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of("bench", "--side=ganflow", "--suite=" + which, "--iters=" + iters, "--warmup=" + warmup,
+                "--warmup-seconds=" + warmupSeconds,
+                "--width=" + width, "--threads=" + threads, "--sinkhorn-points=" + sinkhornPoints, "--sinkhorn-reg="
+                + sinkhornReg));
+        PeerProcess.Result r = PeerProcess.run(cmd, Map.of("OPENBLAS_CORETYPE", plan.target()), 120);
+        if (!r.has("kernel")) {
+            System.out.println("ganflow  failed in its child process (" + r.lastLine() + ")");
+            return null;
+        }
+        return r;
+    }
+
+    static void printBlas(String who, PeerProcess.Result r, KernelPlan plan) {
+        String rate = r.has("sgemm_gflops") ? String.format(Locale.ROOT, "; sgemm 256x512x512: %s GFLOP/s (%s per"
+                + " CPU-second)", r.get("sgemm_gflops"), r.get("sgemm_cpu_gflops")) : "";
+        String check = plan.target() != null && !plan.target().equalsIgnoreCase(r.get("kernel"))
+                ? " [asked for " + plan.target() + "]" : "";
+        System.out.printf(Locale.ROOT, "%s %s (%s), kernel %s%s, %s BLAS thread(s)%s%n", who, r.get("blas_version"),
+                r.get("blas_library"), r.get("kernel"), check, r.get("blas_threads"), rate);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
 
     String pythonExe() {
         String exe = python != null ? python : System.getenv("GANFLOW_PEER_PYTHON");
@@ -139,59 +332,32 @@ final class BenchCommand implements Callable<Integer> {
         return exe;
     }
 
-    /** Copies a peer script from the jar to a temporary file. */
-    static Path peerScript(String name) throws IOException {
-        Path script = Files.createTempFile("ganflow-peer-", ".py");
-        try (InputStream in = BenchCommand.class.getResourceAsStream("bench/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("the peer script " + name + " is missing from the jar");
-            }
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return script;
+    boolean noPeer() {
+        return noPeer;
     }
 
-    private Peer runPeer() throws IOException, InterruptedException {
-        String exe = pythonExe();
-        Path script = peerScript("wgan_gp_toy.py");
-        try {
-            List<String> cmd = new ArrayList<>(List.of(exe, script.toString(), "--iters", Integer.toString(iters),
-                    "--warmup", Integer.toString(warmup), "--width", Integer.toString(width), "--threads",
-                    Integer.toString(threads)));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
-            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-            Process p;
-            try {
-                p = pb.start();
-            } catch (IOException e) {
-                System.out.println("pytorch  skipped: cannot run " + exe + " (" + e.getMessage() + ")");
-                return null;
-            }
-            List<String> lines = new ArrayList<>();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                    lines.add(l);
-                }
-            }
-            if (!p.waitFor(30, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-            }
-            String version = "torch";
-            for (String l : lines) {
-                if (l.startsWith("torch_version=")) {
-                    version = "torch " + l.substring("torch_version=".length());
-                }
-                if (l.startsWith("ms_per_iter=")) {
-                    return new Peer(Double.parseDouble(l.substring("ms_per_iter=".length())), version);
-                }
-            }
-            String last = lines.isEmpty() ? "no output" : lines.get(lines.size() - 1);
-            System.out.println("pytorch  skipped: " + exe + " could not run the reference (" + last + "); install"
-                    + " Debian's python3-torch and libopenblas0-pthread, or pass --python");
-            return null;
-        } finally {
-            Files.deleteIfExists(script);
+    int threads() {
+        return threads;
+    }
+
+    int sinkhornPoints() {
+        return sinkhornPoints;
+    }
+
+    double sinkhornReg() {
+        return sinkhornReg;
+    }
+
+    /** CPU time of the whole process (every thread), in nanoseconds. */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
         }
+        return System.nanoTime();
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
     }
 }

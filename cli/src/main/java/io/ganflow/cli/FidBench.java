@@ -115,7 +115,8 @@ final class FidBench {
     }
 
     private static Map<String, String> peer(String python, int threads, Path dir) throws IOException, InterruptedException {
-        Path script = BenchCommand.peerScript("fid.py");
+        Path scripts = PeerProcess.scripts();
+        Path script = scripts.resolve("fid.py");
         Map<String, String> kv = new HashMap<>();
         try {
             List<String> cmd = List.of(python, script.toString(), "--weights", dir.resolve("classifier.safetensors")
@@ -149,7 +150,7 @@ final class FidBench {
             }
             return kv;
         } finally {
-            Files.deleteIfExists(script);
+            PeerProcess.delete(scripts);
         }
     }
 }

@@ -4,27 +4,26 @@ import io.ganflow.engine.Engine;
 import io.ganflow.engine.Ops;
 import io.ganflow.metrics.Sinkhorn;
 import io.ganflow.metrics.Transport;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.bytedeco.pytorch.Tensor;
 
 /**
  * The transport suite of {@code ganflow bench}: exact W1 between 2,000 and 2,000 points (ganflow's auction
  * against POT's network simplex, ot.emd2) and entropic OT between 10,000 and 10,000 points (ganflow's
- * log-domain Sinkhorn against POT's sinkhorn_log), on identical points written to CSV for the peer.
+ * log-domain Sinkhorn against POT's sinkhorn_log), on identical points written to CSV for the peer. Both
+ * sides report their BLAS and kernel, and differing kernels are set to a common one, as for the WGAN-GP
+ * step; neither solver spends its time in matrix products, so no FLOP limit is printed.
  */
 final class TransportBench {
+    static final double TOL = 1e-6;
+
     private TransportBench() {}
 
     static double[][] gaussians(int n, double shift, long seed) {
@@ -37,76 +36,79 @@ final class TransportBench {
         return p;
     }
 
-    static void run(int threads, int sinkhornPoints, double reg, String python) throws IOException, InterruptedException {
+    /** ganflow's side in this process: BLAS facts, sgemm rate, both solvers timed. */
+    static Map<String, String> ganflowSide(int threads, int sinkhornPoints, double reg) {
         Engine.setThreads(threads);
-        double tol = 1e-6;
-        System.out.printf(Locale.ROOT, "transport: 2-D Gaussians, second sample shifted by (1, 0); %d thread(s)%n", threads);
+        Map<String, String> r = new LinkedHashMap<>(BlasInfo.describe());
+        double[] rate = BlasInfo.sgemmGflops(5, 0.15);
+        r.put("sgemm_gflops", BenchCommand.fmt(rate[0]));
+        r.put("sgemm_cpu_gflops", BenchCommand.fmt(rate[1]));
         double[][] ex = gaussians(2000, 0, 1);
         double[][] ey = gaussians(2000, 1, 2);
         long t0 = System.nanoTime();
         double w1 = Transport.exactW1(ex, ey);
-        double oursExact = (System.nanoTime() - t0) / 1e9;
-        double[][] sx = gaussians(sinkhornPoints, 0, 3);
-        double[][] sy = gaussians(sinkhornPoints, 1, 4);
-        Tensor tx = Ops.fromRowsExact(sx);
-        Tensor ty = Ops.fromRowsExact(sy);
+        r.put("exact_seconds", BenchCommand.fmt((System.nanoTime() - t0) / 1e9));
+        r.put("exact_w1", String.format(Locale.ROOT, "%.8f", w1));
+        Tensor tx = Ops.fromRowsExact(gaussians(sinkhornPoints, 0, 3));
+        Tensor ty = Ops.fromRowsExact(gaussians(sinkhornPoints, 1, 4));
         t0 = System.nanoTime();
-        Sinkhorn.Result sk = Sinkhorn.solve(tx, ty, 2, reg, 100000, tol);
-        double oursSinkhorn = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "ganflow  exact W1 2000x2000: %8.3f s (W1 %.8f)%n", oursExact, w1);
-        System.out.printf(Locale.ROOT, "ganflow  Sinkhorn %dx%d, reg %.3g, tol %.0e: %8.3f s (cost %.8f, %d iterations)%n",
-                sinkhornPoints, sinkhornPoints, reg, tol, oursSinkhorn, sk.cost(), sk.iterations());
-        if (python == null) {
-            return;
-        }
-        Path dir = Files.createTempDirectory("ganflow-bench-");
+        Sinkhorn.Result sk = Sinkhorn.solve(tx, ty, 2, reg, 100000, TOL);
+        r.put("sinkhorn_seconds", BenchCommand.fmt((System.nanoTime() - t0) / 1e9));
+        r.put("sinkhorn_cost", String.format(Locale.ROOT, "%.8f", sk.cost()));
+        r.put("sinkhorn_iterations", Integer.toString(sk.iterations()));
+        return r;
+    }
+
+    static void run(BenchCommand b) throws Exception {
+        int points = b.sinkhornPoints();
+        double reg = b.sinkhornReg();
+        System.out.printf(Locale.ROOT, "transport: 2-D Gaussians, second sample shifted by (1, 0); %d thread(s)%n",
+                b.threads());
+        Path dir = b.noPeer() ? null : PeerProcess.scripts();
         try {
-            write(dir.resolve("ex.csv"), ex);
-            write(dir.resolve("ey.csv"), ey);
-            write(dir.resolve("sx.csv"), sx);
-            write(dir.resolve("sy.csv"), sy);
-            Path script = BenchCommand.peerScript("transport.py");
-            List<String> cmd = List.of(python, script.toString(), "--exact-x", dir.resolve("ex.csv").toString(),
-                    "--exact-y", dir.resolve("ey.csv").toString(), "--sinkhorn-x", dir.resolve("sx.csv").toString(),
-                    "--sinkhorn-y", dir.resolve("sy.csv").toString(), "--reg", Double.toString(reg), "--tol",
-                    Double.toString(tol));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
-            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-            Map<String, String> kv = new HashMap<>();
-            List<String> lines = new ArrayList<>();
-            Process p = pb.start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                    lines.add(l);
-                    int eq = l.indexOf('=');
-                    if (eq > 0) {
-                        kv.put(l.substring(0, eq), l.substring(eq + 1));
-                    }
-                }
+            List<String> peerCmd = null;
+            if (dir != null) {
+                write(dir.resolve("ex.csv"), gaussians(2000, 0, 1));
+                write(dir.resolve("ey.csv"), gaussians(2000, 1, 2));
+                write(dir.resolve("sx.csv"), gaussians(points, 0, 3));
+                write(dir.resolve("sy.csv"), gaussians(points, 1, 4));
+                peerCmd = List.of(b.pythonExe(), dir.resolve("transport.py").toString(), "--exact-x",
+                        dir.resolve("ex.csv").toString(), "--exact-y", dir.resolve("ey.csv").toString(), "--sinkhorn-x",
+                        dir.resolve("sx.csv").toString(), "--sinkhorn-y", dir.resolve("sy.csv").toString(), "--reg",
+                        Double.toString(reg), "--tol", Double.toString(TOL));
             }
-            p.waitFor(2, TimeUnit.HOURS);
-            Files.deleteIfExists(script);
-            if (!kv.containsKey("sinkhorn_seconds")) {
-                System.out.println("POT      skipped: " + python + " could not run the reference ("
-                        + (lines.isEmpty() ? "no output" : lines.get(lines.size() - 1)) + "); install python3-pot");
+            BenchCommand.KernelPlan plan = b.planKernels(peerCmd);
+            BenchCommand.printKernelNote(plan);
+            PeerProcess.Result ours = b.ganflowSide(plan, "transport");
+            if (ours == null) {
                 return;
             }
-            double potExact = Double.parseDouble(kv.get("exact_seconds"));
-            double potSinkhorn = Double.parseDouble(kv.get("sinkhorn_seconds"));
-            System.out.printf(Locale.ROOT, "POT %s exact W1 (ot.emd2): %8.3f s (W1 %s)%n", kv.get("pot_version"), potExact,
-                    kv.get("exact_w1"));
-            System.out.printf(Locale.ROOT, "POT %s Sinkhorn (sinkhorn_log): %8.3f s (cost %s, %s iterations)%n",
-                    kv.get("pot_version"), potSinkhorn, kv.get("sinkhorn_cost"), kv.get("sinkhorn_iterations"));
-            System.out.printf(Locale.ROOT, "ratio ganflow/POT: exact W1 %.3f, Sinkhorn %.3f  (below 1: ganflow is faster)%n",
-                    oursExact / potExact, oursSinkhorn / potSinkhorn);
-        } finally {
-            try (var s = Files.list(dir)) {
-                for (Path f : s.toList()) {
-                    Files.deleteIfExists(f);
-                }
+            BenchCommand.printBlas("ganflow ", ours, plan);
+            System.out.printf(Locale.ROOT, "ganflow  exact W1 2000x2000: %8.3f s (W1 %s)%n", ours.number("exact_seconds"),
+                    ours.get("exact_w1"));
+            System.out.printf(Locale.ROOT, "ganflow  Sinkhorn %dx%d, reg %.3g, tol %.0e: %8.3f s (cost %s, %s iterations)%n",
+                    points, points, reg, TOL, ours.number("sinkhorn_seconds"), ours.get("sinkhorn_cost"),
+                    ours.get("sinkhorn_iterations"));
+            if (peerCmd == null || !plan.peerUsable()) {
+                return;
             }
-            Files.deleteIfExists(dir);
+            PeerProcess.Result peer = PeerProcess.run(peerCmd, b.peerEnv(plan), 120);
+            if (!peer.has("sinkhorn_seconds")) {
+                System.out.println("POT      skipped: " + peerCmd.get(0) + " could not run the reference ("
+                        + peer.lastLine() + "); install python3-pot");
+                return;
+            }
+            BenchCommand.printBlas("POT     ", peer, plan);
+            double potExact = peer.number("exact_seconds");
+            double potSinkhorn = peer.number("sinkhorn_seconds");
+            System.out.printf(Locale.ROOT, "POT %s exact W1 (ot.emd2): %8.3f s (W1 %s)%n", peer.get("pot_version"),
+                    potExact, peer.get("exact_w1"));
+            System.out.printf(Locale.ROOT, "POT %s Sinkhorn (sinkhorn_log): %8.3f s (cost %s, %s iterations)%n",
+                    peer.get("pot_version"), potSinkhorn, peer.get("sinkhorn_cost"), peer.get("sinkhorn_iterations"));
+            System.out.printf(Locale.ROOT, "ratio ganflow/POT: exact W1 %.3f, Sinkhorn %.3f  (below 1: ganflow is faster)%n",
+                    ours.number("exact_seconds") / potExact, ours.number("sinkhorn_seconds") / potSinkhorn);
+        } finally {
+            PeerProcess.delete(dir);
         }
     }
 
