@@ -153,9 +153,9 @@ public final class DomainClassifier extends Composite {
             }
         }
 
-        /** Batch 128, learning rate 1e-3, shifts of ±2 pixels, dropout 0.5 (0.25 on the convolutions), seed 0. */
+        /** Batch 128, learning rate 1e-3, shifts of ±2 pixels, no dropout, seed 0. */
         public static TrainOptions defaults(int epochs) {
-            return new TrainOptions(epochs, 128, 1e-3, 2, 0.5, 0);
+            return new TrainOptions(epochs, 128, 1e-3, 2, 0, 0);
         }
 
         public TrainOptions withEpochs(int e) {

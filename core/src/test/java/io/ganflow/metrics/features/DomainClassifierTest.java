@@ -77,9 +77,11 @@ class DomainClassifierTest {
     }
 
     @Test
-    void theLenetHas421642ParametersUnderPyTorchNames() {
+    void theLenetHas421642ParametersUnderPyTorchNames421738WithBatchNorm() {
         DomainClassifier c = new DomainClassifier(DomainClassifier.Architecture.lenet(1, 28, 28, 10), new Rng(0));
         assertEquals(421_642, c.size(), "docs/metrics.md");
+        assertEquals(421_738, new DomainClassifier(Classifiers.architecture(), new Rng(0)).size(),
+                "with batch norm: no conv biases, a scale and a shift per channel");
         assertEquals(List.of("conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc1.weight", "fc1.bias",
                 "fc2.weight", "fc2.bias"), c.parameters().stream().map(p -> p.name()).toList());
     }
