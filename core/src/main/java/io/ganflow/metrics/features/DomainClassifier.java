@@ -213,6 +213,25 @@ public final class DomainClassifier extends Composite {
         featureScale = Ops.ones(1);
         addBuffer("feature_scale", featureScale);
         train(false); // evaluation mode, except while train() trains it
+        ownTensors();
+    }
+
+    /**
+     * Takes the weights and buffers out of the native scope that was open at construction, so that they live as
+     * long as this object: a classifier is often loaded lazily, inside the scope of the first evaluation that
+     * needs it, and must survive it.
+     */
+    private void ownTensors() {
+        org.bytedeco.javacpp.PointerScope scope = org.bytedeco.javacpp.PointerScope.getInnerScope();
+        if (scope == null) {
+            return;
+        }
+        List<Parameter> all = new java.util.ArrayList<>(parameters());
+        all.addAll(buffers());
+        for (Parameter p : all) {
+            p.value().retainReference(); // detaching releases the scope's reference
+            scope.detach(p.value());
+        }
     }
 
     public Architecture architecture() {

@@ -111,6 +111,28 @@ class DomainClassifierTest {
     }
 
     @Test
+    void aClassifierLoadedInsideANativeScopeOutlivesIt() throws Exception {
+        Path f = dir.resolve("scoped.safetensors");
+        SyntheticClasses.trained().classifier().save(f, Map.of());
+        DomainClassifier c;
+        try (Scope s = Scope.open()) { // as when the first evaluation loads the cached classifier
+            c = DomainClassifier.load(f).classifier();
+            c.features(new Rng(1).uniform(2, 1, 8, 8));
+        }
+        DomainClassifier d;
+        try (Scope s = Scope.open()) {
+            d = new DomainClassifier(SyntheticClasses.architecture(), new Rng(0));
+        }
+        System.gc();
+        try (Scope s = Scope.open()) {
+            Tensor x = new Rng(2).uniform(3, 1, 8, 8);
+            assertArrayEquals(new long[] {3, 16}, Ops.shape(c.features(x)));
+            assertArrayEquals(new long[] {3, 10}, Ops.shape(d.forward(x)));
+            assertEquals(c.weightsSha256(), DomainClassifier.load(f).classifier().weightsSha256());
+        }
+    }
+
+    @Test
     void aDamagedOrForeignFileIsRefusedByName() throws Exception {
         DomainClassifier c = new DomainClassifier(SyntheticClasses.architecture(), new Rng(0));
         Path f = dir.resolve("c.safetensors");
