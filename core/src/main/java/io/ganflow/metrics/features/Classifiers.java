@@ -112,7 +112,7 @@ public final class Classifiers {
             }
         }
         notes.accept("no " + domain + " classifier in " + dir + "; training it once (" + o.epochs() + " epochs, "
-                + (domain.equals("mnist") ? "about 4 minutes" : "about 20 minutes") + " of one core), then caching it as "
+                + (domain.equals("mnist") ? "about 5 minutes" : "about 20 minutes") + " of one core), then caching it as "
                 + f.getFileName() + " (ganflow classifier train does the same explicitly)");
         ImageDataset d = data.get();
         DomainClassifier.Trained t = DomainClassifier.train(arch, d, o, line -> {});
