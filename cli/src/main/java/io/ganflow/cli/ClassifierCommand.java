@@ -45,7 +45,7 @@ final class ClassifierCommand implements Runnable {
         Path out;
 
         @Option(names = "--epochs", paramLabel = "N", description = "passes over the training split (default: fashion-mnist"
-                + " 10, mnist 30)")
+                + " 20, mnist 40)")
         Integer epochs;
 
         @Option(names = "--seed", defaultValue = "0", description = "seed of the weights, order and shifts (default 0)")
@@ -55,7 +55,7 @@ final class ClassifierCommand implements Runnable {
         int threads;
 
         @Option(names = "--dropout", paramLabel = "P", description = "dropout on the penultimate layer, P/2 on the"
-                + " convolutions (default 0.5)")
+                + " convolutions (default: fashion-mnist 0, mnist 0.25)")
         Double dropout;
 
         @Option(names = "--batch-norm", arity = "1", paramLabel = "BOOL", description = "batch normalisation after each convolution"

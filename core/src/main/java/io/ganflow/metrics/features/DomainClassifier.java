@@ -153,9 +153,9 @@ public final class DomainClassifier extends Composite {
             }
         }
 
-        /** Batch 128, learning rate 1e-3, shifts of ±2 pixels, dropout 0.5 (0.25 on the convolutions), seed 0. */
+        /** Batch 128, learning rate 1e-3, shifts of ±2 pixels, no dropout, seed 0. */
         public static TrainOptions defaults(int epochs) {
-            return new TrainOptions(epochs, 128, 1e-3, 2, 0.5, 0);
+            return new TrainOptions(epochs, 128, 1e-3, 2, 0, 0);
         }
 
         public TrainOptions withEpochs(int e) {
@@ -213,6 +213,25 @@ public final class DomainClassifier extends Composite {
         featureScale = Ops.ones(1);
         addBuffer("feature_scale", featureScale);
         train(false); // evaluation mode, except while train() trains it
+        ownTensors();
+    }
+
+    /**
+     * Takes the weights and buffers out of the native scope that was open at construction, so that they live as
+     * long as this object: a classifier is often loaded lazily, inside the scope of the first evaluation that
+     * needs it, and must survive it.
+     */
+    private void ownTensors() {
+        org.bytedeco.javacpp.PointerScope scope = org.bytedeco.javacpp.PointerScope.getInnerScope();
+        if (scope == null) {
+            return;
+        }
+        List<Parameter> all = new java.util.ArrayList<>(parameters());
+        all.addAll(buffers());
+        for (Parameter p : all) {
+            p.value().retainReference(); // detaching releases the scope's reference
+            scope.detach(p.value());
+        }
     }
 
     public Architecture architecture() {

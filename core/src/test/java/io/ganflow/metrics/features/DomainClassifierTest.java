@@ -77,9 +77,11 @@ class DomainClassifierTest {
     }
 
     @Test
-    void theLenetHas421642ParametersUnderPyTorchNames() {
+    void theLenetHas421642ParametersUnderPyTorchNames421738WithBatchNorm() {
         DomainClassifier c = new DomainClassifier(DomainClassifier.Architecture.lenet(1, 28, 28, 10), new Rng(0));
         assertEquals(421_642, c.size(), "docs/metrics.md");
+        assertEquals(421_738, new DomainClassifier(Classifiers.architecture(), new Rng(0)).size(),
+                "with batch norm: no conv biases, a scale and a shift per channel");
         assertEquals(List.of("conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc1.weight", "fc1.bias",
                 "fc2.weight", "fc2.bias"), c.parameters().stream().map(p -> p.name()).toList());
     }
@@ -106,6 +108,28 @@ class DomainClassifierTest {
                     "evaluation mode: an image's features do not depend on its batch");
         }
         assertTrue(l.metadata().get("architecture").contains("batchnorm"), l.metadata().toString());
+    }
+
+    @Test
+    void aClassifierLoadedInsideANativeScopeOutlivesIt() throws Exception {
+        Path f = dir.resolve("scoped.safetensors");
+        SyntheticClasses.trained().classifier().save(f, Map.of());
+        DomainClassifier c;
+        try (Scope s = Scope.open()) { // as when the first evaluation loads the cached classifier
+            c = DomainClassifier.load(f).classifier();
+            c.features(new Rng(1).uniform(2, 1, 8, 8));
+        }
+        DomainClassifier d;
+        try (Scope s = Scope.open()) {
+            d = new DomainClassifier(SyntheticClasses.architecture(), new Rng(0));
+        }
+        System.gc();
+        try (Scope s = Scope.open()) {
+            Tensor x = new Rng(2).uniform(3, 1, 8, 8);
+            assertArrayEquals(new long[] {3, 16}, Ops.shape(c.features(x)));
+            assertArrayEquals(new long[] {3, 10}, Ops.shape(d.forward(x)));
+            assertEquals(c.weightsSha256(), DomainClassifier.load(f).classifier().weightsSha256());
+        }
     }
 
     @Test
