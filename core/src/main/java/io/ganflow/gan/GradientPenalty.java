@@ -63,6 +63,14 @@ public final class GradientPenalty implements Regularizer {
         return penaltyOf(g);
     }
 
+    /**
+     * True if the penalty on {@code critic} takes the fast path for plain ReLU MLPs, which leaves out the
+     * products with zero matrices that autograd's double backward runs (see {@link ReluMlpInputGrad}).
+     */
+    public static boolean skipsZeroGradients(Module critic) {
+        return ReluMlpInputGrad.of(critic) != null;
+    }
+
     /** The penalty through autograd's double backward, for every critic (the reference for the fast path). */
     Tensor penaltyByAutograd(Module critic, Tensor xhat) {
         return penaltyOf(autogradInputGrad(critic, xhat));
