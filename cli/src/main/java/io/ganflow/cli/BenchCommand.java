@@ -85,9 +85,11 @@ final class BenchCommand implements Callable<Integer> {
         if (!List.of("wgan-gp", "transport", "all").contains(suite)) {
             throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, all");
         }
-        if (kernel != null && !BlasInfo.X86_KERNELS.containsValue(kernel)) {
-            throw new BadInputException("--kernel " + kernel + " is not an OpenBLAS x86-64 kernel; allowed: "
-                    + String.join(", ", BlasInfo.X86_KERNELS.values()));
+        if (kernel != null) {
+            String named = BlasInfo.X86_KERNELS.values().stream().filter(k -> k.equalsIgnoreCase(kernel)).findFirst()
+                    .orElseThrow(() -> new BadInputException("--kernel " + kernel + " is not an OpenBLAS x86-64 kernel;"
+                            + " allowed: " + String.join(", ", BlasInfo.X86_KERNELS.values())));
+            kernel = named;
         }
         if (side != null) {
             Map<String, String> r = suite.equals("transport") ? TransportBench.ganflowSide(threads, sinkhornPoints,
