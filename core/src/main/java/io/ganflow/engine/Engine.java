@@ -22,10 +22,27 @@ public final class Engine {
     private static volatile Device device = Device.CPU;
 
     static {
+        relaxPhysicalMemoryCheck();
         extractNatives();
     }
 
     private Engine() {}
+
+    /**
+     * Turns off JavaCPP's resident-memory check unless the user set it: by default JavaCPP reads
+     * /proc/self/statm every time a native object gets a deallocator, that is for every tensor, scalar and
+     * vector a call returns, to call System.gc() when the process's resident memory passes twice the Java
+     * heap. That read cost 1.4 µs per object, more than the libtorch call itself: 2.05 µs against 0.67 µs for
+     * {@code Tensor.detach()} with its release (JniCost, bench/README.md). ganflow releases its tensors by
+     * scope, and the young-generation collections that its per-step Java objects cause still release any
+     * tensor left to the garbage collector. Effective only before JavaCPP's Pointer class initialises, which is
+     * why it runs first; {@code -Dorg.bytedeco.javacpp.maxphysicalbytes=...} restores the check.
+     */
+    private static void relaxPhysicalMemoryCheck() {
+        if (System.getProperty("org.bytedeco.javacpp.maxphysicalbytes") == null) {
+            System.setProperty("org.bytedeco.javacpp.maxphysicalbytes", "0");
+        }
+    }
 
     /**
      * Unpacks the whole native directories of libtorch and OpenBLAS into JavaCPP's cache before anything is

@@ -26,20 +26,27 @@ public final class Ops {
 
     // ---- creation -----------------------------------------------------------------------------------
 
+    // Options are immutable in libtorch (every setter returns a copy), so one instance of each is shared: a
+    // fresh one per call cost a native allocation and a release per random draw and per tensor created.
+    private static final TensorOptions FLOAT = Scope.outlive(new TensorOptions(torch.ScalarType.Float));
+    private static final TensorOptions DOUBLE = Scope.outlive(new TensorOptions(torch.ScalarType.Double));
+    private static final TensorOptions LONG = Scope.outlive(new TensorOptions(torch.ScalarType.Long));
+    private static final TensorOptions BYTE = Scope.outlive(new TensorOptions(torch.ScalarType.Byte));
+
     public static TensorOptions floatOptions() {
-        return new TensorOptions(torch.ScalarType.Float);
+        return FLOAT;
     }
 
     public static TensorOptions doubleOptions() {
-        return new TensorOptions(torch.ScalarType.Double);
+        return DOUBLE;
     }
 
     static TensorOptions longOptions() {
-        return new TensorOptions(torch.ScalarType.Long);
+        return LONG;
     }
 
     static TensorOptions byteOptions() {
-        return new TensorOptions(torch.ScalarType.Byte);
+        return BYTE;
     }
 
     public static Scalar s(double v) {

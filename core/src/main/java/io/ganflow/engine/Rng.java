@@ -13,12 +13,14 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class Rng {
     private final Generator gen;
+    private final GeneratorOptional genOpt;
     private final long seed;
 
     public Rng(long seed) {
         Engine.ensureInitialised();
         this.seed = seed;
         this.gen = torch.createCPUGenerator(seed);
+        this.genOpt = Scope.outlive(new GeneratorOptional(gen));
     }
 
     /** A generator for an independent stream, derived from a base seed and a stream name. */
@@ -35,7 +37,7 @@ public final class Rng {
     }
 
     GeneratorOptional opt() {
-        return new GeneratorOptional(gen);
+        return genOpt;
     }
 
     /** Standard normal samples of the given shape (float32). */

@@ -56,6 +56,20 @@ public final class Scope implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Takes {@code p} out of the innermost open scope, if any, so that it lives as long as Java references it
+     * (the garbage collector frees it then): for long-lived objects that may be created lazily mid-step,
+     * such as cached options and argument lists.
+     */
+    public static <P extends org.bytedeco.javacpp.Pointer> P outlive(P p) {
+        PointerScope s = PointerScope.getInnerScope();
+        if (s != null) {
+            p.retainReference(); // detaching releases the scope's reference
+            s.detach(p);
+        }
+        return p;
+    }
+
     @Override
     public void close() {
         inner.close();

@@ -58,6 +58,41 @@ class GradientPenaltyTest {
         assertTrue(worst < 1e-4, "worst relative error " + worst);
     }
 
+    /**
+     * The fast path for plain ReLU MLP critics (no double backward through the forward pass) gives the
+     * penalty autograd gives and the same gradient of the whole critic loss in every weight, bit for bit;
+     * critics it does not cover (spectral norm, minibatch features, other activations) keep autograd's path.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 0})
+    void reluMlpFastPathEqualsAutograd(int center) {
+        Rng rng = new Rng(5);
+        Mlp critic = Mlp.builder().in(2).out(1).width(48).depth(3).build(new Rng(9));
+        assertTrue(GradientPenalty.ReluMlpInputGrad.of(critic) != null, "a plain ReLU MLP takes the fast path");
+        Tensor real = rng.normal(256, 2);
+        Tensor fake = Ops.add(rng.normal(256, 2), 0.5);
+        Tensor xhat = GradientPenalty.interpolate(real, fake, rng);
+        GradientPenalty gp = new GradientPenalty(0.1, center);
+        Tensor fast = gp.penaltyAt(critic, xhat);
+        Tensor ref = gp.penaltyByAutograd(critic, xhat);
+        assertEquals(Ops.item(ref), Ops.item(fast), 0.0, "penalty");
+        Tensor base = critic.forward(fake).mean().sub(critic.forward(real).mean());
+        List<Tensor> gFast = Ops.grad(base.add(fast), critic.tensors(), true);
+        List<Tensor> gRef = Ops.grad(base.add(ref), critic.tensors(), false);
+        for (int k = 0; k < gRef.size(); k++) {
+            float[] a = Ops.toFloats(gFast.get(k));
+            float[] b = Ops.toFloats(gRef.get(k));
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(b[i], a[i], 0.0, critic.parameters().get(k).name() + "[" + i + "]");
+            }
+        }
+        assertTrue(GradientPenalty.ReluMlpInputGrad.of(Mlp.builder().in(2).out(1).width(8).depth(2)
+                .spectralNorm(java.util.Set.of(0)).build(new Rng(1))) == null, "spectral norm: autograd's path");
+        assertTrue(GradientPenalty.ReluMlpInputGrad.of(Mlp.builder().in(2).out(1).width(8).depth(2)
+                .minibatchDiscrimination(4, 3).build(new Rng(1))) == null, "minibatch features: autograd's path");
+        assertTrue(GradientPenalty.ReluMlpInputGrad.of(smallCritic(1)) == null, "tanh: autograd's path");
+    }
+
     static void perturb(Tensor p, int flatIndex, double h) {
         Ops.noGrad(() -> p.view(-1).narrow(0, flatIndex, 1).add_(Ops.s(h)));
     }

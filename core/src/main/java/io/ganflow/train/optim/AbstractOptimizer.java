@@ -42,6 +42,9 @@ abstract class AbstractOptimizer implements Optimizer {
         }
         t++;
         Ops.noGrad((Supplier<Void>) () -> {
+            if (fusedStep(grads)) {
+                return null;
+            }
             for (int i = 0; i < params.size(); i++) {
                 Tensor g = grads.get(i).detach();
                 Tensor p = params.get(i).value();
@@ -56,6 +59,19 @@ abstract class AbstractOptimizer implements Optimizer {
 
     /** Updates parameter {@code i} in place, given its gradient (weight decay already added). */
     protected abstract void update(int i, Tensor p, Tensor g);
+
+    /**
+     * Updates every parameter in one native call (weight decay included), with autograd off and {@link #t}
+     * already advanced; returns false to have {@link #update} called per parameter instead.
+     */
+    protected boolean fusedStep(List<Tensor> grads) {
+        return false;
+    }
+
+    /** The registered buffers, by name (for a fused step that hands them to libtorch as lists). */
+    protected List<Tensor> bufferList(String name) {
+        return buffers.get(bufferNames.indexOf(name));
+    }
 
     @Override
     public List<Parameter> parameters() {

@@ -1,0 +1,46 @@
+package io.ganflow.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What `ganflow bench` prints beside its timings (it times nothing here). */
+class BenchFactsTest {
+    /** The analytic count equals what torch.profiler (with_flops) counts for the PyTorch peer: mm + addmm. */
+    @Test
+    void flopCountMatchesPyTorchProfiler() {
+        assertEquals(1_185_611_776.0, WganGpWorkload.flopsPerIteration(128, false));
+        assertEquals(18_835_308_544.0, WganGpWorkload.flopsPerIteration(512, false));
+        // the fast gradient penalty leaves out d0 + 2 d1 + 2 d2 + d3 per critic update (5 per iteration)
+        double b = 256;
+        double w = 128;
+        double skipped = 5 * (2 * b * 2 * w + 4 * 2 * b * w * w + 2 * b * w);
+        assertEquals(1_185_611_776.0 - skipped, WganGpWorkload.flopsPerIteration(128, true));
+    }
+
+    @Test
+    void kernelFallbacksStayWithinWhatTheCpuRuns() {
+        assertEquals(List.of("Cooperlake", "SkylakeX", "Haswell", "Sandybridge", "Nehalem", "Core2", "Prescott"),
+                BlasInfo.fallbacks("Cooperlake"));
+        assertEquals("Zen", BlasInfo.fallbacks("ZEN").get(0));
+        assertEquals("Haswell", BlasInfo.fallbacks("Zen").get(1));
+        assertTrue(BlasInfo.isGeneric("Prescott"));
+        assertFalse(BlasInfo.isGeneric("SkylakeX"));
+    }
+
+    /** The kernel is read from the OpenBLAS that serves libtorch's sgemm_, and is one OpenBLAS names. */
+    @Test
+    void readsTheLoadedKernel() {
+        String k = BlasInfo.kernel();
+        assertTrue(BlasInfo.X86_KERNELS.containsValue(k), k);
+        String forced = System.getenv("OPENBLAS_CORETYPE");
+        if (forced != null && BlasInfo.X86_KERNELS.containsValue(forced)) {
+            assertTrue(BlasInfo.fallbacks(forced).contains(k), "forced " + forced + ", got " + k);
+        }
+        assertTrue(BlasInfo.library().contains("openblas"), BlasInfo.library());
+        assertTrue(BlasInfo.version().startsWith("OpenBLAS 0.3."), BlasInfo.version());
+    }
+}

@@ -1,0 +1,101 @@
+package io.ganflow.gan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ganflow.data.toy.GaussianMixture;
+import io.ganflow.engine.Ops;
+import io.ganflow.engine.Rng;
+import io.ganflow.engine.Scope;
+import io.ganflow.nn.Mlp;
+import io.ganflow.train.StepContext;
+import io.ganflow.train.optim.OptimizerSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A plain MLP critic sees [real; fake] in one forward pass instead of two, with the same results: outputs
+ * agree to float rounding (OpenBLAS blocks a 512-row product differently from a 256-row one), and so do the
+ * losses and weights along a short training run (the weight gradients sum both halves in one product
+ * instead of two). Critics whose rows see each other, or whose forward pass has side effects, keep two
+ * passes.
+ */
+class JointCriticPassTest {
+    @Test
+    void jointForwardEqualsTwoPasses() {
+        Mlp d = Mlp.builder().in(2).out(1).width(64).depth(3).build(new Rng(2));
+        Rng rng = new Rng(4);
+        Tensor real = rng.normal(256, 2);
+        Tensor fake = rng.normal(256, 2);
+        Tensor both = d.forward(Ops.cat(List.of(real, fake), 0));
+        assertClose(Ops.toFloats(d.forward(real)), Ops.toFloats(both.narrow(0, 0, 256)), 1e-6, "D(real)");
+        assertClose(Ops.toFloats(d.forward(fake)), Ops.toFloats(both.narrow(0, 256, 256)), 1e-6, "D(fake)");
+    }
+
+    /** Equal to {@code rel} of the array's largest magnitude (an output near zero is a sum of larger terms). */
+    static void assertClose(float[] want, float[] got, double rel, String what) {
+        assertEquals(want.length, got.length, what);
+        double scale = 1e-3;
+        for (float w : want) {
+            scale = Math.max(scale, Math.abs(w));
+        }
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], rel * scale, what + "[" + i + "]");
+        }
+    }
+
+    @Test
+    void trainingMatchesTwoPasses() {
+        GanMethod joint = method(true);
+        GanMethod separate = method(false);
+        Rng ra = new Rng(3);
+        Rng rb = new Rng(3);
+        GaussianMixture data = GaussianMixture.ring8();
+        for (int s = 1; s <= 6; s++) {
+            Map<String, Double> a;
+            Map<String, Double> b;
+            try (Scope scope = Scope.open()) {
+                a = joint.step(new StepContext(s, 6, data, ra, 64, true)).toHost();
+                b = separate.step(new StepContext(s, 6, data, rb, 64, true)).toHost();
+            }
+            assertEquals(b.keySet(), a.keySet());
+            for (String k : b.keySet()) {
+                assertEquals(b.get(k), a.get(k), 1e-5 * (1 + Math.abs(b.get(k))), k + " at step " + s);
+            }
+        }
+        for (int k = 0; k < joint.criticModule().parameters().size(); k++) {
+            assertClose(Ops.toFloats(separate.criticModule().parameters().get(k).value()),
+                    Ops.toFloats(joint.criticModule().parameters().get(k).value()), 1e-5,
+                    separate.criticModule().parameters().get(k).name());
+        }
+    }
+
+    @Test
+    void onlyRowWiseCriticsQualify() {
+        assertTrue(GanMethod.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).build(new Rng(1))));
+        assertFalse(GanMethod.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).minibatchDiscrimination(4, 3)
+                .build(new Rng(1))), "minibatch features see the batch");
+        assertFalse(GanMethod.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).batchNorm(true).build(new Rng(1))),
+                "batch norm sees the batch");
+        assertFalse(GanMethod.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).spectralNorm(Set.of(1))
+                .build(new Rng(1))), "spectral norm advances per pass");
+        assertFalse(GanMethod.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).virtualBatchNorm(16)
+                .build(new Rng(1))));
+    }
+
+    private static GanMethod method(boolean joint) {
+        Mlp g = Mlp.builder().in(2).out(2).width(32).depth(2).build(new Rng(1));
+        Mlp d = Mlp.builder().in(2).out(1).width(32).depth(2).build(new Rng(2));
+        // SGD: an update proportional to the gradient keeps rounding differences at rounding size (Adam's first
+        // steps are close to sign(g), which turns a rounding difference in a near-zero gradient into ±lr)
+        OptimizerSpec sgd = OptimizerSpec.sgd(1e-2, 0);
+        return GanMethod.builder(g, d, 2, Objectives.WASSERSTEIN).nCritic(3)
+                .regularizer(new GradientPenalty(0.1, 1))
+                .optimizers(sgd.create(g.parameters()), sgd.create(d.parameters()))
+                .jointCriticPass(joint).build();
+    }
+}
