@@ -17,5 +17,18 @@ public final class BuiltInExperiments {
         r.register("monoflow-h", "every increasing h of MonoFlow trains the ring", new MonoflowH());
         r.register("particle-steps", "K > 1 particle steps with regression are stable, K steps of −D are not",
                 new ParticleSteps());
+        r.register("reflow-straightens", "reflow straightens paths; a distilled one-step model keeps quality",
+                new ReflowStraightens());
+        r.register("instance-noise", "instance noise rescues a near-optimal discriminator on disjoint supports",
+                new InstanceNoise());
+        r.register("reflow-to-wgan", "rectified flow with v = ∇D is WGAN with the zero-centred penalty", new ReflowToWgan());
+        r.register("mnist-collapse", "a standard GAN collapses on MNIST, WGAN-GP with the same nets covers 10/10",
+                new MnistCollapse());
+        r.register("stacked-mnist-modes", "modes of Stacked MNIST's 1,000: NS-GAN, WGAN-GP, ganflow's particle method",
+                new StackedMnistModes());
+        r.register("critic-tracks-quality", "the WGAN critic's W estimate tracks FID over training, D's loss does not",
+                new CriticTracksQuality());
+        r.register("architecture-robustness", "WGAN-GP survives an MLP generator without batch norm, the GAN does not",
+                new ArchitectureRobustness());
     }
 }

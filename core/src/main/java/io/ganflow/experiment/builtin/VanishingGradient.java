@@ -67,7 +67,7 @@ final class VanishingGradient implements Experiment {
     }
 
     static List<Integer> dSteps(Scale s) {
-        return s == Scale.QUICK ? List.of(0, 10, 100, 300) : List.of(0, 10, 30, 100, 300, 1000, 3000);
+        return s == Scale.QUICK ? List.of(0, 10, 100, 1000) : List.of(0, 10, 30, 100, 300, 1000, 3000);
     }
 
     @Override
