@@ -97,8 +97,7 @@ final class ExperimentCommand implements Runnable {
             }
             Path dir = out != null ? out : Path.of("experiments", name + (quick ? "-quick" : ""));
             ExperimentRunner.checkOutput(dir);
-            String commandLine = "ganflow experiment run " + String.join(" ", spec.commandLine().getParseResult()
-                    .originalArgs());
+            String commandLine = "ganflow " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
             io.ganflow.experiment.Progress progress = quiet ? io.ganflow.experiment.Progress.NONE
                     : new ExperimentProgress(System.err, System.console() != null);
             ExperimentRunner.Outcome o = ExperimentRunner.run(name, e, scale, n, firstSeed, dir, progress,
