@@ -106,6 +106,9 @@ final class ExperimentReport {
                         .append(String.valueOf(v.get("started")).substring(0, Math.min(10, String.valueOf(v.get("started"))
                                 .length()))).append("; folder [").append(rel).append("](").append(rel).append(")): ")
                         .append(v.get("headline")).append(". Verdict: **").append(v.get("verdict")).append("**.\n\n");
+                if (v.get("threshold") != null && !String.valueOf(v.get("threshold")).equals(x.threshold())) {
+                    b.append("Judged by an earlier threshold: ").append(v.get("threshold")).append("\n\n");
+                }
                 Object nums = v.get("numbers");
                 if (nums instanceof Map<?, ?> nm && nm.get("failed_conditions") instanceof List<?> failed
                         && !failed.isEmpty()) {
