@@ -75,7 +75,8 @@ final class ExperimentReport {
                 b.append(row(e.name(), e.description(), e.factory().source(),
                         m.scale().equals("quick") ? "`./ganflow experiment run " + e.name() + " --quick`" : cmd,
                         String.valueOf(v.get("headline")), m.scale() + ", " + seeds(v), time(v), load(v),
-                        "**" + v.get("verdict") + "**" + (m.scale().equals("quick") ? " (quick scale)" : "")));
+                        m.scale().equals("quick") ? "runs end to end; " + v.get("verdict") + " at the quick scale, which is no"
+                                + " evidence" : "**" + v.get("verdict") + "**"));
             }
         }
         for (String name : found.keySet()) {

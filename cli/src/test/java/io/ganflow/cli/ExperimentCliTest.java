@@ -79,7 +79,7 @@ class ExperimentCliTest {
             assertTrue(text.contains("| " + name + " |"), "a row for " + name);
             assertTrue(text.contains("### " + name + "\n"), "a section for " + name);
         }
-        assertTrue(text.contains("**holds** (quick scale)"), text);
+        assertTrue(text.contains("runs end to end; holds at the quick scale, which is no evidence"), text);
         assertTrue(text.contains("| js-saturation |") && text.contains("not measured yet"), text);
         assertTrue(text.contains("](optimal-discriminator-quick/discriminator.png)")
                 || text.contains("](exp/optimal-discriminator-quick/discriminator.png)"), "figure linked relative to the doc");

@@ -66,6 +66,7 @@ public final class ExperimentFigures implements FigureWriter {
             }
             double[] x = pts.stream().mapToDouble(p -> p[0]).toArray();
             double[] y = pts.stream().mapToDouble(p -> p[1]).toArray();
+            bars &= pts.size() <= 40; // error bars on a dense curve hide it
             XYSeries series = bars ? chart.addSeries(s.name(), x, y, pts.stream().mapToDouble(p -> p[2]).toArray())
                     : chart.addSeries(s.name(), x, y);
             series.setMarker(x.length > 40 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
