@@ -66,9 +66,9 @@ final class ExperimentReport {
         for (Registry.Entry<Experiment> e : entries) {
             List<Measured> ms = found.getOrDefault(e.name(), List.of());
             String cmd = "`./ganflow experiment run " + e.name() + "`";
-            if (ms.isEmpty()) {
-                b.append(row(e.name(), e.description(), e.factory().source(), cmd, "not measured yet", "—", "—", "—",
-                        "not measured yet"));
+            if (ms.stream().noneMatch(m -> m.scale().equals("full"))) {
+                b.append(row(e.name(), e.description(), e.factory().source(), cmd, "not measured yet at full scale", "—",
+                        "—", "—", "not measured yet"));
             }
             for (Measured m : ms) {
                 Map<String, Object> v = m.v();
