@@ -89,7 +89,7 @@ final class ExperimentReport {
             b.append("\n### ").append(e.name()).append("\n\n");
             b.append("**Claim.** ").append(x.claim()).append("\n\n");
             b.append("**Source.** ").append(x.source()).append("\n\n");
-            b.append("**Threshold, stated before the run.** ").append(x.threshold()).append("\n\n");
+            b.append("**Threshold (fixed in the code before the run; a later change is stated in the text).** ").append(x.threshold()).append("\n\n");
             b.append("**Protocol (full scale).** ").append(x.protocol(Scale.FULL)).append(" Default seeds: ")
                     .append(x.defaultSeeds(Scale.FULL)).append(".\n\n");
             b.append("**Quick scale (CI).** ").append(x.protocol(Scale.QUICK)).append("\n\n");
