@@ -139,6 +139,12 @@ public final class ExperimentRunner {
             Map<String, Object> gf = new LinkedHashMap<>();
             gf.put("version", Version.ganflow());
             gf.put("commit", io.ganflow.train.Provenance.gitCommit());
+            // what ./ganflow read from the checkout it ran in; differs from the baked commit when the jar was built
+            // in a linked git worktree, where the build bakes the main checkout's HEAD
+            String launcher = System.getProperty("ganflow.git.commit");
+            if (launcher != null && !launcher.isBlank()) {
+                gf.put("launcher_commit", launcher.trim());
+            }
             rec.put("ganflow", gf);
             rec.put("started", started);
             rec.put("command", commandLine);
