@@ -189,6 +189,9 @@ public final class Schema {
         s.number("particle.chord_steps", KeyType.INT, "8", 0.0, false, 10000.0, false,
                 "reflow_gan: RK4 steps to the flow's end point for the particle direction T(x) - x; 0 uses the"
                 + " documents' v(x, 0), which contracts to the data mean (docs/flows.md)");
+        s.choice("particle.coupling", "independent", List.of("independent", "ot"),
+                "reflow_gan: pairs of the velocity net's loss: independent (C1) or minibatch OT (an optimal assignment"
+                + " of each batch's real to generated points under squared distance; docs/flows.md)");
         s.choice("particle.form", "exact", List.of("exact", "approx"),
                 "gradient_field: the exact C1 loss with v = grad D, or its WGAN-like approximation (SPEC D3)");
         s.choice("gan.objective", "wasserstein", Registries.OBJECTIVES.names(), "adversarial objective (SPEC A1, A2, A4, A7, A8, A9)");
