@@ -57,8 +57,11 @@ final class Launcher {
                 cmd.addAll(List.of("--rank", Integer.toString(r), "--world-size", Integer.toString(n),
                         "--rendezvous", "file:" + store, "--dist-timeout", Integer.toString(timeoutSeconds)));
                 if (r > 0) {
-                    cmd.add("--quiet");
-                    cmd.add("--no-plots");
+                    for (String flag : List.of("--quiet", "--no-plots")) {
+                        if (!rest.contains(flag)) {
+                            cmd.add(flag);
+                        }
+                    }
                 }
                 ProcessBuilder pb = new ProcessBuilder(cmd);
                 if (r == 0) {

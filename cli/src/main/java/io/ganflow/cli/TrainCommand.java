@@ -101,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             if (preset != null || config != null || !sets.isEmpty() || seed != null || out != null || presetDir != null) {
                 throw new BadInputException("--resume " + resume + " continues a run with its own config; only --steps,"
-                        + " --threads, --no-plots and --quiet may go with it");
+                        + " --threads, --no-plots, --quiet and the data-parallel flags may go with it");
             }
             outcome = session.resume(resume, steps, threads, commandLine);
         } else {
