@@ -19,7 +19,8 @@ import java.util.function.IntFunction;
  * a temporary directory, Gloo over loopback). Rank 0 prints as a single-process run does; the other ranks run
  * quietly and their error lines are prefixed with their rank. The launcher loads no libtorch; it waits for the
  * workers and, when one fails, gives the others a grace period to notice and stop on their own (they do at
- * their next collective), then stops those that are left. Its exit code is the first failure's, else rank 0's.
+ * their next collective), then stops those that are left. Its exit code is the first failure's (1 for a
+ * worker killed by a signal), else rank 0's.
  */
 final class Launcher {
     /** After a worker fails, how long the others get to stop by themselves. */
@@ -138,7 +139,10 @@ final class Launcher {
                 return Main.INTERRUPTED;
             }
         }
-        return firstFailure >= 0 ? codes[firstFailure] : codes[0];
+        int code = firstFailure >= 0 ? codes[firstFailure] : codes[0];
+        // a worker killed by a signal (128 + n) or with a code of its own is an error of the job: 1
+        return List.of(Main.OK, Main.INTERNAL, Main.BAD_INPUT, Main.STORAGE, Main.INTERRUPTED).contains(code) ? code
+                : Main.INTERNAL;
     }
 
     /** The arguments after 'train', without --nproc N (and without --out DIR when the launcher sets it). */
