@@ -157,7 +157,7 @@ public final class Trainer {
             stepData = new io.ganflow.train.dist.ShardedDataset(data, dp.rank(), dp.world());
             stepRng = rng.shard(dp.rank(), dp.world());
             batch = spec.batch() / dp.world();
-            buffers = buffers();
+            buffers = dp.world() > 1 ? buffers() : List.of();
         }
         listeners.forEach(l -> l.onStart(startStep, spec.steps()));
         Map<String, Double> last = Map.of();
