@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
             "Both sides print their BLAS, OpenBLAS kernel, threads and sgemm rate; differing kernels are set",
             "to a common one (OPENBLAS_CORETYPE) unless --no-fix-kernel."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--suite", defaultValue = "wgan-gp", description = "wgan-gp (default), transport, fid or all")
+    @Option(names = "--suite", defaultValue = "wgan-gp", description = "wgan-gp (default), transport, fid, ddp"
+            + " (data-parallel training with 1, 2 and 4 processes) or all (all but ddp)")
     String suite;
 
     @Option(names = "--sinkhorn-points", defaultValue = "10000", description = "transport: Sinkhorn sample size")
@@ -73,6 +74,15 @@ final class BenchCommand implements Callable<Integer> {
             + " (OPENBLAS_CORETYPE, e.g. Haswell, SkylakeX); it must be one the CPU can run")
     String kernel;
 
+    @Option(names = "--ddp-rank", hidden = true)
+    int ddpRank;
+
+    @Option(names = "--ddp-world", hidden = true)
+    int ddpWorld = 1;
+
+    @Option(names = "--ddp-store", hidden = true)
+    Path ddpStore;
+
     /** Internal: run only ganflow's side of the suite and print key=value lines (the child of a kernel fix). */
     @Option(names = "--side", hidden = true)
     String side;
@@ -83,8 +93,19 @@ final class BenchCommand implements Callable<Integer> {
             throw new BadInputException("--iters, --width and --threads must be >= 1, --warmup and --warmup-seconds"
                     + " >= 0");
         }
-        if (!List.of("wgan-gp", "transport", "fid", "all").contains(suite)) {
-            throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, fid, all");
+        if (!List.of("wgan-gp", "transport", "fid", "ddp", "all").contains(suite)) {
+            throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, fid, ddp, all");
+        }
+        if (suite.equals("ddp")) {
+            if ("ddp".equals(side)) {
+                DdpBench.worker(ddpRank, ddpWorld, ddpStore, width, iters, warmup, threads);
+                return Main.OK;
+            }
+            System.out.printf(Locale.ROOT, "machine:  %s; load average %s (1, 5, 15 min) at the start%n", BlasInfo.cpu(),
+                    BlasInfo.loadAverage());
+            DdpBench.run(width, iters, warmup, threads);
+            System.out.printf(Locale.ROOT, "machine:  load average %s at the end%n", BlasInfo.loadAverage());
+            return Main.OK;
         }
         if (suite.equals("fid") || suite.equals("all")) {
             FidBench.run(threads, noPeer ? null : pythonExe());
