@@ -150,7 +150,7 @@ def count_flops(iteration):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--suite", choices=["dcgan", "conv-gp", "unet"], required=True)
+    p.add_argument("--suite", choices=["dcgan", "conv-gp", "unet"], help="required unless --probe")
     p.add_argument("--iters", type=int, default=20)
     p.add_argument("--warmup", type=int, default=5, help="untimed iterations first")
     p.add_argument("--warmup-seconds", type=float, default=3.0, help="and at least this long")
@@ -159,6 +159,8 @@ def main():
     p.add_argument("--probe", action="store_true", help="print the BLAS facts only")
     p.add_argument("--count-flops", action="store_true", help="count one iteration's FLOPs, no timing")
     a = p.parse_args()
+    if a.suite is None and not a.probe:
+        p.error("--suite is required")
     torch.set_num_threads(a.threads)
     torch.randn(8, 8).mm(torch.randn(8, 8))
     print("torch_version=%s" % torch.__version__)
