@@ -15,7 +15,7 @@ import io.ganflow.train.StepContext;
  * 8 Gaussians. One {@link #iteration} is one generator iteration (5 critic updates and 1 generator update),
  * in its own native-memory scope, as in training.
  */
-final class WganGpWorkload {
+final class WganGpWorkload implements BenchWorkload {
     static final int BATCH = 256;
     static final int DEPTH = 3;
     static final int N_CRITIC = 5;
@@ -45,12 +45,14 @@ final class WganGpWorkload {
     }
 
     /** The matrix-product FLOPs of one of this workload's iterations. */
-    double flops() {
+    @Override
+    public double flops() {
         return flopsPerIteration(width, GradientPenalty.skipsZeroGradients(method.networks().get("critic")));
     }
 
     /** One generator iteration. */
-    void iteration() {
+    @Override
+    public void iteration() {
         step++;
         try (Scope scope = Scope.open()) {
             method.step(new StepContext(step, Math.max(total, step), data, rng, BATCH, false));
