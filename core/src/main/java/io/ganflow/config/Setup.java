@@ -114,7 +114,7 @@ public final class Setup {
 
     /**
      * train.precision resolved on this machine and the device in force ({@link Precision#choose}: auto picks bf16
-     * only with AMX), with the reason when it was auto.
+     * with AMX or AVX-512-BF16), with the reason when it was auto.
      */
     public static Precision.Choice precision(Config c) {
         return Precision.choose("train.precision", c.getString("train.precision"), Engine.device());
