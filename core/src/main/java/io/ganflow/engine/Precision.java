@@ -43,8 +43,8 @@ public enum Precision {
      * Resolves {@code train.precision}: "fp32", "bf16", or "auto", which picks BF16 on a CPU with bfloat16 units,
      * AMX ({@code amx_bf16} in /proc/cpuinfo) or AVX-512-BF16 ({@code avx512_bf16}), and FP32 elsewhere. The
      * evidence: on a 2-core AMD EPYC with AVX-512-BF16 and no AMX, libtorch multiplied 256 × 512 × 512 in
-     * bfloat16 at 3.9 times its float32 rate and ran the WGAN-GP toy step at width 512 in 0.42 of its float32 CPU
-     * time (docs/precision.md); without those units libtorch emulates bfloat16 and the step only pays for the
+     * bfloat16 at 3.9 times its float32 rate and ran the WGAN-GP toy step at width 512 in 0.39–0.42 of its float32
+     * CPU time (docs/precision.md); without those units libtorch emulates bfloat16 and the step only pays for the
      * casts. On CUDA, auto stays FP32: untested (no GPU was at hand), so bf16 there is a deliberate choice.
      */
     public static Choice choose(String key, String word, Device device) {
