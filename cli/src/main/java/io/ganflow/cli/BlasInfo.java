@@ -178,9 +178,8 @@ final class BlasInfo {
     }
 
     /**
-     * The same rate for a bfloat16 product (both operands and the result bfloat16), through libtorch's own
-     * bfloat16 kernels (oneDNN where the CPU has AVX-512-BF16 or AMX, never OpenBLAS): the rate the products of
-     * train.precision=bf16 can reach.
+     * The same rate for a bfloat16 product (both operands and the result bfloat16), through libtorch's
+     * bfloat16 path: the rate the products of train.precision=bf16 can reach.
      */
     static double[] bf16GemmGflops(int blocks, double blockSeconds) {
         return gemmGflops(true, blocks, blockSeconds);
