@@ -2,6 +2,7 @@ package io.ganflow.cli;
 
 import io.ganflow.BadInputException;
 import io.ganflow.engine.Engine;
+import io.ganflow.engine.Precision;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Option;
             "dcgan, conv-gp, unet: one training iteration of fmnist-dcgan, fmnist-wgan-gp (the gradient penalty's",
             "  double backward through the convolutions) and fmnist-rf (U-Net), batch 64, against the same nets",
             "  and step in PyTorch.",
+            "--precision bf16: the wgan-gp step in fp32 and in bf16 mixed precision on both sides.",
             "Both sides print their BLAS, OpenBLAS kernel, threads and sgemm rate; differing kernels are set",
             "to a common one (OPENBLAS_CORETYPE) unless --no-fix-kernel."})
 final class BenchCommand implements Callable<Integer> {
@@ -61,6 +63,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "1", description = "threads for both sides (default 1)")
     int threads;
+
+    @Option(names = "--precision", defaultValue = "fp32", description = "wgan-gp: fp32 (default), or bf16 to time"
+            + " the step in fp32 and in bf16 mixed precision on both sides (the peer under torch.autocast) and print"
+            + " all four timings, the ratios and each side's bf16 and fp32 product rates")
+    String precision;
 
     @Option(names = "--python", paramLabel = "EXE", description = "the peer's Python (default: $GANFLOW_PEER_PYTHON,"
             + " else /usr/bin/python3, else python3)")
@@ -95,6 +102,12 @@ final class BenchCommand implements Callable<Integer> {
         if (iters != null && iters < 1 || warmup < 0 || width < 1 || threads < 1 || warmupSeconds < 0) {
             throw new BadInputException("--iters, --width and --threads must be >= 1, --warmup and --warmup-seconds"
                     + " >= 0");
+        }
+        if (!List.of("fp32", "bf16").contains(precision)) {
+            throw new BadInputException("--precision " + precision + " is not allowed; allowed: fp32, bf16");
+        }
+        if (precision.equals("bf16") && !suite.equals("wgan-gp")) {
+            throw new BadInputException("--precision bf16 times the wgan-gp suite only, not --suite " + suite);
         }
         if (!List.of("wgan-gp", "transport", "fid", "dcgan", "conv-gp", "unet", "ddp", "all").contains(suite)) {
             throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, fid, dcgan,"
@@ -182,6 +195,9 @@ final class BenchCommand implements Callable<Integer> {
                 peerCmd.addAll(scriptArgs);
                 peerCmd.addAll(List.of("--iters", Integer.toString(iters(which)), "--warmup", Integer.toString(warmup),
                         "--warmup-seconds", Double.toString(warmupSeconds), "--threads", Integer.toString(threads)));
+                if (which.equals("wgan-gp")) {
+                    peerCmd.addAll(List.of("--precision", precision));
+                }
             }
             KernelPlan plan = planKernels(peerCmd);
             printKernelNote(plan);
@@ -218,6 +234,9 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "ratio ganflow/pytorch = %.3f (wall clock), %.3f (CPU time)  (below 1:"
                         + " ganflow is faster)%n", ours.number("ms_per_iter") / peer.number("ms_per_iter"),
                         ours.number("cpu_ms_per_iter") / peer.number("cpu_ms_per_iter"));
+            }
+            if (precision.equals("bf16")) {
+                printBf16(ours, peer);
             }
             double crowding = crowding(ours);
             if (peer != null) {
@@ -289,14 +308,61 @@ final class BenchCommand implements Callable<Integer> {
         int warmed = warmUp(w);
         r.put("warmup_iterations", Integer.toString(warmed));
         r.put("warmup_seconds", fmt((System.nanoTime() - warmStart) / 1e9));
+        time(w, iters, "", r);
+        if (precision.equals("bf16") && w instanceof WganGpWorkload) {
+            double[] bf = BlasInfo.bf16GemmGflops(5, 0.15);
+            r.put("bf16_gemm_gflops", fmt(bf[0]));
+            r.put("bf16_gemm_cpu_gflops", fmt(bf[1]));
+            WganGpWorkload b = new WganGpWorkload(width, threads, warmup + iters, Precision.BF16);
+            long bfStart = System.nanoTime();
+            r.put("bf16_warmup_iterations", Integer.toString(warmUp(b)));
+            r.put("bf16_warmup_seconds", fmt((System.nanoTime() - bfStart) / 1e9));
+            time(b, iters, "bf16_", r);
+        }
+        return r;
+    }
+
+    /** Times {@code iters} iterations of w into {@code <prefix>ms_per_iter} and {@code <prefix>cpu_ms_per_iter}. */
+    private static void time(BenchWorkload w, int iters, String prefix, Map<String, String> r) {
         long t0 = System.nanoTime();
         long c0 = processCpuNanos();
         for (int i = 0; i < iters; i++) {
             w.iteration();
         }
-        r.put("ms_per_iter", fmt((System.nanoTime() - t0) / 1e6 / iters));
-        r.put("cpu_ms_per_iter", fmt((processCpuNanos() - c0) / 1e6 / iters));
-        return r;
+        r.put(prefix + "ms_per_iter", fmt((System.nanoTime() - t0) / 1e6 / iters));
+        r.put(prefix + "cpu_ms_per_iter", fmt((processCpuNanos() - c0) / 1e6 / iters));
+    }
+
+    /**
+     * The bf16 lines: each side's bfloat16 and float32 product rates (256 × 512 × 512), its step in fp32 and bf16
+     * (wall clock and CPU time) with the bf16/fp32 ratio, and ganflow/pytorch in bf16.
+     */
+    private static void printBf16(PeerProcess.Result ours, PeerProcess.Result peer) {
+        System.out.println("bf16:     mixed precision, products in bfloat16: ganflow's train.precision=bf16 (explicit"
+                + " casts around each product), PyTorch under torch.autocast(\"cpu\", dtype=torch.bfloat16)");
+        for (PeerProcess.Result r : peer == null ? List.of(ours) : List.of(ours, peer)) {
+            String who = r == ours ? "ganflow " : "pytorch ";
+            if (!r.has("bf16_ms_per_iter")) {
+                System.out.println(who + " bf16 not measured: " + r.lastLine());
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "%s  product 256x512x512: fp32 %s GFLOP/s, bf16 %s GFLOP/s (%.2fx; CPU time:"
+                    + " %s against %s)%n", who, r.get("sgemm_gflops"), r.get("bf16_gemm_gflops"),
+                    r.number("bf16_gemm_gflops") / r.number("sgemm_gflops"), r.get("sgemm_cpu_gflops"),
+                    r.get("bf16_gemm_cpu_gflops"));
+            System.out.printf(Locale.ROOT, "%s  step fp32 %9.2f ms/iter (CPU %.2f), bf16 %9.2f ms/iter (CPU %.2f):"
+                    + " bf16/fp32 = %.3f (wall clock), %.3f (CPU time)  (below 1: bf16 is faster)%n", who,
+                    r.number("ms_per_iter"), r.number("cpu_ms_per_iter"), r.number("bf16_ms_per_iter"),
+                    r.number("bf16_cpu_ms_per_iter"), r.number("bf16_ms_per_iter") / r.number("ms_per_iter"),
+                    r.number("bf16_cpu_ms_per_iter") / r.number("cpu_ms_per_iter"));
+        }
+        if (peer != null && peer.has("bf16_ms_per_iter") && ours.has("bf16_ms_per_iter")) {
+            System.out.printf(Locale.ROOT, "ratio ganflow/pytorch in bf16 = %.3f (wall clock), %.3f (CPU time); in fp32"
+                    + " = %.3f, %.3f%n", ours.number("bf16_ms_per_iter") / peer.number("bf16_ms_per_iter"),
+                    ours.number("bf16_cpu_ms_per_iter") / peer.number("bf16_cpu_ms_per_iter"),
+                    ours.number("ms_per_iter") / peer.number("ms_per_iter"),
+                    ours.number("cpu_ms_per_iter") / peer.number("cpu_ms_per_iter"));
+        }
     }
 
     /** The longest warm-up while the JIT compiler is still busy. */
@@ -466,7 +532,8 @@ final class BenchCommand implements Callable<Integer> {
         cmd.add(Main.class.getName());
         cmd.addAll(List.of("bench", "--side=ganflow", "--suite=" + which, "--iters=" + iters(which), "--warmup=" + warmup,
                 "--warmup-seconds=" + warmupSeconds,
-                "--width=" + width, "--threads=" + threads, "--sinkhorn-points=" + sinkhornPoints, "--sinkhorn-reg="
+                "--width=" + width, "--threads=" + threads, "--precision=" + precision, "--sinkhorn-points="
+                + sinkhornPoints, "--sinkhorn-reg="
                 + sinkhornReg));
         PeerProcess.Result r = PeerProcess.run(cmd, Map.of("OPENBLAS_CORETYPE", plan.target()), 120);
         if (!r.has("kernel")) {

@@ -138,6 +138,10 @@ class BadInputCatalogueTest {
         c.add(train("unknown activation", "model.g.activation=swish2 (from --set) is not allowed", "--set",
                 "model.g.activation=swish2"));
         c.add(train("unknown device", "train.device=tpu (from --set) is not allowed", "--set", "train.device=tpu"));
+        c.add(train("unknown precision", "train.precision=fp16 (from --set) is not allowed; allowed: fp32, bf16, auto",
+                "--set", "train.precision=fp16"));
+        c.add(c("bench precision", d -> new Invocation("--precision fp16 is not allowed; allowed: fp32, bf16", "bench",
+                "--precision", "fp16", "--no-peer")));
         c.add(train("holdout above range", "data.holdout=0.95 (from --set) is out of range", "--set", "data.holdout=0.95"));
         c.add(train("w1 samples below range", "train.w1_samples=1 (from --set) is out of range", "--set",
                 "train.w1_samples=1"));

@@ -84,6 +84,11 @@ public final class TrainingRun {
         this.existing = existing;
         this.resumeFrom = resumeFrom;
         this.provenance = new LinkedHashMap<>(provenance);
+        this.provenance.put("precision", spec.precision().word());
+        String why = Setup.precision(config).reason();
+        if (!why.isEmpty() && resumeFrom == null) {
+            System.err.println("ganflow: train.precision=auto chose " + why);
+        }
         List<Path> dataFiles = data.files();
         if (!dataFiles.isEmpty()) {
             this.provenance.put("data_files_sha256", Provenance.dataFiles(dataFiles));

@@ -1,6 +1,7 @@
 package io.ganflow.train;
 
 import io.ganflow.data.Dataset;
+import io.ganflow.engine.Precision;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.train.optim.Optimizer;
@@ -166,7 +167,7 @@ public final class Trainer {
             applySchedule(step);
             boolean log = step % spec.logEvery() == 0 || step == spec.steps() || step == 1;
             Map<String, Double> stats = null;
-            try (Scope s = Scope.open()) {
+            try (Scope s = Scope.open(); Precision.Use p = Precision.use(spec.precision())) {
                 if (!buffers.isEmpty()) {
                     dp.broadcastFromRankZero(buffers);
                 }
