@@ -21,6 +21,7 @@ cpu_ms_per_iter. With --probe only the BLAS facts; with --count-flops the FLOPs 
 convolution and matrix-product kernels autograd dispatches (counted from their shapes, no timing).
 """
 import argparse
+import contextlib
 import sys
 import time
 
@@ -45,8 +46,8 @@ def set_grads(opt, loss, params):
     opt.step()
 
 
-def build(suite, batch):
-    """(iteration function, {name: module}) for a suite."""
+def build(suite, batch, precision=contextlib.nullcontext):
+    """(iteration function, {name: module}) for a suite; forward passes and losses run inside precision()."""
     images = torch.rand(2048, *SHAPE) * 2 - 1
 
     def data(n):
@@ -61,8 +62,9 @@ def build(suite, batch):
             x0, x1 = torch.randn(batch, *SHAPE), data(batch)
             t = torch.rand(batch, 1)
             xt = x0 + t.reshape(batch, 1, 1, 1) * (x1 - x0)
-            r = v(xt, t) - (x1 - x0)
-            loss = 0.5 * r.square().flatten(1).sum(1).mean()
+            with precision():
+                r = v(xt, t).float() - (x1 - x0)
+                loss = 0.5 * r.square().flatten(1).sum(1).mean()
             set_grads(opt, loss, params)
         return iteration, {"v": v}
 
@@ -80,21 +82,23 @@ def build(suite, batch):
     def iteration():
         for _ in range(n_critic):
             real = data(batch)
-            with torch.no_grad():
-                fake = g(torch.randn(batch, 100))
-            real_out, fake_out = d(real), d(fake)
-            if gp:
-                loss = fake_out.mean() - real_out.mean()
-                alpha = torch.rand(batch, 1).reshape(batch, 1, 1, 1)
-                xhat = (fake + alpha * (real - fake)).requires_grad_(True)
-                out = d(xhat)
-                grad, = torch.autograd.grad(out, xhat, torch.ones_like(out), create_graph=True)
-                loss = loss + 10 * ((grad.flatten(1).norm(2, dim=1) - 1) ** 2).mean()
-            else:
-                loss = F.softplus(-real_out).mean() + F.softplus(fake_out).mean()
+            with precision():
+                with torch.no_grad():
+                    fake = g(torch.randn(batch, 100)).float()
+                real_out, fake_out = d(real).float(), d(fake).float()
+                if gp:
+                    loss = fake_out.mean() - real_out.mean()
+                    alpha = torch.rand(batch, 1).reshape(batch, 1, 1, 1)
+                    xhat = (fake + alpha * (real - fake)).requires_grad_(True)
+                    out = d(xhat)
+                    grad, = torch.autograd.grad(out, xhat, torch.ones_like(out), create_graph=True)
+                    loss = loss + 10 * ((grad.float().flatten(1).norm(2, dim=1) - 1) ** 2).mean()
+                else:
+                    loss = F.softplus(-real_out).mean() + F.softplus(fake_out).mean()
             set_grads(opt_d, loss, d_params)
-        out = d(g(torch.randn(batch, 100)))
-        loss_g = -out.mean() if gp else F.softplus(-out).mean()
+        with precision():
+            out = d(g(torch.randn(batch, 100))).float()
+            loss_g = -out.mean() if gp else F.softplus(-out).mean()
         set_grads(opt_g, loss_g, g_params)
     return iteration, {"g": g, "d": d}
 
@@ -158,6 +162,8 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--probe", action="store_true", help="print the BLAS facts only")
     p.add_argument("--count-flops", action="store_true", help="count one iteration's FLOPs, no timing")
+    p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                   help="bf16: also time the step with its forward passes under torch.autocast with bfloat16")
     a = p.parse_args()
     if a.suite is None and not a.probe:
         p.error("--suite is required")
@@ -188,6 +194,27 @@ def main():
     print("sgemm_gflops=%.2f" % wall)
     print("sgemm_cpu_gflops=%.2f" % cpu)
     sys.stdout.flush()
+    ms, cpu_ms = time_iterations(a, iteration)
+    print("ms_per_iter=%.3f" % ms)
+    print("cpu_ms_per_iter=%.3f" % cpu_ms)
+    if a.precision == "bf16":
+        xb, wb = x.bfloat16(), w.bfloat16()
+        outb = torch.empty(256, 512, dtype=torch.bfloat16)
+        wall, cpu = blasprobe.median_rate(lambda: torch.mm(xb, wb, out=outb), blasprobe.SGEMM_FLOPS,
+                                          blas["blas_threads"] == "1")
+        print("bf16_gemm_gflops=%.2f" % wall)
+        print("bf16_gemm_cpu_gflops=%.2f" % cpu)
+        sys.stdout.flush()
+        torch.manual_seed(0)
+        iteration, _ = build(a.suite, a.batch, lambda: torch.autocast("cpu", dtype=torch.bfloat16))
+        ms, cpu_ms = time_iterations(a, iteration)
+        print("bf16_ms_per_iter=%.3f" % ms)
+        print("bf16_cpu_ms_per_iter=%.3f" % cpu_ms)
+    return 0
+
+
+def time_iterations(a, iteration):
+    """Warms up (at least --warmup iterations and --warmup-seconds), then (ms, CPU ms) per timed iteration."""
     warm_start, done = time.perf_counter(), 0
     while done < a.warmup or time.perf_counter() - warm_start < a.warmup_seconds:
         iteration()
@@ -195,9 +222,7 @@ def main():
     start, cpu_start = time.perf_counter(), time.process_time()
     for _ in range(a.iters):
         iteration()
-    print("ms_per_iter=%.3f" % ((time.perf_counter() - start) * 1000 / a.iters))
-    print("cpu_ms_per_iter=%.3f" % ((time.process_time() - cpu_start) * 1000 / a.iters))
-    return 0
+    return (time.perf_counter() - start) * 1000 / a.iters, (time.process_time() - cpu_start) * 1000 / a.iters
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
             "dcgan, conv-gp, unet: one training iteration of fmnist-dcgan, fmnist-wgan-gp (the gradient penalty's",
             "  double backward through the convolutions) and fmnist-rf (U-Net), batch 64, against the same nets",
             "  and step in PyTorch.",
-            "--precision bf16: the wgan-gp step in fp32 and in bf16 mixed precision on both sides.",
+            "--precision bf16: the training step in fp32 and in bf16 mixed precision on both sides.",
             "Both sides print their BLAS, OpenBLAS kernel, threads and sgemm rate; differing kernels are set",
             "to a common one (OPENBLAS_CORETYPE) unless --no-fix-kernel."})
 final class BenchCommand implements Callable<Integer> {
@@ -64,8 +64,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "threads for both sides (default 1)")
     int threads;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "wgan-gp: fp32 (default), or bf16 to time"
-            + " the step in fp32 and in bf16 mixed precision on both sides (the peer under torch.autocast) and print"
+    @Option(names = "--precision", defaultValue = "fp32", description = "wgan-gp, dcgan, conv-gp, unet: fp32 (default),"
+            + " or bf16 to time the step in fp32 and in bf16 mixed precision on both sides (the peer under torch.autocast) and print"
             + " all four timings, the ratios and each side's bf16 and fp32 product rates")
     String precision;
 
@@ -106,8 +106,9 @@ final class BenchCommand implements Callable<Integer> {
         if (!List.of("fp32", "bf16").contains(precision)) {
             throw new BadInputException("--precision " + precision + " is not allowed; allowed: fp32, bf16");
         }
-        if (precision.equals("bf16") && !suite.equals("wgan-gp")) {
-            throw new BadInputException("--precision bf16 times the wgan-gp suite only, not --suite " + suite);
+        if (precision.equals("bf16") && List.of("transport", "fid", "ddp").contains(suite)) {
+            throw new BadInputException("--precision bf16 times the training steps only (wgan-gp, dcgan, conv-gp,"
+                    + " unet, all), not --suite " + suite);
         }
         if (!List.of("wgan-gp", "transport", "fid", "dcgan", "conv-gp", "unet", "ddp", "all").contains(suite)) {
             throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, fid, dcgan,"
@@ -195,9 +196,7 @@ final class BenchCommand implements Callable<Integer> {
                 peerCmd.addAll(scriptArgs);
                 peerCmd.addAll(List.of("--iters", Integer.toString(iters(which)), "--warmup", Integer.toString(warmup),
                         "--warmup-seconds", Double.toString(warmupSeconds), "--threads", Integer.toString(threads)));
-                if (which.equals("wgan-gp")) {
-                    peerCmd.addAll(List.of("--precision", precision));
-                }
+                peerCmd.addAll(List.of("--precision", precision));
             }
             KernelPlan plan = planKernels(peerCmd);
             printKernelNote(plan);
@@ -283,12 +282,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         int n = iters(which);
         if (which.equals("wgan-gp")) {
-            return ganflowStepSide(new WganGpWorkload(width, threads, warmup + n), n, Map.of());
+            return ganflowStepSide(new WganGpWorkload(width, threads, warmup + n), n, Map.of(),
+                    () -> new WganGpWorkload(width, threads, warmup + n, Precision.BF16));
         }
         ImageWorkload w = new ImageWorkload(which, threads, warmup + n);
         Map<String, String> params = new LinkedHashMap<>();
         w.parameterCounts().forEach((k, v) -> params.put("params_" + k, Long.toString(v)));
-        return ganflowStepSide(w, n, params);
+        return ganflowStepSide(w, n, params, () -> new ImageWorkload(which, threads, warmup + n, Precision.BF16));
     }
 
     /** Timed iterations of {@code which} suite: the option, else 40 (20 for the slower image suites). */
@@ -297,7 +297,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** ganflow's side of a timed step in this process: BLAS facts, sgemm rate, {@code extra}, step timings. */
-    private Map<String, String> ganflowStepSide(BenchWorkload w, int iters, Map<String, String> extra) {
+    private Map<String, String> ganflowStepSide(BenchWorkload w, int iters, Map<String, String> extra,
+            java.util.function.Supplier<BenchWorkload> bf16) {
         Map<String, String> r = new LinkedHashMap<>(BlasInfo.describe());
         r.putAll(extra);
         double[] rate = BlasInfo.sgemmGflops(5, 0.15);
@@ -309,11 +310,11 @@ final class BenchCommand implements Callable<Integer> {
         r.put("warmup_iterations", Integer.toString(warmed));
         r.put("warmup_seconds", fmt((System.nanoTime() - warmStart) / 1e9));
         time(w, iters, "", r);
-        if (precision.equals("bf16") && w instanceof WganGpWorkload) {
+        if (precision.equals("bf16")) {
             double[] bf = BlasInfo.bf16GemmGflops(5, 0.15);
             r.put("bf16_gemm_gflops", fmt(bf[0]));
             r.put("bf16_gemm_cpu_gflops", fmt(bf[1]));
-            WganGpWorkload b = new WganGpWorkload(width, threads, warmup + iters, Precision.BF16);
+            BenchWorkload b = bf16.get();
             long bfStart = System.nanoTime();
             r.put("bf16_warmup_iterations", Integer.toString(warmUp(b)));
             r.put("bf16_warmup_seconds", fmt((System.nanoTime() - bfStart) / 1e9));

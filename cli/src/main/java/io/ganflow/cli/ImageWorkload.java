@@ -6,6 +6,7 @@ import io.ganflow.config.Presets;
 import io.ganflow.config.Setup;
 import io.ganflow.data.image.ImageDataset;
 import io.ganflow.data.image.ImageSet;
+import io.ganflow.engine.Precision;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.nn.Module;
@@ -39,10 +40,17 @@ final class ImageWorkload implements BenchWorkload {
     private final Method method;
     private final Rng rng = new Rng(0);
     private final long total;
+    private final Precision precision;
     private long step;
 
     ImageWorkload(String suite, int threads, long totalIterations) {
+        this(suite, threads, totalIterations, Precision.FP32);
+    }
+
+    /** The suite's step in {@code precision} (bf16: mixed precision, as train.precision=bf16 trains). */
+    ImageWorkload(String suite, int threads, long totalIterations, Precision precision) {
         this.suite = suite;
+        this.precision = precision;
         String preset = preset(suite);
         Config c = Config.builder().setAll(Presets.get(preset).values(), "preset " + preset)
                 .set("train.batch", Integer.toString(BATCH), "bench")
@@ -75,7 +83,7 @@ final class ImageWorkload implements BenchWorkload {
     @Override
     public void iteration() {
         step++;
-        try (Scope scope = Scope.open()) {
+        try (Scope scope = Scope.open(); Precision.Use p = Precision.use(precision)) {
             method.step(new StepContext(step, Math.max(total, step), data, rng, BATCH, false));
         }
     }
