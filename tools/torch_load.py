@@ -44,19 +44,19 @@ core/src/test/resources/fixtures/safetensors/torch/ and, from the repository roo
 import argparse
 import json
 import math
+import os
 import struct
 import sys
 
 import torch
-from torch import nn
+
+# the network definitions live with the bench's peers, which train the same nets
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench", "peers"))
+from torchnets import BadInput, VelocityNet, build_dcgan, build_mlp  # noqa: E402
 
 DTYPES = {"F64": (8, torch.float64), "F32": (4, torch.float32), "F16": (2, torch.float16),
           "BF16": (2, torch.bfloat16), "I64": (8, torch.int64), "I32": (4, torch.int32),
           "I16": (2, torch.int16), "I8": (1, torch.int8), "U8": (1, torch.uint8), "BOOL": (1, torch.bool)}
-
-
-class BadInput(Exception):
-    pass
 
 
 def read_safetensors(path):
@@ -123,94 +123,6 @@ def load_matrix(path, preferred):
     if len(tensors) == 1:
         return next(iter(tensors.values()))
     raise BadInput("%s: no tensor named %s and more than one tensor" % (path, preferred))
-
-
-def activation(meta):
-    key = meta["activation"]
-    table = {
-        "relu": nn.ReLU,
-        "leaky_relu": lambda: nn.LeakyReLU(float(meta.get("leaky_relu_slope", "0.2"))),
-        "tanh": nn.Tanh,
-        "silu": nn.SiLU,
-        "elu": nn.ELU,
-        "softplus": nn.Softplus,
-        "gelu": nn.GELU,
-        "none": nn.Identity,
-    }
-    if key not in table:
-        raise BadInput("unknown activation %s" % key)
-    return table[key]()
-
-
-def build_mlp(meta):
-    depth, width = int(meta["depth"]), int(meta["width"])
-    bn = meta.get("batch_norm") == "true"
-    layers = []
-    prev = int(meta["in"])
-    for _ in range(depth):
-        layers.append(nn.Linear(prev, width))
-        if bn:
-            layers.append(nn.BatchNorm1d(width, eps=float(meta["batch_norm_eps"])))
-        layers.append(activation(meta))
-        prev = width
-    layers.append(nn.Linear(prev, int(meta["out"])))
-    return nn.Sequential(*layers)
-
-
-def build_dcgan(meta):
-    channels, k, width = int(meta["channels"]), int(meta["halvings"]), int(meta["width"])
-    bh, bw = int(meta["base_h"]), int(meta["base_w"])
-    eps, momentum = float(meta["batch_norm_eps"]), float(meta["batch_norm_momentum"])
-    if meta.get("role") == "g":
-        c = width * 2 ** (k - 1)
-        layers = [nn.Linear(int(meta["z_dim"]), c * bh * bw, bias=False), nn.Unflatten(1, (c, bh, bw)),
-                  nn.BatchNorm2d(c, eps=eps, momentum=momentum), nn.ReLU()]
-        for _ in range(k - 1):
-            layers += [nn.ConvTranspose2d(c, c // 2, 4, 2, 1, bias=False),
-                       nn.BatchNorm2d(c // 2, eps=eps, momentum=momentum), nn.ReLU()]
-            c //= 2
-        layers += [nn.ConvTranspose2d(c, channels, 4, 2, 1), nn.Tanh()]
-        return nn.Sequential(*layers)
-    if meta.get("role") == "d":
-        slope = float(meta.get("leaky_relu_slope", "0.2"))
-        norm = meta["norm"]
-        if norm not in ("batch", "layer", "none"):
-            raise BadInput("unknown critic norm %s" % norm)
-        layers = [nn.Conv2d(channels, width, 4, 2, 1), nn.LeakyReLU(slope)]
-        c = width
-        for _ in range(k - 1):
-            layers.append(nn.Conv2d(c, 2 * c, 4, 2, 1, bias=norm != "batch"))
-            if norm == "batch":
-                layers.append(nn.BatchNorm2d(2 * c, eps=eps, momentum=momentum))
-            elif norm == "layer":
-                layers.append(nn.GroupNorm(1, 2 * c, eps=eps))
-            layers.append(nn.LeakyReLU(slope))
-            c *= 2
-        layers += [nn.Flatten(), nn.Linear(c * bh * bw, 1)]
-        return nn.Sequential(*layers)
-    raise BadInput("metadata role=%r is not g or d" % meta.get("role"))
-
-
-class TimeEmbedding(nn.Module):
-    def __init__(self, half):
-        super().__init__()
-        self.register_buffer("freqs", torch.zeros(1, half))
-
-    def forward(self, t):
-        a = t @ self.freqs
-        return torch.cat([torch.sin(a), torch.cos(a)], 1)
-
-
-class VelocityNet(nn.Module):
-    def __init__(self, meta):
-        super().__init__()
-        self.dim = int(meta["dim"])
-        self.mlp = build_mlp(meta)
-        self.time = TimeEmbedding(int(meta["embed_dim"]) // 2)
-
-    def forward(self, xt):
-        x, t = xt[:, :self.dim], xt[:, self.dim:self.dim + 1]
-        return self.mlp(torch.cat([x, self.time(t)], 1))
 
 
 def build(meta):

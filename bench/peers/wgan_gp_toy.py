@@ -11,8 +11,13 @@ Prints key=value lines: the BLAS in use (library, version, OpenBLAS kernel, thre
 sgemm_cpu_gflops by CPU time), and the milliseconds per generator iteration, wall-clock
 (ms_per_iter) and CPU time of the process (cpu_ms_per_iter). With --probe, only the BLAS facts. Run it with
 one thread: torch.set_num_threads(1) here, OPENBLAS_NUM_THREADS=1 in the environment (ganflow bench sets it).
+
+With --precision bf16 it times the same step a second time with its forward passes and penalty under
+torch.autocast("cpu", dtype=torch.bfloat16) (fresh models, the optimiser steps outside autocast, in float32)
+and prints the rate of a 256x512x512 bfloat16 product and the bf16_ keys of the step.
 """
 import argparse
+import contextlib
 import sys
 import time
 
@@ -46,6 +51,8 @@ def main():
     p.add_argument("--depth", type=int, default=3)
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                   help="bf16: also time the step under torch.autocast with bfloat16")
     p.add_argument("--probe", action="store_true", help="print the BLAS facts only")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -65,6 +72,25 @@ def main():
     print("sgemm_gflops=%.2f" % wall)
     print("sgemm_cpu_gflops=%.2f" % cpu)
 
+    ms, cpu_ms = time_step(a, contextlib.nullcontext)
+    print("ms_per_iter=%.3f" % ms)
+    print("cpu_ms_per_iter=%.3f" % cpu_ms)
+    if a.precision == "bf16":
+        xb, wb = x.bfloat16(), w.bfloat16()
+        outb = torch.empty(256, 512, dtype=torch.bfloat16)
+        wall, cpu = blasprobe.median_rate(lambda: torch.mm(xb, wb, out=outb), blasprobe.SGEMM_FLOPS,
+                                          blas["blas_threads"] == "1")
+        print("bf16_gemm_gflops=%.2f" % wall)
+        print("bf16_gemm_cpu_gflops=%.2f" % cpu)
+        sys.stdout.flush()
+        ms, cpu_ms = time_step(a, lambda: torch.autocast("cpu", dtype=torch.bfloat16))
+        print("bf16_ms_per_iter=%.3f" % ms)
+        print("bf16_cpu_ms_per_iter=%.3f" % cpu_ms)
+    return 0
+
+
+def time_step(a, precision):
+    """Warms up and times the step; the losses and penalty are computed inside precision()."""
     torch.manual_seed(0)
     g, d = mlp(2, a.width, a.depth, 2), mlp(2, a.width, a.depth, 1)
     g_params, d_params = list(g.parameters()), list(d.parameters())
@@ -81,16 +107,18 @@ def main():
     def iteration():
         for _ in range(5):
             real = data(b)
-            with torch.no_grad():
-                fake = g(torch.randn(b, 2))
-            alpha = torch.rand(b, 1)
-            xhat = (fake + alpha * (real - fake)).requires_grad_(True)
-            out = d(xhat)
-            grad, = torch.autograd.grad(out, xhat, torch.ones_like(out), create_graph=True)
-            gp = 0.1 * ((grad.norm(2, dim=1) - 1) ** 2).mean()
-            loss = d(fake).mean() - d(real).mean() + gp
+            with precision():
+                with torch.no_grad():
+                    fake = g(torch.randn(b, 2)).float()
+                alpha = torch.rand(b, 1)
+                xhat = (fake + alpha * (real - fake)).requires_grad_(True)
+                out = d(xhat)
+                grad, = torch.autograd.grad(out, xhat, torch.ones_like(out), create_graph=True)
+                gp = 0.1 * ((grad.float().norm(2, dim=1) - 1) ** 2).mean()
+                loss = d(fake).float().mean() - d(real).float().mean() + gp
             step(opt_d, loss, d_params)
-        loss_g = -d(g(torch.randn(b, 2))).mean()
+        with precision():
+            loss_g = -d(g(torch.randn(b, 2))).float().mean()
         step(opt_g, loss_g, g_params)
 
     warm_start, done = time.perf_counter(), 0
@@ -102,10 +130,7 @@ def main():
         iteration()
     ms = (time.perf_counter() - start) * 1000 / a.iters
     cpu_ms = (time.process_time() - cpu_start) * 1000 / a.iters
-    print("ms_per_iter=%.3f" % ms)
-    print("cpu_ms_per_iter=%.3f" % cpu_ms)
-    return 0
-
+    return ms, cpu_ms
 
 if __name__ == "__main__":
     sys.exit(main())

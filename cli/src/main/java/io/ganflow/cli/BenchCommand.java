@@ -2,6 +2,7 @@ package io.ganflow.cli;
 
 import io.ganflow.BadInputException;
 import io.ganflow.engine.Engine;
+import io.ganflow.engine.Precision;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +31,15 @@ import picocli.CommandLine.Option;
             "  lambda 0.1, Adam 1e-4 (0.5, 0.9)) against PyTorch.",
             "transport: exact W1 on 2,000 x 2,000 points and Sinkhorn on 10,000 x 10,000 points against POT.",
             "fid: classifier features and FID of 10,000 vs 10,000 images against PyTorch and SciPy's sqrtm.",
+            "dcgan, conv-gp, unet: one training iteration of fmnist-dcgan, fmnist-wgan-gp (the gradient penalty's",
+            "  double backward through the convolutions) and fmnist-rf (U-Net), batch 64, against the same nets",
+            "  and step in PyTorch.",
+            "--precision bf16: the training step in fp32 and in bf16 mixed precision on both sides.",
             "Both sides print their BLAS, OpenBLAS kernel, threads and sgemm rate; differing kernels are set",
             "to a common one (OPENBLAS_CORETYPE) unless --no-fix-kernel."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--suite", defaultValue = "wgan-gp", description = "wgan-gp (default), transport, fid or all")
+    @Option(names = "--suite", defaultValue = "wgan-gp", description = "wgan-gp (default), transport, fid, dcgan,"
+            + " conv-gp, unet, ddp (data-parallel training with 1, 2 and 4 processes) or all (all but ddp)")
     String suite;
 
     @Option(names = "--sinkhorn-points", defaultValue = "10000", description = "transport: Sinkhorn sample size")
@@ -42,8 +48,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sinkhorn-reg", defaultValue = "0.5", description = "transport: Sinkhorn regularisation")
     double sinkhornReg;
 
-    @Option(names = "--iters", defaultValue = "40", description = "timed generator iterations (default 40)")
-    int iters;
+    @Option(names = "--iters", description = "timed iterations (default 40; 20 for the image suites)")
+    Integer iters;
 
     @Option(names = "--warmup", defaultValue = "5", description = "untimed iterations first (default 5)")
     int warmup;
@@ -57,6 +63,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "1", description = "threads for both sides (default 1)")
     int threads;
+
+    @Option(names = "--precision", defaultValue = "fp32", description = "wgan-gp, dcgan, conv-gp, unet: fp32 (default),"
+            + " or bf16 to time the step in fp32 and in bf16 mixed precision on both sides (the peer under torch.autocast) and print"
+            + " all four timings, the ratios and each side's bf16 and fp32 product rates")
+    String precision;
 
     @Option(names = "--python", paramLabel = "EXE", description = "the peer's Python (default: $GANFLOW_PEER_PYTHON,"
             + " else /usr/bin/python3, else python3)")
@@ -73,18 +84,46 @@ final class BenchCommand implements Callable<Integer> {
             + " (OPENBLAS_CORETYPE, e.g. Haswell, SkylakeX); it must be one the CPU can run")
     String kernel;
 
+    @Option(names = "--ddp-rank", hidden = true)
+    int ddpRank;
+
+    @Option(names = "--ddp-world", hidden = true)
+    int ddpWorld = 1;
+
+    @Option(names = "--ddp-store", hidden = true)
+    Path ddpStore;
+
     /** Internal: run only ganflow's side of the suite and print key=value lines (the child of a kernel fix). */
     @Option(names = "--side", hidden = true)
     String side;
 
     @Override
     public Integer call() throws Exception {
-        if (iters < 1 || warmup < 0 || width < 1 || threads < 1 || warmupSeconds < 0) {
+        if (iters != null && iters < 1 || warmup < 0 || width < 1 || threads < 1 || warmupSeconds < 0) {
             throw new BadInputException("--iters, --width and --threads must be >= 1, --warmup and --warmup-seconds"
                     + " >= 0");
         }
-        if (!List.of("wgan-gp", "transport", "fid", "all").contains(suite)) {
-            throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, fid, all");
+        if (!List.of("fp32", "bf16").contains(precision)) {
+            throw new BadInputException("--precision " + precision + " is not allowed; allowed: fp32, bf16");
+        }
+        if (precision.equals("bf16") && List.of("transport", "fid", "ddp").contains(suite)) {
+            throw new BadInputException("--precision bf16 times the training steps only (wgan-gp, dcgan, conv-gp,"
+                    + " unet, all), not --suite " + suite);
+        }
+        if (!List.of("wgan-gp", "transport", "fid", "dcgan", "conv-gp", "unet", "ddp", "all").contains(suite)) {
+            throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, fid, dcgan,"
+                    + " conv-gp, unet, ddp, all");
+        }
+        if (suite.equals("ddp")) {
+            if ("ddp".equals(side)) {
+                DdpBench.worker(ddpRank, ddpWorld, ddpStore, width, iters("ddp"), warmup, threads);
+                return Main.OK;
+            }
+            System.out.printf(Locale.ROOT, "machine:  %s; load average %s (1, 5, 15 min) at the start%n", BlasInfo.cpu(),
+                    BlasInfo.loadAverage());
+            DdpBench.run(width, iters("ddp"), warmup, threads);
+            System.out.printf(Locale.ROOT, "machine:  load average %s at the end%n", BlasInfo.loadAverage());
+            return Main.OK;
         }
         if (suite.equals("fid") || suite.equals("all")) {
             FidBench.run(threads, noPeer ? null : pythonExe());
@@ -99,18 +138,21 @@ final class BenchCommand implements Callable<Integer> {
             kernel = named;
         }
         if (side != null) {
-            Map<String, String> r = suite.equals("transport") ? TransportBench.ganflowSide(threads, sinkhornPoints,
-                    sinkhornReg) : ganflowWganSide();
-            r.forEach((k, v) -> System.out.println(k + "=" + v));
+            ganflowInProcess(suite).forEach((k, v) -> System.out.println(k + "=" + v));
             return Main.OK;
         }
         System.out.printf(Locale.ROOT, "machine:  %s; load average %s (1, 5, 15 min) at the start%n", BlasInfo.cpu(),
                 BlasInfo.loadAverage());
-        if (!suite.equals("wgan-gp")) {
+        if (suite.equals("transport") || suite.equals("all")) {
             TransportBench.run(this);
         }
-        if (!suite.equals("transport")) {
+        if (suite.equals("wgan-gp") || suite.equals("all")) {
             runWgan();
+        }
+        for (String s : ImageWorkload.SUITES) {
+            if (suite.equals(s) || suite.equals("all")) {
+                runImage(s);
+            }
         }
         System.out.printf(Locale.ROOT, "machine:  load average %s at the end%n", BlasInfo.loadAverage());
         return Main.OK;
@@ -122,18 +164,43 @@ final class BenchCommand implements Callable<Integer> {
         double flops = WganGpWorkload.flopsPerIteration(width, false);
         System.out.printf(Locale.ROOT, "workload: WGAN-GP toy step, MLP width %d x 3, batch 256, 5 critic steps;"
                 + " at least %d warm-up iterations and %.3g s, then %d timed iterations; %d thread(s)%n", width, warmup,
-                warmupSeconds, iters, threads);
+                warmupSeconds, iters("wgan-gp"), threads);
         System.out.printf(Locale.ROOT, "          %.3f GFLOP of matrix products per iteration as autograd runs it"
                 + " (forward, backward, double backward; bench/README.md)%n", flops / 1e9);
+        runTimed("wgan-gp", flops, "wgan_gp_toy.py", List.of("--width", Integer.toString(width)));
+    }
+
+    private void runImage(String which) throws Exception {
+        double flops = ImageWorkload.flopsPerIteration(which);
+        String step = switch (which) {
+            case "dcgan" -> "DCGAN G and D with batch norm, non-saturating loss, 1 critic + 1 generator update";
+            case "conv-gp" -> "DCGAN G, D with layer norm, WGAN-GP (lambda 10, double backward through the convs),"
+                    + " 5 critic + 1 generator update";
+            default -> "U-Net velocity net (width 32, time embedding 16), rectified-flow loss, 1 update";
+        };
+        System.out.printf(Locale.ROOT, "workload: %s step: %s; batch 64 of 1x28x28; at least %d warm-up iterations and"
+                + " %.3g s, then %d timed iterations; %d thread(s)%n", ImageWorkload.preset(which), step, warmup,
+                warmupSeconds, iters(which), threads);
+        System.out.printf(Locale.ROOT, "          %.3f GFLOP of convolutions and matrix products per iteration as"
+                + " autograd runs it (bench/README.md)%n", flops / 1e9);
+        runTimed(which, flops, "image_steps.py", List.of("--suite", which));
+    }
+
+    /** Plans the kernels, runs ganflow's side and the peer's, and prints both timings and the ratio. */
+    private void runTimed(String which, double flops, String script, List<String> scriptArgs) throws Exception {
         Path scripts = noPeer ? null : PeerProcess.scripts();
         try {
-            List<String> peerCmd = noPeer ? null : List.of(pythonExe(), scripts.resolve("wgan_gp_toy.py").toString(),
-                    "--iters", Integer.toString(iters), "--warmup", Integer.toString(warmup), "--warmup-seconds",
-                    Double.toString(warmupSeconds), "--width",
-                    Integer.toString(width), "--threads", Integer.toString(threads));
+            List<String> peerCmd = null;
+            if (!noPeer) {
+                peerCmd = new ArrayList<>(List.of(pythonExe(), scripts.resolve(script).toString()));
+                peerCmd.addAll(scriptArgs);
+                peerCmd.addAll(List.of("--iters", Integer.toString(iters(which)), "--warmup", Integer.toString(warmup),
+                        "--warmup-seconds", Double.toString(warmupSeconds), "--threads", Integer.toString(threads)));
+                peerCmd.addAll(List.of("--precision", precision));
+            }
             KernelPlan plan = planKernels(peerCmd);
             printKernelNote(plan);
-            PeerProcess.Result ours = ganflowSide(plan, "wgan-gp");
+            PeerProcess.Result ours = ganflowSide(plan, which);
             if (ours == null) {
                 return;
             }
@@ -150,6 +217,7 @@ final class BenchCommand implements Callable<Integer> {
                     printBlas("pytorch ", peer, plan);
                 }
             }
+            printParameters(ours, peer);
             double ourFlops = ours.number("flops");
             if (ourFlops != flops) {
                 System.out.printf(Locale.ROOT, "          ganflow multiplies %.3f GFLOP: its gradient penalty leaves out the"
@@ -166,6 +234,9 @@ final class BenchCommand implements Callable<Integer> {
                         + " ganflow is faster)%n", ours.number("ms_per_iter") / peer.number("ms_per_iter"),
                         ours.number("cpu_ms_per_iter") / peer.number("cpu_ms_per_iter"));
             }
+            if (precision.equals("bf16")) {
+                printBf16(ours, peer);
+            }
             double crowding = crowding(ours);
             if (peer != null) {
                 crowding = Math.max(crowding, crowding(peer));
@@ -179,10 +250,57 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** ganflow's side of the WGAN-GP suite in this process: BLAS facts, sgemm rate, step timings. */
-    private Map<String, String> ganflowWganSide() {
-        WganGpWorkload w = new WganGpWorkload(width, threads, warmup + iters);
+    /**
+     * The nets' parameter counts on both sides (params_g, params_d or params_v): a check that the peer built the
+     * same architecture. A difference is printed as such; the timings are then not of the same nets.
+     */
+    static void printParameters(PeerProcess.Result ours, PeerProcess.Result peer) {
+        List<String> keys = ours.values().keySet().stream().filter(k -> k.startsWith("params_")).toList();
+        if (keys.isEmpty()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder("nets:     parameters, ganflow");
+        boolean same = true;
+        for (String k : keys) {
+            line.append(" ").append(k.substring(7)).append(" ").append(ours.get(k));
+        }
+        if (peer != null) {
+            line.append("; pytorch");
+            for (String k : keys) {
+                line.append(" ").append(k.substring(7)).append(" ").append(peer.get(k));
+                same &= ours.get(k).equals(peer.get(k));
+            }
+            line.append(same ? ": the same" : ": DIFFERENT, so the two sides do not time the same nets");
+        }
+        System.out.println(line);
+    }
+
+    /** ganflow's side of {@code which} suite in this process. */
+    private Map<String, String> ganflowInProcess(String which) {
+        if (which.equals("transport")) {
+            return TransportBench.ganflowSide(threads, sinkhornPoints, sinkhornReg);
+        }
+        int n = iters(which);
+        if (which.equals("wgan-gp")) {
+            return ganflowStepSide(new WganGpWorkload(width, threads, warmup + n), n, Map.of(),
+                    () -> new WganGpWorkload(width, threads, warmup + n, Precision.BF16));
+        }
+        ImageWorkload w = new ImageWorkload(which, threads, warmup + n);
+        Map<String, String> params = new LinkedHashMap<>();
+        w.parameterCounts().forEach((k, v) -> params.put("params_" + k, Long.toString(v)));
+        return ganflowStepSide(w, n, params, () -> new ImageWorkload(which, threads, warmup + n, Precision.BF16));
+    }
+
+    /** Timed iterations of {@code which} suite: the option, else 40 (20 for the slower image suites). */
+    int iters(String which) {
+        return iters != null ? iters : ImageWorkload.SUITES.contains(which) ? 20 : 40;
+    }
+
+    /** ganflow's side of a timed step in this process: BLAS facts, sgemm rate, {@code extra}, step timings. */
+    private Map<String, String> ganflowStepSide(BenchWorkload w, int iters, Map<String, String> extra,
+            java.util.function.Supplier<BenchWorkload> bf16) {
         Map<String, String> r = new LinkedHashMap<>(BlasInfo.describe());
+        r.putAll(extra);
         double[] rate = BlasInfo.sgemmGflops(5, 0.15);
         r.put("sgemm_gflops", fmt(rate[0]));
         r.put("sgemm_cpu_gflops", fmt(rate[1]));
@@ -191,14 +309,61 @@ final class BenchCommand implements Callable<Integer> {
         int warmed = warmUp(w);
         r.put("warmup_iterations", Integer.toString(warmed));
         r.put("warmup_seconds", fmt((System.nanoTime() - warmStart) / 1e9));
+        time(w, iters, "", r);
+        if (precision.equals("bf16")) {
+            double[] bf = BlasInfo.bf16GemmGflops(5, 0.15);
+            r.put("bf16_gemm_gflops", fmt(bf[0]));
+            r.put("bf16_gemm_cpu_gflops", fmt(bf[1]));
+            BenchWorkload b = bf16.get();
+            long bfStart = System.nanoTime();
+            r.put("bf16_warmup_iterations", Integer.toString(warmUp(b)));
+            r.put("bf16_warmup_seconds", fmt((System.nanoTime() - bfStart) / 1e9));
+            time(b, iters, "bf16_", r);
+        }
+        return r;
+    }
+
+    /** Times {@code iters} iterations of w into {@code <prefix>ms_per_iter} and {@code <prefix>cpu_ms_per_iter}. */
+    private static void time(BenchWorkload w, int iters, String prefix, Map<String, String> r) {
         long t0 = System.nanoTime();
         long c0 = processCpuNanos();
         for (int i = 0; i < iters; i++) {
             w.iteration();
         }
-        r.put("ms_per_iter", fmt((System.nanoTime() - t0) / 1e6 / iters));
-        r.put("cpu_ms_per_iter", fmt((processCpuNanos() - c0) / 1e6 / iters));
-        return r;
+        r.put(prefix + "ms_per_iter", fmt((System.nanoTime() - t0) / 1e6 / iters));
+        r.put(prefix + "cpu_ms_per_iter", fmt((processCpuNanos() - c0) / 1e6 / iters));
+    }
+
+    /**
+     * The bf16 lines: each side's bfloat16 and float32 product rates (256 × 512 × 512), its step in fp32 and bf16
+     * (wall clock and CPU time) with the bf16/fp32 ratio, and ganflow/pytorch in bf16.
+     */
+    private static void printBf16(PeerProcess.Result ours, PeerProcess.Result peer) {
+        System.out.println("bf16:     mixed precision, products in bfloat16: ganflow's train.precision=bf16 (explicit"
+                + " casts around each product), PyTorch under torch.autocast(\"cpu\", dtype=torch.bfloat16)");
+        for (PeerProcess.Result r : peer == null ? List.of(ours) : List.of(ours, peer)) {
+            String who = r == ours ? "ganflow " : "pytorch ";
+            if (!r.has("bf16_ms_per_iter")) {
+                System.out.println(who + " bf16 not measured: " + r.lastLine());
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "%s  product 256x512x512: fp32 %s GFLOP/s, bf16 %s GFLOP/s (%.2fx; CPU time:"
+                    + " %s against %s)%n", who, r.get("sgemm_gflops"), r.get("bf16_gemm_gflops"),
+                    r.number("bf16_gemm_gflops") / r.number("sgemm_gflops"), r.get("sgemm_cpu_gflops"),
+                    r.get("bf16_gemm_cpu_gflops"));
+            System.out.printf(Locale.ROOT, "%s  step fp32 %9.2f ms/iter (CPU %.2f), bf16 %9.2f ms/iter (CPU %.2f):"
+                    + " bf16/fp32 = %.3f (wall clock), %.3f (CPU time)  (below 1: bf16 is faster)%n", who,
+                    r.number("ms_per_iter"), r.number("cpu_ms_per_iter"), r.number("bf16_ms_per_iter"),
+                    r.number("bf16_cpu_ms_per_iter"), r.number("bf16_ms_per_iter") / r.number("ms_per_iter"),
+                    r.number("bf16_cpu_ms_per_iter") / r.number("cpu_ms_per_iter"));
+        }
+        if (peer != null && peer.has("bf16_ms_per_iter") && ours.has("bf16_ms_per_iter")) {
+            System.out.printf(Locale.ROOT, "ratio ganflow/pytorch in bf16 = %.3f (wall clock), %.3f (CPU time); in fp32"
+                    + " = %.3f, %.3f%n", ours.number("bf16_ms_per_iter") / peer.number("bf16_ms_per_iter"),
+                    ours.number("bf16_cpu_ms_per_iter") / peer.number("bf16_cpu_ms_per_iter"),
+                    ours.number("ms_per_iter") / peer.number("ms_per_iter"),
+                    ours.number("cpu_ms_per_iter") / peer.number("cpu_ms_per_iter"));
+        }
     }
 
     /** The longest warm-up while the JIT compiler is still busy. */
@@ -211,7 +376,7 @@ final class BenchCommand implements Callable<Integer> {
      * in between), and a step measured after a 4 s warm-up, with those bursts in its process CPU time, came
      * out 12 % slower than after 20 s (10.0 against 8.8 ms). Returns the number of iterations run.
      */
-    private int warmUp(WganGpWorkload w) {
+    private int warmUp(BenchWorkload w) {
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime();
@@ -254,7 +419,8 @@ final class BenchCommand implements Callable<Integer> {
         double limit = flops / (r.number("sgemm_gflops") * 1e9) * 1e3;
         double cpuLimit = flops / (r.number("sgemm_cpu_gflops") * 1e9) * 1e3;
         System.out.printf(Locale.ROOT, "%s %9.2f ms/iter, CPU %.2f ms/iter; limit %.2f ms (CPU %.2f): %.2fx the limit"
-                + " (CPU %.2fx)  (%s)%n", who, ms, cpu, limit, cpuLimit, ms / limit, cpu / cpuLimit, version);
+                + " (CPU %.2fx), %.0f %% of the sgemm rate (CPU %.0f %%)  (%s)%n", who, ms, cpu, limit, cpuLimit, ms / limit,
+                cpu / cpuLimit, 100 * limit / ms, 100 * cpuLimit / cpu, version);
     }
 
     // ---- BLAS kernels --------------------------------------------------------------------------------
@@ -357,9 +523,7 @@ final class BenchCommand implements Callable<Integer> {
      */
     PeerProcess.Result ganflowSide(KernelPlan plan, String which) throws Exception {
         if (plan.target() == null || plan.target().equalsIgnoreCase(plan.ganflowKernel())) {
-            Map<String, String> r = which.equals("transport")
-                    ? TransportBench.ganflowSide(threads, sinkhornPoints, sinkhornReg) : ganflowWganSide();
-            return new PeerProcess.Result(r, "", true);
+            return new PeerProcess.Result(ganflowInProcess(which), "", true);
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -367,9 +531,10 @@ final class BenchCommand implements Callable<Integer> {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
-        cmd.addAll(List.of("bench", "--side=ganflow", "--suite=" + which, "--iters=" + iters, "--warmup=" + warmup,
+        cmd.addAll(List.of("bench", "--side=ganflow", "--suite=" + which, "--iters=" + iters(which), "--warmup=" + warmup,
                 "--warmup-seconds=" + warmupSeconds,
-                "--width=" + width, "--threads=" + threads, "--sinkhorn-points=" + sinkhornPoints, "--sinkhorn-reg="
+                "--width=" + width, "--threads=" + threads, "--precision=" + precision, "--sinkhorn-points="
+                + sinkhornPoints, "--sinkhorn-reg="
                 + sinkhornReg));
         PeerProcess.Result r = PeerProcess.run(cmd, Map.of("OPENBLAS_CORETYPE", plan.target()), 120);
         if (!r.has("kernel")) {

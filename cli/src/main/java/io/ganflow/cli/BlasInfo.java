@@ -174,13 +174,29 @@ final class BlasInfo {
      * OpenBLAS runs single-threaded (the JIT compiler's threads then do not count), else of the process.
      */
     static double[] sgemmGflops(int blocks, double blockSeconds) {
+        return gemmGflops(false, blocks, blockSeconds);
+    }
+
+    /**
+     * The same rate for a bfloat16 product (both operands and the result bfloat16), through libtorch's
+     * bfloat16 path: the rate the products of train.precision=bf16 can reach.
+     */
+    static double[] bf16GemmGflops(int blocks, double blockSeconds) {
+        return gemmGflops(true, blocks, blockSeconds);
+    }
+
+    private static double[] gemmGflops(boolean bf16, int blocks, double blockSeconds) {
         boolean single = threads() == 1;
         Engine.ensureInitialised();
         double flops = 2.0 * 256 * 512 * 512;
         try (PointerScope outer = new PointerScope()) {
             Tensor a = torch.randn(256, 512);
             Tensor b = torch.randn(512, 512);
-            Tensor out = torch.empty(256, 512);
+            if (bf16) {
+                a = a.to(torch.ScalarType.BFloat16);
+                b = b.to(torch.ScalarType.BFloat16);
+            }
+            Tensor out = torch.empty_like(a.mm(b));
             for (int i = 0; i < 20; i++) {
                 torch.mm_out(out, a, b);
             }

@@ -63,7 +63,7 @@ public final class Main implements Runnable {
             err.println("ganflow: " + oneLine(t.getMessage()));
             return BAD_INPUT;
         }
-        if (t instanceof DivergenceException) {
+        if (t instanceof DivergenceException || t instanceof io.ganflow.train.dist.PeerLostException) {
             err.println("ganflow: " + oneLine(t.getMessage()));
             return INTERNAL;
         }

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  */
 final class PeerProcess {
     /** The peer scripts packaged into the jar (bench/peers), copied together so that they can import each other. */
-    static final List<String> SCRIPTS = List.of("wgan_gp_toy.py", "transport.py", "blasprobe.py", "fid.py");
+    static final List<String> SCRIPTS = List.of("wgan_gp_toy.py", "transport.py", "blasprobe.py", "fid.py",
+            "image_steps.py", "torchnets.py");
 
     private PeerProcess() {}
 

@@ -80,8 +80,14 @@ final class ProgressListener implements Listener {
     public void onEval(long step, Map<String, Double> metrics) {
         StringBuilder b = new StringBuilder();
         if (metrics.containsKey("modes_covered")) {
-            b.append(String.format(Locale.ROOT, " | modes %.0f/%.0f HQ %.2f", metrics.get("modes_covered"),
-                    metrics.get("modes_total"), metrics.get("high_quality_fraction")));
+            b.append(String.format(Locale.ROOT, " | modes %.0f/%.0f", metrics.get("modes_covered"),
+                    metrics.get("modes_total")));
+            if (metrics.get("high_quality_fraction") != null) {
+                b.append(String.format(Locale.ROOT, " HQ %.2f", metrics.get("high_quality_fraction")));
+            }
+        }
+        if (metrics.get("fid") != null) {
+            b.append(String.format(Locale.ROOT, " FID %.4g", metrics.get("fid")));
         }
         if (metrics.containsKey("w1")) {
             b.append(String.format(Locale.ROOT, " W1 %.4f", metrics.get("w1")));

@@ -37,6 +37,10 @@ public final class Session {
     private final PrintStream warnings;
     private final boolean terminal;
     private final boolean plots;
+    private Worker worker;
+
+    /** This process's place in a data-parallel job: where to meet, its rank, the group size, the timeout. */
+    public record Worker(io.ganflow.train.dist.Rendezvous rendezvous, int rank, int world, java.time.Duration timeout) {}
 
     /**
      * @param err progress output (a null stream for --quiet)
@@ -50,8 +54,17 @@ public final class Session {
         this.plots = plots;
     }
 
+    /** Makes the session one worker of a data-parallel job (see docs/scaling.md). */
+    public Session worker(Worker w) {
+        this.worker = w;
+        return this;
+    }
+
     /** A fresh run; without an output directory it goes to runs/&lt;preset&gt;-&lt;time&gt;. */
     public Outcome train(TrainingRun.Builder builder, Path outDir) {
+        if (worker != null && worker.rank() != 0) {
+            builder.evaluation(false);
+        }
         TrainingRun tr = builder.build();
         // Everything is validated and loaded: only now does the run directory get its name.
         tr.outputDir(outDir != null ? outDir : defaultOut(tr.preset()));
@@ -76,12 +89,36 @@ public final class Session {
                     + " its config.yaml");
             resume = TrainedRun.restart(dir);
         }
+        if (worker != null) {
+            resume.rank(worker.rank());
+        }
         TrainingRun tr = resume.steps(steps).threads(threads).commandLine(commandLine).build();
-        out.println("resuming " + rd.root() + " at step " + tr.startStep() + " of " + tr.spec().steps());
+        if (worker == null || worker.rank() == 0) {
+            out.println("resuming " + rd.root() + " at step " + tr.startStep() + " of " + tr.spec().steps());
+        }
         return execute(tr);
     }
 
     private Outcome execute(TrainingRun tr) {
+        if (worker == null) {
+            return executeOne(tr);
+        }
+        // Everything is loaded: only now join the group, so rank 0 cannot write before every rank has read.
+        try (io.ganflow.train.dist.DataParallel dp = io.ganflow.train.dist.DataParallel.join(worker.rendezvous(),
+                worker.rank(), worker.world(), worker.timeout())) {
+            tr.distributed(dp);
+            if (dp.rank() != 0) {
+                TrainResult result;
+                try (Interrupts ignored = Interrupts.install(tr::requestStop, err)) {
+                    result = tr.train();
+                }
+                return new Outcome(null, result, tr.summary(), false);
+            }
+            return executeOne(tr);
+        }
+    }
+
+    private Outcome executeOne(TrainingRun tr) {
         String preset = tr.preset();
         Alarms alarms = new Alarms(tr.config().getInt("alarm.collapse_evals"),
                 "stop".equals(tr.config().getString("alarm.on_collapse")), tr::requestStop,
@@ -113,6 +150,10 @@ public final class Session {
                     + " Continue with: ganflow train --resume " + run.root());
         } else {
             out.println(oneLine(preset, summary, run));
+            tr.group().filter(g -> g.world() > 1).ifPresent(g -> out.println(String.format(Locale.ROOT,
+                    "data-parallel: %d processes, %d rows each per batch; rank 0 spent %.1f s of %.1f s in"
+                            + " communication (%d collectives)", g.world(), tr.spec().batch() / g.world(),
+                    g.communicationSeconds(), result.seconds(), g.collectives())));
         }
         return new Outcome(run, result, summary, alarmStop);
     }

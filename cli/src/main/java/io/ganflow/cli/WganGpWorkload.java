@@ -3,6 +3,7 @@ package io.ganflow.cli;
 import io.ganflow.config.Config;
 import io.ganflow.config.Setup;
 import io.ganflow.data.Dataset;
+import io.ganflow.engine.Precision;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.gan.GradientPenalty;
@@ -15,7 +16,7 @@ import io.ganflow.train.StepContext;
  * 8 Gaussians. One {@link #iteration} is one generator iteration (5 critic updates and 1 generator update),
  * in its own native-memory scope, as in training.
  */
-final class WganGpWorkload {
+final class WganGpWorkload implements BenchWorkload {
     static final int BATCH = 256;
     static final int DEPTH = 3;
     static final int N_CRITIC = 5;
@@ -25,9 +26,15 @@ final class WganGpWorkload {
     private final Rng rng = new Rng(0);
     private final long total;
     private final int width;
+    private final Precision precision;
     private long step;
 
     WganGpWorkload(int width, int threads, long totalIterations) {
+        this(width, threads, totalIterations, Precision.FP32);
+    }
+
+    /** The step in {@code precision} (bf16: mixed precision, as train.precision=bf16 trains). */
+    WganGpWorkload(int width, int threads, long totalIterations, Precision precision) {
         Config c = Config.builder()
                 .set("data.name", "ring8", "bench").set("model.z_dim", "2", "bench")
                 .set("model.g.width", Integer.toString(width), "bench").set("model.g.depth", Integer.toString(DEPTH), "bench")
@@ -42,17 +49,20 @@ final class WganGpWorkload {
         this.method = Setup.method(c, data);
         this.total = totalIterations;
         this.width = width;
+        this.precision = precision;
     }
 
     /** The matrix-product FLOPs of one of this workload's iterations. */
-    double flops() {
+    @Override
+    public double flops() {
         return flopsPerIteration(width, GradientPenalty.skipsZeroGradients(method.networks().get("critic")));
     }
 
     /** One generator iteration. */
-    void iteration() {
+    @Override
+    public void iteration() {
         step++;
-        try (Scope scope = Scope.open()) {
+        try (Scope scope = Scope.open(); Precision.Use p = Precision.use(precision)) {
             method.step(new StepContext(step, Math.max(total, step), data, rng, BATCH, false));
         }
     }

@@ -99,6 +99,20 @@ class BadInputCatalogueTest {
         c.add(train("negative steps", "train.steps=-5 (from --steps)", "--steps", "-5"));
         c.add(train("steps not a number", "'--steps'", "--steps", "ten"));
         c.add(train("seed not a number", "'--seed'", "--seed", "x1"));
+        c.add(train("zero processes", "--nproc 0", "--nproc", "0"));
+        c.add(train("batch not divisible by the processes", "train.batch 256 does not split evenly over --nproc 3",
+                "--nproc", "3", "--set", "train.batch=256"));
+        c.add(train("nproc with a rank", "--nproc 2 launches its own workers", "--nproc", "2", "--rank", "0"));
+        c.add(train("rank without world size", "needs --rank R, --world-size W", "--rank", "0", "--master",
+                "localhost:29500"));
+        c.add(train("rank out of range", "--rank 2: give a rank in [0, 1]", "--rank", "2", "--world-size", "2",
+                "--master", "localhost:29500"));
+        c.add(train("master without port", "--master localhost: expected HOST:PORT", "--rank", "0", "--world-size",
+                "1", "--master", "localhost"));
+        c.add(train("master port out of range", "the port must be an integer in [1, 65535]", "--rank", "0",
+                "--world-size", "1", "--master", "localhost:70000"));
+        c.add(train("rendezvous not a file", "--rendezvous localhost:29500: give file:PATH", "--rank", "0",
+                "--world-size", "1", "--rendezvous", "localhost:29500"));
         c.add(train("negative threads", "train.threads=-1 (from --threads)", "--threads", "-1"));
         c.add(train("threads above the key's range", "train.threads=5000 (from --threads)", "--threads", "5000"));
         c.add(train("unknown flag", "Unknown options: '--stepz'", "--stepz", "3"));
@@ -124,6 +138,13 @@ class BadInputCatalogueTest {
         c.add(train("unknown activation", "model.g.activation=swish2 (from --set) is not allowed", "--set",
                 "model.g.activation=swish2"));
         c.add(train("unknown device", "train.device=tpu (from --set) is not allowed", "--set", "train.device=tpu"));
+        c.add(train("unknown precision", "train.precision=fp16 (from --set) is not allowed; allowed: fp32, bf16, auto",
+                "--set", "train.precision=fp16"));
+        c.add(c("bench precision", d -> new Invocation("--precision fp16 is not allowed; allowed: fp32, bf16", "bench",
+                "--precision", "fp16", "--no-peer")));
+        c.add(c("bench bf16 of a suite without a training step", d -> new Invocation("--precision bf16 times the"
+                + " training steps only (wgan-gp, dcgan, conv-gp, unet, all), not --suite transport", "bench",
+                "--precision", "bf16", "--suite", "transport", "--no-peer")));
         c.add(train("holdout above range", "data.holdout=0.95 (from --set) is out of range", "--set", "data.holdout=0.95"));
         c.add(train("w1 samples below range", "train.w1_samples=1 (from --set) is out of range", "--set",
                 "train.w1_samples=1"));

@@ -21,6 +21,28 @@ class BenchFactsTest {
         assertEquals(1_185_611_776.0 - skipped, WganGpWorkload.flopsPerIteration(128, true));
     }
 
+    /**
+     * The image suites' analytic counts equal what the PyTorch peer's convolution and matrix-product kernels
+     * multiply, counted from their shapes as autograd dispatches them (tools/fixtures/image_flops.txt:
+     * image_steps.py --count-flops, torch 1.13).
+     */
+    @Test
+    void imageFlopCountsMatchTheKernelsPyTorchRuns() {
+        assertEquals(10_369_171_456.0, ImageWorkload.flopsPerIteration("dcgan"));
+        assertEquals(59_558_510_592.0, ImageWorkload.flopsPerIteration("conv-gp"));
+        assertEquals(48_332_866_560.0, ImageWorkload.flopsPerIteration("unet"));
+    }
+
+    /** A hand count of the DCGAN generator's forward pass at batch 64 (28 px: fc, two transposed convs). */
+    @Test
+    void dcganGeneratorForwardByHand() {
+        // fc 100 -> 128*7*7; up1: each of 64*128*7*7 input values meets 64*4*4 weights; out: 64*64*14*14 x 1*4*4
+        double byHand = 2.0 * 64 * 100 * 6272 + 2.0 * 64 * 128 * 49 * 64 * 16 + 2.0 * 64 * 64 * 196 * 16;
+        double g0 = ImageWorkload.linear(64, 100, 6272);
+        assertEquals(byHand, g0 + ImageWorkload.convT(64, 128, 64, 4, 49) + ImageWorkload.convT(64, 64, 1, 4, 196));
+        assertEquals(928_055_296.0, byHand);
+    }
+
     @Test
     void kernelFallbacksStayWithinWhatTheCpuRuns() {
         assertEquals(List.of("Cooperlake", "SkylakeX", "Haswell", "Sandybridge", "Nehalem", "Core2", "Prescott"),

@@ -175,6 +175,7 @@ final class MethodSetup {
                 Setup.optimizer(c, "d").create(field.parameters()), zDim, c.getInt("gan.n_critic"), c.getInt("particle.k"),
                 c.getDouble("particle.eps"),
                 Objectives.monoFlowH(c.getString("gan.monoflow.h"), c.getDouble("gan.monoflow.kappa")),
-                c.getDouble("gan.r1.weight")).chordSteps(c.getInt("particle.chord_steps"));
+                c.getDouble("gan.r1.weight")).chordSteps(c.getInt("particle.chord_steps"))
+                .otCoupling(c.getString("particle.coupling").equals("ot"));
     }
 }

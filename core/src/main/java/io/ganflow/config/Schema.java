@@ -189,6 +189,9 @@ public final class Schema {
         s.number("particle.chord_steps", KeyType.INT, "8", 0.0, false, 10000.0, false,
                 "reflow_gan: RK4 steps to the flow's end point for the particle direction T(x) - x; 0 uses the"
                 + " documents' v(x, 0), which contracts to the data mean (docs/flows.md)");
+        s.choice("particle.coupling", "independent", List.of("independent", "ot"),
+                "reflow_gan: pairs of the velocity net's loss: independent (C1) or minibatch OT (an optimal assignment"
+                + " of each batch's real to generated points under squared distance; docs/flows.md)");
         s.choice("particle.form", "exact", List.of("exact", "approx"),
                 "gradient_field: the exact C1 loss with v = grad D, or its WGAN-like approximation (SPEC D3)");
         s.choice("gan.objective", "wasserstein", Registries.OBJECTIVES.names(), "adversarial objective (SPEC A1, A2, A4, A7, A8, A9)");
@@ -248,6 +251,9 @@ public final class Schema {
         s.number("train.threads", KeyType.INT, "0", 0.0, false, 1024.0, false,
                 "libtorch intra-op threads (0: ganflow's measured default, 1)");
         s.choice("train.device", "cpu", List.of("cpu", "cuda", "auto"), "where tensors live");
+        s.choice("train.precision", "fp32", List.of("fp32", "bf16", "auto"), "number format of the training step's"
+                + " matrix products and convolutions: fp32, bf16 (mixed precision: weights, optimiser state, losses and"
+                + " metrics stay fp32), auto (bf16 on a CPU with AMX or AVX-512-BF16); docs/precision.md");
         s.choice("train.lr_schedule", "constant", List.of("constant", "linear"),
                 "learning-rate schedule: constant, or linear decay to 0 at the last step");
         s.number("train.log_every", KeyType.INT, "50", 1.0, false, null, false, "log statistics every N steps");

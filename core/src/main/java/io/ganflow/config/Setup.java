@@ -4,6 +4,7 @@ import io.ganflow.BadInputException;
 import io.ganflow.data.Dataset;
 import io.ganflow.engine.Device;
 import io.ganflow.engine.Engine;
+import io.ganflow.engine.Precision;
 import io.ganflow.engine.Rng;
 import io.ganflow.gan.Objective;
 import io.ganflow.io.Safetensors;
@@ -108,7 +109,15 @@ public final class Setup {
         return new TrainSpec(c.getLong("train.steps"), c.getInt("train.batch"), c.getLong("train.seed"),
                 c.getInt("train.log_every"), c.getInt("train.eval_every"), c.getInt("train.eval_samples"),
                 c.getInt("train.w1_samples"), c.getInt("train.checkpoint_every"), c.getInt("train.keep_checkpoints"),
-                c.getString("train.lr_schedule"));
+                c.getString("train.lr_schedule"), precision(c).precision());
+    }
+
+    /**
+     * train.precision resolved on this machine and the device in force ({@link Precision#choose}: auto picks bf16
+     * with AMX or AVX-512-BF16), with the reason when it was auto.
+     */
+    public static Precision.Choice precision(Config c) {
+        return Precision.choose("train.precision", c.getString("train.precision"), Engine.device());
     }
 
     /**

@@ -129,8 +129,23 @@ public final class Engine {
         return device;
     }
 
-    /** The libtorch version the natives report, e.g. "2.7.1". */
+    /**
+     * The libtorch version of the presets in use, e.g. "2.10.0" (from the presets' Maven properties: the
+     * 1.5.13 presets no longer map the TORCH_VERSION macro); "unknown" where the jar lacks them.
+     */
     public static String libtorchVersion() {
-        return torch.TORCH_VERSION;
+        try (java.io.InputStream in = torch.class.getResourceAsStream(
+                "/META-INF/maven/org.bytedeco/pytorch/pom.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            String v = p.getProperty("version", "unknown");
+            int dash = v.indexOf('-');
+            return dash > 0 ? v.substring(0, dash) : v;
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 }

@@ -181,8 +181,61 @@ public final class Ops {
         return a.sub(b);
     }
 
+    /** x Wᵀ + b; in bfloat16 under {@link Precision#BF16} (float32 in and out). */
     public static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        if (Precision.lowers(x)) {
+            return Precision.high(linearIn(Precision.low(x), Precision.low(w), Precision.low(b)));
+        }
+        return linearIn(x, w, b);
+    }
+
+    private static Tensor linearIn(Tensor x, Tensor w, Tensor b) {
         return b == null ? torch.linear(x, w) : torch.linear(x, w, new TensorOptional(b));
+    }
+
+    /** The matrix product a·b; in bfloat16 under {@link Precision#BF16} (float32 in and out). */
+    public static Tensor mm(Tensor a, Tensor b) {
+        if (Precision.lowers(a)) {
+            return Precision.high(Precision.low(a).mm(Precision.low(b)));
+        }
+        return a.mm(b);
+    }
+
+    /**
+     * A 2-D convolution (no dilation, one group), bias optional; in bfloat16 under {@link Precision#BF16}
+     * (float32 in and out).
+     */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor b, long stride, long padding) {
+        if (Precision.lowers(x)) {
+            return Precision.high(conv2dIn(Precision.low(x), Precision.low(w), Precision.low(b), stride, padding));
+        }
+        return conv2dIn(x, w, b, stride, padding);
+    }
+
+    private static Tensor conv2dIn(Tensor x, Tensor w, Tensor b, long stride, long padding) {
+        return torch.conv2d(x, w, optional(b), new long[] {stride, stride}, new long[] {padding, padding},
+                new long[] {1, 1}, 1);
+    }
+
+    /**
+     * A transposed 2-D convolution (no output padding or dilation, one group), weight (in, out, k, k), bias
+     * optional; in bfloat16 under {@link Precision#BF16} (float32 in and out).
+     */
+    public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor b, long stride, long padding) {
+        if (Precision.lowers(x)) {
+            return Precision.high(convTranspose2dIn(Precision.low(x), Precision.low(w), Precision.low(b), stride,
+                    padding));
+        }
+        return convTranspose2dIn(x, w, b, stride, padding);
+    }
+
+    private static Tensor convTranspose2dIn(Tensor x, Tensor w, Tensor b, long stride, long padding) {
+        return torch.conv_transpose2d(x, w, optional(b), new long[] {stride, stride}, new long[] {padding, padding},
+                new long[] {0, 0}, 1, 1, 1);
+    }
+
+    private static TensorOptional optional(Tensor t) {
+        return t == null ? new TensorOptional() : new TensorOptional(t);
     }
 
     public static Tensor softplus(Tensor x) {

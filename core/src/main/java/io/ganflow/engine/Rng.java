@@ -15,12 +15,60 @@ public final class Rng {
     private final Generator gen;
     private final GeneratorOptional genOpt;
     private final long seed;
+    /** Data-parallel sharding: this process's rank and the number of processes (1: no sharding). */
+    private final int rank;
+    private final int world;
+    private final Rng base;
 
     public Rng(long seed) {
         Engine.ensureInitialised();
         this.seed = seed;
         this.gen = torch.createCPUGenerator(seed);
         this.genOpt = Scope.outlive(new GeneratorOptional(gen));
+        this.rank = 0;
+        this.world = 1;
+        this.base = this;
+    }
+
+    private Rng(Rng base, int rank, int world) {
+        this.seed = base.seed;
+        this.gen = base.gen;
+        this.genOpt = base.genOpt;
+        this.rank = rank;
+        this.world = world;
+        this.base = base;
+    }
+
+    /**
+     * A view of this generator for process {@code rank} of {@code world} data-parallel processes that all hold
+     * the same seed: a draw whose first dimension is n draws n·world rows, exactly what one process drawing
+     * the global batch would draw, and returns rows [rank·n, (rank+1)·n). The shards of all processes then
+     * make up the single-process draw, and every process's generator stays in the same state.
+     * {@link #permutation} is not sharded. The view shares this generator's state.
+     */
+    public Rng shard(int rank, int world) {
+        if (world < 1 || rank < 0 || rank >= world) {
+            throw new IllegalArgumentException("rank " + rank + " of " + world);
+        }
+        return new Rng(base, rank, world);
+    }
+
+    /** The generator this one is a shard view of (itself when it is none). */
+    public Rng unsharded() {
+        return base;
+    }
+
+    private long[] global(long[] shape) {
+        if (world == 1 || shape.length == 0) {
+            return shape;
+        }
+        long[] g = shape.clone();
+        g[0] *= world;
+        return g;
+    }
+
+    private Tensor local(Tensor drawn, long[] shape) {
+        return world == 1 || shape.length == 0 ? drawn : drawn.narrow(0, rank * shape[0], shape[0]);
     }
 
     /** A generator for an independent stream, derived from a base seed and a stream name. */
@@ -42,17 +90,17 @@ public final class Rng {
 
     /** Standard normal samples of the given shape (float32). */
     public Tensor normal(long... shape) {
-        return torch.randn(shape, opt(), Ops.floatOptions());
+        return local(torch.randn(global(shape), opt(), Ops.floatOptions()), shape);
     }
 
     /** Uniform samples on [0, 1) of the given shape (float32). */
     public Tensor uniform(long... shape) {
-        return torch.rand(shape, opt(), Ops.floatOptions());
+        return local(torch.rand(global(shape), opt(), Ops.floatOptions()), shape);
     }
 
     /** Uniform integers in [0, high) (int64). */
     public Tensor integers(long high, long... shape) {
-        return torch.randint(high, shape, opt(), Ops.longOptions());
+        return local(torch.randint(high, global(shape), opt(), Ops.longOptions()), shape);
     }
 
     /** A random permutation of 0..n-1 (int64). */
@@ -77,6 +125,7 @@ public final class Rng {
 
     @Override
     public String toString() {
-        return "Rng(seed=" + seed + ", state#" + Arrays.hashCode(state()) + ")";
+        return "Rng(seed=" + seed + (world > 1 ? ", shard " + rank + "/" + world : "") + ", state#"
+                + Arrays.hashCode(state()) + ")";
     }
 }

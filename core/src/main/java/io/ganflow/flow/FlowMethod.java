@@ -3,6 +3,7 @@ package io.ganflow.flow;
 import io.ganflow.data.Dataset;
 import io.ganflow.data.Sampler;
 import io.ganflow.engine.Ops;
+import io.ganflow.engine.Precision;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.metrics.Transport;
@@ -147,7 +148,10 @@ public final class FlowMethod implements Method {
         data = ctx.data();
         int want = stageOf(ctx.step(), ctx.totalSteps());
         while (stage < want) {
-            finishStage(ctx.data(), ctx.rng());
+            // the stage's measurements and the next stage's couplings are sampling: float32, as evaluation is
+            try (Precision.Use fp32 = Precision.use(Precision.FP32)) {
+                finishStage(ctx.data(), ctx.rng());
+            }
         }
         StepStats stats = new StepStats();
         Tensor x0;

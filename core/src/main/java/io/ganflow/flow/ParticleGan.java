@@ -66,6 +66,7 @@ public final class ParticleGan implements Method {
     private final UnaryOperator<Tensor> h;
     private final PointPenalty r1;
     private int chordSteps = 8;
+    private boolean otCoupling;
 
     /**
      * @param generator any generator module, z (n, zDim) to samples (n, shape...)
@@ -109,6 +110,9 @@ public final class ParticleGan implements Method {
         for (int i = 0; i < nCritic; i++) {
             Tensor real = ctx.data().sample(ctx.batch(), ctx.rng());
             Tensor fake = Ops.noGrad(() -> generator.forward(ctx.rng().normal(ctx.batch(), zDim)));
+            if (otCoupling) {
+                real = otPaired(fake, real);
+            }
             Tensor loss = fieldLoss(real, fake, ctx.rng().uniform(ctx.batch(), 1));
             optD.step(Ops.grad(loss, field.tensors(), false));
             if (i == nCritic - 1) {
@@ -181,11 +185,38 @@ public final class ParticleGan implements Method {
      * this direction contracts every particle towards the data mean, and the rounds converge to a point-like
      * distribution instead of p. n &gt; 0 (default 8): the chord to the flow's end point, u(x) = T(x) − x with T
      * the RK4 solution of the learned ODE from t = 0 to 1 in n steps; a step of ε along it is McCann's
-     * displacement interpolation towards p, whose fixed point is p.
+     * displacement interpolation towards p. p is its fixed point only where T is the identity on p, which the
+     * independent coupling does not give (see {@link #otCoupling}).
      */
     public ParticleGan chordSteps(int n) {
         this.chordSteps = n;
         return this;
+    }
+
+    /**
+     * REFLOW_GAN's coupling of the velocity net's training pairs. false (default): independent, as C1. true:
+     * each batch's real points are re-ordered by an optimal assignment to the generated ones under squared
+     * Euclidean cost (minibatch OT). Under the independent coupling the flow's end point T is a transport map
+     * from q to p but not the optimal one, so even at q = p it moves points between modes (T ≠ identity),
+     * and the rounds' step towards (1 − ε)x + εT(x) keeps blurring the modes; with the OT pairing T
+     * approaches the optimal map, which is the identity at q = p (docs/flows.md).
+     */
+    public ParticleGan otCoupling(boolean on) {
+        this.otCoupling = on;
+        return this;
+    }
+
+    /** x1's rows re-ordered so that row i is paired with x0's row i by a minimum-cost matching of squared distances. */
+    static Tensor otPaired(Tensor x0, Tensor x1) {
+        int n = (int) x0.size(0);
+        double[] cost = Ops.toDoubles(Ops.noGrad(() -> org.bytedeco.pytorch.global.torch.cdist(
+                Ops.flatten(x0), Ops.flatten(x1)).square()));
+        int[] sigma = io.ganflow.metrics.Assignment.solve(cost, n);
+        long[] idx = new long[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = sigma[i];
+        }
+        return x1.index_select(0, org.bytedeco.pytorch.global.torch.tensor(idx));
     }
 
     @Override

@@ -163,9 +163,11 @@ public final class GradientPenalty implements Regularizer {
                 }
             });
             // autograd starts from ones_like(D(x)), shape (n, 1), and multiplies by the output layer's weight
-            Tensor g = weights[hidden].new_ones(x.size(0), 1).mm(weights[hidden]);
+            // Ops.mm: under bf16 each product runs in bfloat16 between float32 casts, as autograd's backward
+            // of Ops.linear does, so both paths still agree (GradientPenaltyTest)
+            Tensor g = Ops.mm(weights[hidden].new_ones(x.size(0), 1), weights[hidden]);
             for (int i = hidden - 1; i >= 0; i--) {
-                g = torch.threshold_backward(g, acts[i], ZERO).mm(weights[i]);
+                g = Ops.mm(torch.threshold_backward(g, acts[i], ZERO), weights[i]);
             }
             return g;
         }

@@ -1,10 +1,9 @@
 package io.ganflow.nn;
 
+import io.ganflow.engine.Ops;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * A 2-D convolution with a square kernel, as PyTorch's {@code nn.Conv2d(in, out, k, stride, padding)}: weight
@@ -53,8 +52,7 @@ public final class Conv2d implements Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return torch.conv2d(x, effectiveWeight(), optional(bias), new long[] {stride, stride},
-                new long[] {padding, padding}, new long[] {1, 1}, 1);
+        return Ops.conv2d(x, effectiveWeight(), bias, stride, padding);
     }
 
     /** The weight the forward pass uses: W, or W/σ(W) with spectral normalisation (advancing u if autograd is on). */
@@ -63,10 +61,6 @@ public final class Conv2d implements Module {
             return weight;
         }
         return sn.normalise(weight.reshape(out, -1)).reshape(out, in, kernel, kernel);
-    }
-
-    static TensorOptional optional(Tensor t) {
-        return t == null ? new TensorOptional() : new TensorOptional(t);
     }
 
     public long in() {

@@ -1,9 +1,9 @@
 package io.ganflow.nn;
 
+import io.ganflow.engine.Ops;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * A transposed 2-D convolution with a square kernel, as PyTorch's
@@ -53,8 +53,7 @@ public final class ConvTranspose2d implements Module {
 
     @Override
     public Tensor forward(Tensor x) {
-        return torch.conv_transpose2d(x, effectiveWeight(), Conv2d.optional(bias), new long[] {stride, stride},
-                new long[] {padding, padding}, new long[] {0, 0}, 1, 1, 1);
+        return Ops.convTranspose2d(x, effectiveWeight(), bias, stride, padding);
     }
 
     /** The weight the forward pass uses: W, or W/σ(W) with spectral normalisation (advancing u if autograd is on). */

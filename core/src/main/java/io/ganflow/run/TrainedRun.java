@@ -215,11 +215,7 @@ public final class TrainedRun {
                     + " ganflow train --out DIR");
         }
         Config c = ResolvedConfig.read(run.config(), "config.yaml");
-        try {
-            Files.deleteIfExists(run.metrics());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        // metrics.jsonl of the failed start is deleted by build(), once the writer lock is held
         return new Resume(c, ResolvedConfig.presetOf(run.config()), run, null);
     }
 
@@ -233,6 +229,7 @@ public final class TrainedRun {
         private Long steps;
         private Integer threads;
         private String commandLine = "";
+        private int rank;
 
         Resume(Config config, String preset, RunDirectory run, Checkpoint checkpoint) {
             this.config = config;
@@ -260,6 +257,15 @@ public final class TrainedRun {
 
         public Resume commandLine(String line) {
             this.commandLine = line;
+            return this;
+        }
+
+        /**
+         * The data-parallel rank of this process (0 by default). Rank 0 continues the run in its directory;
+         * another rank restores the same checkpoint into a run that writes nothing (rank 0 writes for the job).
+         */
+        public Resume rank(int r) {
+            this.rank = r;
             return this;
         }
 
@@ -291,10 +297,19 @@ public final class TrainedRun {
                 p.put("resumed_with", commandLine);
             }
             Setup.engine(c); // provenance records the threads and device in force
+            if (rank != 0) {
+                return builder.resume(c, preset, null, checkpoint, TrainingRun.provenance(c, commandLine, p));
+            }
             // The writer lock first, so a second writer of this run fails at once (exit 2, naming our PID).
             RunDirectory locked = RunDirectory.openForWriting(run.root());
             try {
+                if (checkpoint == null) {
+                    Files.deleteIfExists(locked.metrics()); // a restart from step 0
+                }
                 return builder.resume(c, preset, locked, checkpoint, TrainingRun.provenance(c, commandLine, p));
+            } catch (java.io.IOException e) {
+                locked.close();
+                throw new java.io.UncheckedIOException(e);
             } catch (RuntimeException e) {
                 locked.close();
                 throw e;

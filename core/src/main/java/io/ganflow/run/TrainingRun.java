@@ -68,6 +68,7 @@ public final class TrainingRun {
     private Map<String, Object> summary = Map.of();
     private TrainResult result;
     private io.ganflow.train.tensorboard.TensorBoardListener tensorBoard;
+    private io.ganflow.train.dist.DataParallel group;
 
     private TrainingRun(Builder b, Config config, RunDirectory existing, Checkpoint resumeFrom,
             Map<String, Object> provenance) {
@@ -83,6 +84,11 @@ public final class TrainingRun {
         this.existing = existing;
         this.resumeFrom = resumeFrom;
         this.provenance = new LinkedHashMap<>(provenance);
+        this.provenance.put("precision", spec.precision().word());
+        String why = Setup.precision(config).reason();
+        if (!why.isEmpty() && resumeFrom == null) {
+            System.err.println("ganflow: train.precision=auto chose " + why);
+        }
         List<Path> dataFiles = data.files();
         if (!dataFiles.isEmpty()) {
             this.provenance.put("data_files_sha256", Provenance.dataFiles(dataFiles));
@@ -107,7 +113,7 @@ public final class TrainingRun {
     public TrainResult train() {
         List<Listener> own = new ArrayList<>();
         MetricsLog log = null;
-        if (existing != null || outputDir.isPresent()) {
+        if (writesFiles()) {
             run = existing != null ? existing : RunDirectory.create(outputDir.get());
             try {
                 ResolvedConfig.write(config, preset, run.config());
@@ -127,7 +133,9 @@ public final class TrainingRun {
             meta.put("provenance", provenance);
             own.add(new CheckpointListener(run, meta, spec.checkpointEvery(), spec.keepCheckpoints()));
         }
-        evaluator.ifPresent(ev -> own.add(new EvaluationListener(ev, spec.evalEvery())));
+        if (isRankZero()) {
+            evaluator.ifPresent(ev -> own.add(new EvaluationListener(ev, spec.evalEvery())));
+        }
         tensorBoard().ifPresent(own::add);
         // The user's listeners first, so they have started before the step-0 checkpoint is announced; the
         // run's own ones then finish in order: the final checkpoint, then the final evaluation.
@@ -168,6 +176,30 @@ public final class TrainingRun {
         return result;
     }
 
+    /**
+     * Makes this run process {@code dp.rank()} of a data-parallel job; call before {@link #train()}. Every
+     * process trains on its shard of each batch with gradients averaged over the group (see {@link
+     * Trainer#distributed}); rank 0 alone writes the run directory (checkpoints, metrics, summary) and
+     * evaluates, the others write nothing.
+     *
+     * @throws BadInputException when train.batch does not split evenly over the processes
+     */
+    public TrainingRun distributed(io.ganflow.train.dist.DataParallel dp) {
+        trainer.distributed(dp);
+        this.group = dp;
+        return this;
+    }
+
+    /** The data-parallel group of this run, if it is one process of a job. */
+    public Optional<io.ganflow.train.dist.DataParallel> group() {
+        return Optional.ofNullable(group);
+    }
+
+    /** True for a single-process run and for rank 0 of a data-parallel job: the process that writes and evaluates. */
+    public boolean isRankZero() {
+        return group == null || group.rank() == 0;
+    }
+
     /** Adds a listener; call before {@link #train()}. */
     public TrainingRun addListener(Listener l) {
         listeners.add(java.util.Objects.requireNonNull(l, "listener"));
@@ -189,7 +221,7 @@ public final class TrainingRun {
      * {@code log.tensorboard.histograms_every} steps. Add a picture source to it before {@link #train()}.
      */
     public Optional<io.ganflow.train.tensorboard.TensorBoardListener> tensorBoard() {
-        if (tensorBoard == null && config.getBool("log.tensorboard") && directory().isPresent()) {
+        if (tensorBoard == null && config.getBool("log.tensorboard") && writesFiles()) {
             tensorBoard = new io.ganflow.train.tensorboard.TensorBoardListener(directory().get()).histograms(
                     config.getInt("log.tensorboard.histograms_every"),
                     io.ganflow.train.tensorboard.TensorBoardListener.weightsOf(method));
@@ -204,7 +236,7 @@ public final class TrainingRun {
 
     /** Whether a run directory will be written. */
     public boolean writesFiles() {
-        return existing != null || outputDir.isPresent();
+        return isRankZero() && (existing != null || outputDir.isPresent());
     }
 
     /** Asks a running {@link #train()} to stop after the current step and write a checkpoint. Thread-safe. */

@@ -25,7 +25,11 @@ public interface Method {
     /** n samples in model space, shape (n, dim), without gradient. */
     Tensor sample(int n, Rng rng);
 
-    /** The optimisers by name ("g", "d", …), for learning-rate schedules. */
+    /**
+     * The optimisers by name ("g", "d", …), for learning-rate schedules and for data-parallel training, which
+     * averages the gradients of exactly these optimisers across processes: list every optimiser the method
+     * steps, or its replicas drift apart.
+     */
     Map<String, Optimizer> optimizers();
 
     /** The critic as a function of x, when the method has one (for plots and diagnostics). */

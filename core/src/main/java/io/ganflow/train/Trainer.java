@@ -1,6 +1,7 @@
 package io.ganflow.train;
 
 import io.ganflow.data.Dataset;
+import io.ganflow.engine.Precision;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.train.optim.Optimizer;
@@ -29,6 +30,7 @@ public final class Trainer {
     private long t0;
     private long finalStep = -1;
     private Map<String, Double> finalMetrics = Map.of();
+    private io.ganflow.train.dist.DataParallel dp;
 
     /**
      * @param rng the training generator (batches, latent draws, interpolation weights); its state is part of
@@ -42,6 +44,65 @@ public final class Trainer {
         for (Map.Entry<String, Optimizer> e : method.optimizers().entrySet()) {
             baseLr.put(e.getKey(), e.getValue().learningRate());
         }
+    }
+
+    /**
+     * Makes this trainer one process of a data-parallel job (call before {@link #run}). Every process holds
+     * the same seed; each draws its shard of every batch ({@link Rng#shard}, {@link
+     * io.ganflow.train.dist.ShardedDataset}), so the batch per process is {@code train.batch / world}. At the
+     * start rank 0's parameters and buffers are broadcast; every optimiser's gradients are all-reduced and
+     * averaged before each update; rank 0's buffers (batch-norm running statistics, spectral-norm vectors) are
+     * broadcast before each step, as PyTorch's DDP does by default; the processes agree on stopping after
+     * every step; and logged statistics are averaged over the processes.
+     */
+    public Trainer distributed(io.ganflow.train.dist.DataParallel group) {
+        if (spec.batch() % group.world() != 0) {
+            throw new io.ganflow.BadInputException("train.batch " + spec.batch() + " does not split evenly over "
+                    + group.world() + " processes; give a multiple of " + group.world());
+        }
+        this.dp = group;
+        for (Optimizer o : method.optimizers().values()) {
+            o.gradientHook(group.world() > 1 ? group::allReduceMean : null);
+        }
+        return this;
+    }
+
+    /** The data-parallel group this trainer belongs to, if any. */
+    public java.util.Optional<io.ganflow.train.dist.DataParallel> group() {
+        return java.util.Optional.ofNullable(dp);
+    }
+
+    /** Parameters of every optimiser, then the buffers of every network: what rank 0 broadcasts. */
+    private List<org.bytedeco.pytorch.Tensor> replicatedState() {
+        List<org.bytedeco.pytorch.Tensor> out = new ArrayList<>();
+        java.util.Set<org.bytedeco.pytorch.Tensor> seen = java.util.Collections.newSetFromMap(
+                new java.util.IdentityHashMap<>());
+        for (Optimizer o : method.optimizers().values()) {
+            for (io.ganflow.nn.Parameter p : o.parameters()) {
+                if (seen.add(p.value())) {
+                    out.add(p.value());
+                }
+            }
+        }
+        out.addAll(buffers());
+        return out;
+    }
+
+    private List<org.bytedeco.pytorch.Tensor> buffers() {
+        List<io.ganflow.nn.Module> modules = new ArrayList<>(method.networks().values());
+        method.trainable("generator").ifPresent(modules::add);
+        method.trainable("critic").ifPresent(modules::add);
+        List<org.bytedeco.pytorch.Tensor> out = new ArrayList<>();
+        java.util.Set<org.bytedeco.pytorch.Tensor> seen = java.util.Collections.newSetFromMap(
+                new java.util.IdentityHashMap<>());
+        for (io.ganflow.nn.Module m : modules) {
+            for (io.ganflow.nn.Parameter b : m.buffers()) {
+                if (b.value().is_floating_point() && seen.add(b.value())) {
+                    out.add(b.value());
+                }
+            }
+        }
+        return out;
     }
 
     public Trainer addListener(Listener l) {
@@ -87,20 +148,38 @@ public final class Trainer {
 
     public TrainResult run() {
         t0 = System.nanoTime();
+        Dataset stepData = data;
+        Rng stepRng = rng;
+        int batch = spec.batch();
+        List<org.bytedeco.pytorch.Tensor> buffers = List.of();
+        if (dp != null) {
+            dp.atStep(startStep);
+            dp.broadcastFromRankZero(replicatedState());
+            stepData = new io.ganflow.train.dist.ShardedDataset(data, dp.rank(), dp.world());
+            stepRng = rng.shard(dp.rank(), dp.world());
+            batch = spec.batch() / dp.world();
+            buffers = dp.world() > 1 ? buffers() : List.of();
+        }
         listeners.forEach(l -> l.onStart(startStep, spec.steps()));
         Map<String, Double> last = Map.of();
         long done = startStep;
-        for (long step = startStep + 1; step <= spec.steps() && !stopRequested; step++) {
+        for (long step = startStep + 1; step <= spec.steps() && !shouldStop(step); step++) {
             applySchedule(step);
             boolean log = step % spec.logEvery() == 0 || step == spec.steps() || step == 1;
             Map<String, Double> stats = null;
-            try (Scope s = Scope.open()) {
-                StepStats st = method.step(new StepContext(step, spec.steps(), data, rng, spec.batch(), log));
+            try (Scope s = Scope.open(); Precision.Use p = Precision.use(spec.precision())) {
+                if (!buffers.isEmpty()) {
+                    dp.broadcastFromRankZero(buffers);
+                }
+                StepStats st = method.step(new StepContext(step, spec.steps(), stepData, stepRng, batch, log));
                 if (log) {
                     stats = st.toHost();
                     double rss = residentMegabytes();
                     if (rss > 0) {
                         stats.put("rss_mb", rss);
+                    }
+                    if (dp != null) {
+                        stats = averaged(stats);
                     }
                 }
             }
@@ -139,6 +218,34 @@ public final class Trainer {
     /** Tells every listener that a checkpoint was written (called by {@link CheckpointListener}). */
     public void notifyCheckpoint(long step, Path file) {
         listeners.forEach(l -> l.onCheckpoint(step, file));
+    }
+
+    /** Stop requests (Ctrl-C, alarms) of any process stop every process after the same step. */
+    private boolean shouldStop(long step) {
+        if (dp == null) {
+            return stopRequested;
+        }
+        dp.atStep(step);
+        return dp.world() > 1 ? dp.any(stopRequested) : stopRequested;
+    }
+
+    /** Logged statistics as the mean over the processes (each computed them on its shard). */
+    private Map<String, Double> averaged(Map<String, Double> stats) {
+        if (dp.world() == 1) {
+            return stats;
+        }
+        double[] v = new double[stats.size()];
+        int i = 0;
+        for (double x : stats.values()) {
+            v[i++] = x;
+        }
+        double[] m = dp.mean(v);
+        Map<String, Double> out = new LinkedHashMap<>();
+        i = 0;
+        for (String k : stats.keySet()) {
+            out.put(k, m[i++]);
+        }
+        return out;
     }
 
     /** The process's resident memory in MiB (Linux /proc), or -1 where unknown. */

@@ -93,6 +93,54 @@ class GradientPenaltyTest {
         assertTrue(GradientPenalty.ReluMlpInputGrad.of(smallCritic(1)) == null, "tanh: autograd's path");
     }
 
+    /**
+     * Under bf16 mixed precision the fast path still equals autograd's double backward bit for bit (both run
+     * every product in bfloat16 between the same float32 casts), for ReLU and, through autograd, tanh critics
+     * the double backward works; and the zero-centred penalty (λ/2)E‖∇D‖² stays near its float32 value. The
+     * tolerance: ∇D is L + 1 = 4 products in bfloat16, each within 3.1u = 3.1·2⁻⁸ relative (Bf16LayersTest), so
+     * ‖∇D‖² is within 2·4·3.1u ≈ 0.097 relative; its gradient in the weights adds the 4 + 4 products of the
+     * double backward: within 2·8·3.1u ≈ 0.19 in norm.
+     */
+    @Test
+    void bf16PenaltyTakesBothPathsAndStaysNearFloat32() {
+        Rng rng = new Rng(5);
+        Mlp critic = Mlp.builder().in(2).out(1).width(48).depth(3).build(new Rng(9));
+        Mlp tanh = Mlp.builder().in(2).out(1).width(48).depth(3).activation(Activation.TANH).build(new Rng(9));
+        Tensor real = rng.normal(256, 2);
+        Tensor fake = Ops.add(rng.normal(256, 2), 0.5);
+        Tensor xhat = GradientPenalty.interpolate(real, fake, rng);
+        GradientPenalty gp = new GradientPenalty(0.1, 0);
+        double u = Math.pow(2, -8);
+        for (Mlp c : List.of(critic, tanh)) {
+            Tensor p32 = gp.penaltyAt(c, xhat);
+            List<Tensor> g32 = Ops.grad(p32, c.tensors(), false);
+            Tensor p16;
+            List<Tensor> g16;
+            try (io.ganflow.engine.Precision.Use use = io.ganflow.engine.Precision.use(io.ganflow.engine.Precision.BF16)) {
+                p16 = gp.penaltyAt(c, xhat);
+                Tensor ref = gp.penaltyByAutograd(c, xhat);
+                assertEquals(Ops.item(ref), Ops.item(p16), 0.0, "bf16: fast path and autograd agree");
+                List<Tensor> gRef = Ops.grad(ref, c.tensors(), false);
+                g16 = Ops.grad(p16, c.tensors(), false);
+                for (int k = 0; k < gRef.size(); k++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(Ops.toFloats(gRef.get(k)), Ops.toFloats(g16.get(k)),
+                            "bf16 penalty gradient, " + c.parameters().get(k).name());
+                }
+            }
+            double rel = Math.abs(Ops.item(p16) - Ops.item(p32)) / Ops.item(p32);
+            assertTrue(rel > 0 && rel <= 8 * 3.1 * u, "bf16 penalty off by " + rel + " relative");
+            for (int k = 0; k < g32.size(); k++) {
+                double n32 = Ops.item(g32.get(k).norm());
+                if (n32 == 0) { // a ReLU critic's biases: the penalty does not depend on them (ReLU'' = 0)
+                    assertEquals(0.0, Ops.item(g16.get(k).norm()), 0.0, c.parameters().get(k).name());
+                    continue;
+                }
+                double d = Ops.item(g32.get(k).sub(g16.get(k)).norm()) / n32;
+                assertTrue(d <= 16 * 3.1 * u, c.parameters().get(k).name() + ": bf16 penalty gradient off by " + d);
+            }
+        }
+    }
+
     static void perturb(Tensor p, int flatIndex, double h) {
         Ops.noGrad(() -> p.view(-1).narrow(0, flatIndex, 1).add_(Ops.s(h)));
     }

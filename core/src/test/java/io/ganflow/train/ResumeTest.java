@@ -51,6 +51,18 @@ class ResumeTest {
         assertResumeIsExact(config(), "gan");
     }
 
+    /**
+     * Within bf16 mixed precision, resume is exact as well (checkpoints hold the float32 master weights and
+     * optimiser state, as always), and the run differs from the float32 one (the products did run in bfloat16).
+     */
+    @Test
+    void resumedBf16RunEqualsUninterruptedBf16Run() throws Exception {
+        Config bf16 = config().toBuilder().set("train.precision", "bf16", "test").build();
+        Map<String, Double> end = assertResumeIsExact(this.dir, bf16, "gan-bf16");
+        Map<String, Double> fp32 = assertResumeIsExact(this.dir, config(), "gan-fp32");
+        assertTrue(!end.equals(fp32), "bf16 and fp32 runs end differently: " + end + " vs " + fp32);
+    }
+
     /** A flow stopped in its reflow stage resumes with the same couplings, stage and per-stage metrics. */
     @Test
     void resumedReflowRunEqualsUninterruptedRun() throws Exception {

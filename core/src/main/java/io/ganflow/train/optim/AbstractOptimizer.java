@@ -17,6 +17,7 @@ abstract class AbstractOptimizer implements Optimizer {
     protected long t;
     private final List<String> bufferNames = new ArrayList<>();
     private final List<List<Tensor>> buffers = new ArrayList<>();
+    private java.util.function.UnaryOperator<List<Tensor>> hook;
 
     AbstractOptimizer(List<Parameter> params, OptimizerSpec spec) {
         this.params = List.copyOf(params);
@@ -36,10 +37,16 @@ abstract class AbstractOptimizer implements Optimizer {
     }
 
     @Override
-    public final void step(List<Tensor> grads) {
-        if (grads.size() != params.size()) {
-            throw new IllegalArgumentException(grads.size() + " gradients for " + params.size() + " parameters");
+    public void gradientHook(java.util.function.UnaryOperator<List<Tensor>> hook) {
+        this.hook = hook;
+    }
+
+    @Override
+    public final void step(List<Tensor> given) {
+        if (given.size() != params.size()) {
+            throw new IllegalArgumentException(given.size() + " gradients for " + params.size() + " parameters");
         }
+        List<Tensor> grads = hook == null ? given : hook.apply(given);
         t++;
         Ops.noGrad((Supplier<Void>) () -> {
             if (fusedStep(grads)) {

@@ -16,6 +16,14 @@ public interface Optimizer {
 
     List<Parameter> parameters();
 
+    /**
+     * Has every later {@link #step} pass its gradients through {@code hook} first, and update with what it
+     * returns (same order and shapes). Data-parallel training all-reduces the gradients here, so every
+     * gradient an optimiser sees, including the critic's with its penalty's double backward, is averaged
+     * over the processes. {@code null} removes the hook.
+     */
+    void gradientHook(java.util.function.UnaryOperator<List<Tensor>> hook);
+
     double learningRate();
 
     void setLearningRate(double lr);
