@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ganflow", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
         description = "Train, sample and evaluate GANs and flows on the JVM (libtorch through JavaCPP).",
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, ExportCommand.class, PresetsCommand.class, KeysCommand.class,
-            BenchCommand.class, ClassifierCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, ClassifierCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int INTERNAL = 1;

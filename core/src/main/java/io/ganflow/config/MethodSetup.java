@@ -76,7 +76,7 @@ final class MethodSetup {
         int zDim = c.getInt("model.z_dim");
         Module g = Setup.generator(c, data, init);
         Module d = Setup.critic(c, data, init);
-        GanMethod.Builder b = GanMethod.builder(g, d, zDim, Setup.objective(c)).nCritic(c.getInt("gan.n_critic"))
+        GanMethod.Builder b = GanMethod.builder(g, d, zDim, Setup.objective(c)).nCritic(c.getInt("gan.n_critic")).nGen(c.getInt("gan.n_gen"))
                 .optimizers(Setup.optimizer(c, "g").create(g.parameters()), Setup.optimizer(c, "d").create(d.parameters()));
         double gp = c.getDouble("gan.gp.weight");
         if (gp > 0) {

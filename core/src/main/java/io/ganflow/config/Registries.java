@@ -22,6 +22,8 @@ public final class Registries {
     public static final Registry<MethodFactory> METHODS = new Registry<>("method", "method");
     public static final Registry<ObjectiveFactory> OBJECTIVES = new Registry<>("objective", "gan.objective");
     public static final Registry<Metric> METRICS = Metrics.REGISTRY;
+    /** The documents' claims as runnable experiments ({@code ganflow experiment}). */
+    public static final Registry<io.ganflow.experiment.Experiment> EXPERIMENTS = new Registry<>("experiment", "experiment");
 
     private static final Registries INSTANCE = new Registries();
     private static boolean pluginsLoaded;
@@ -30,6 +32,7 @@ public final class Registries {
         DataSetup.registerBuiltIns(DATASETS);
         NetSetup.registerBuiltIns(NETS, VELOCITY_NETS);
         MethodSetup.registerBuiltIns(METHODS, OBJECTIVES);
+        io.ganflow.experiment.builtin.BuiltInExperiments.register(EXPERIMENTS);
     }
 
     private Registries() {}
@@ -68,5 +71,9 @@ public final class Registries {
 
     public Registry<Metric> metrics() {
         return METRICS;
+    }
+
+    public Registry<io.ganflow.experiment.Experiment> experiments() {
+        return EXPERIMENTS;
     }
 }

@@ -203,6 +203,9 @@ public final class Schema {
         s.number("gan.real_label", KeyType.DOUBLE, "1", 0.5, true, 1.0, false,
                 "target for real samples in classifier losses; 0.9 is one-sided label smoothing (1: off)");
         s.number("gan.n_critic", KeyType.INT, "5", 1.0, false, 1000.0, false, "critic updates per generator update");
+        s.number("gan.n_gen", KeyType.INT, "1", 1.0, false, 1000.0, false, "gan: generator updates per step, each on"
+                + " a fresh batch against the same critic (K > 1: K steps of the generator loss against a frozen critic;"
+                + " the particle-steps experiment)");
         s.number("gan.gp.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
                 "gradient penalty weight lambda at interpolates (0: off)");
         s.choice("gan.gp.center", "1", List.of("1", "0"),

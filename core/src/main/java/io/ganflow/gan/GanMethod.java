@@ -22,7 +22,8 @@ import org.bytedeco.pytorch.Tensor;
  * The GAN family: a generator g(z), z ~ N(0, I), and a critic D trained against each other under an
  * {@link Objective} plus any {@link Regularizer}s. One step is {@code nCritic} critic updates followed by
  * one generator update. Optional: instance noise on the critic's inputs, and an EMA of the generator's
- * weights that sampling uses.
+ * weights that sampling uses. With {@code nGen} K &gt; 1 the generator update is repeated K times against the same
+ * critic, each on a fresh batch (K steps of the generator loss against a frozen critic).
  */
 public final class GanMethod implements Method {
     private final Module generator;
@@ -31,6 +32,7 @@ public final class GanMethod implements Method {
     private final Objective objective;
     private final List<Regularizer> regularizers;
     private final int nCritic;
+    private final int nGen;
     private final Optimizer optG;
     private final Optimizer optD;
     private final InstanceNoise noise;
@@ -48,6 +50,10 @@ public final class GanMethod implements Method {
         this.objective = b.objective;
         this.regularizers = List.copyOf(b.regularizers);
         this.nCritic = b.nCritic;
+        if (b.nGen < 1) {
+            throw new IllegalArgumentException("nGen must be >= 1, got " + b.nGen);
+        }
+        this.nGen = b.nGen;
         this.optG = b.optG;
         this.optD = b.optD;
         this.noise = b.noise;
@@ -85,7 +91,9 @@ public final class GanMethod implements Method {
         for (int k = 0; k < nCritic; k++) {
             criticStep(ctx, stats, k == nCritic - 1);
         }
-        generatorStep(ctx, stats);
+        for (int k = 0; k < nGen; k++) {
+            generatorStep(ctx, stats);
+        }
         return stats;
     }
 
@@ -283,6 +291,7 @@ public final class GanMethod implements Method {
         private final Objective objective;
         private final List<Regularizer> regularizers = new ArrayList<>();
         private int nCritic = 1;
+        private int nGen = 1;
         private Optimizer optG;
         private Optimizer optD;
         private InstanceNoise noise;
@@ -303,6 +312,12 @@ public final class GanMethod implements Method {
 
         public Builder nCritic(int n) {
             nCritic = n;
+            return this;
+        }
+
+        /** Generator updates per step against the same critic (1 by default). */
+        public Builder nGen(int n) {
+            nGen = n;
             return this;
         }
 

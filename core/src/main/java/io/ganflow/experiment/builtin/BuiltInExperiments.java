@@ -1,0 +1,34 @@
+package io.ganflow.experiment.builtin;
+
+import io.ganflow.Registry;
+import io.ganflow.experiment.Experiment;
+
+/** Registers the built-in experiments: the documents' claims, toy ones first, then image ones. */
+public final class BuiltInExperiments {
+    private BuiltInExperiments() {}
+
+    public static void register(Registry<Experiment> r) {
+        r.register("js-saturation", "JS = ln 2 for every disjoint shift while W1 = |θ|", new JsSaturation());
+        r.register("vanishing-gradient", "the saturating loss's generator gradient vanishes as D nears optimal",
+                new VanishingGradient());
+        r.register("optimal-discriminator", "trained D against p/(p+q); objective = 2 JS − 2 ln 2",
+                new OptimalDiscriminator());
+        r.register("gp0-vs-gp1", "the zero-centred penalty trains as well as WGAN-GP's one-centred one", new Gp0VsGp1());
+        r.register("monoflow-h", "every increasing h of MonoFlow trains the ring", new MonoflowH());
+        r.register("particle-steps", "K > 1 particle steps with regression are stable, K steps of −D are not",
+                new ParticleSteps());
+        r.register("reflow-straightens", "reflow straightens paths; a distilled one-step model keeps quality",
+                new ReflowStraightens());
+        r.register("instance-noise", "instance noise rescues a near-optimal discriminator on disjoint supports",
+                new InstanceNoise());
+        r.register("reflow-to-wgan", "rectified flow with v = ∇D is WGAN with the zero-centred penalty", new ReflowToWgan());
+        r.register("mnist-collapse", "a standard GAN collapses on MNIST, WGAN-GP with the same nets covers 10/10",
+                new MnistCollapse());
+        r.register("stacked-mnist-modes", "modes of Stacked MNIST's 1,000: NS-GAN, WGAN-GP, ganflow's particle method",
+                new StackedMnistModes());
+        r.register("critic-tracks-quality", "the WGAN critic's W estimate tracks FID over training, D's loss does not",
+                new CriticTracksQuality());
+        r.register("architecture-robustness", "WGAN-GP survives an MLP generator without batch norm, the GAN does not",
+                new ArchitectureRobustness());
+    }
+}

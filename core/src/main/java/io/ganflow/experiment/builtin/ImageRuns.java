@@ -1,0 +1,81 @@
+package io.ganflow.experiment.builtin;
+
+import io.ganflow.data.Dataset;
+import io.ganflow.engine.Ops;
+import io.ganflow.engine.Rng;
+import io.ganflow.engine.Scope;
+import io.ganflow.experiment.Context;
+import io.ganflow.experiment.Trial;
+import io.ganflow.nn.Module;
+import io.ganflow.run.TrainingRun;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/** Helpers of the image experiments: quick settings, sample grids, the image metrics as table values. */
+final class ImageRuns {
+    /** Image metrics copied into the table when present. */
+    static final List<String> KEYS = List.of("fid", "fid_floor", "classes_covered", "class_kl", "modes_covered",
+            "reverse_kl_modes", "kid", "precision", "recall", "coverage");
+
+    private ImageRuns() {}
+
+    /** Overrides that make an image run end to end in seconds: a few steps, one small evaluation. */
+    static String[] quick(int steps, String... more) {
+        List<String> s = new ArrayList<>(List.of("train.steps", Integer.toString(steps), "train.eval_every", "0",
+                "train.eval_samples", "200", "train.w1_samples", "100", "eval.image_samples", "200",
+                "eval.stacked_samples", "500", "train.log_every", "5"));
+        s.addAll(List.of(more));
+        return s.toArray(String[]::new);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** The image metrics of a finished run, into a row. */
+    static Trial.Row metrics(Trial.Row row, Runs.Done d) {
+        for (String k : KEYS) {
+            Double v = d.metrics().get(k);
+            if (v != null) {
+                row.put(k, v);
+            }
+        }
+        return row.put("seconds", d.result().seconds());
+    }
+
+    /** 64 generated images of a run (fixed latents) as an image figure entry. */
+    static Trial.Images grid(String figure, String title, TrainingRun tr, long seed) {
+        Dataset data = tr.data();
+        long[] shape = data.shape();
+        if (shape.length != 3) {
+            throw new IllegalStateException("not an image data set: " + data.name());
+        }
+        Map<Module, Boolean> was = new IdentityHashMap<>();
+        for (Module m : tr.method().networks().values()) {
+            was.putIfAbsent(m, m.isTraining());
+        }
+        try (Scope s = Scope.open()) {
+            was.keySet().forEach(m -> m.train(false));
+            Tensor x = tr.method().sample(64, new Rng(seed));
+            float[] v = Ops.toFloats(data.standardizer().toData(x));
+            byte[] b = new byte[v.length];
+            for (int i = 0; i < v.length; i++) {
+                b[i] = (byte) (v[i] > 0 ? Math.min(255, Math.round(v[i])) : 0);
+            }
+            return new Trial.Images(figure, title, 64, (int) shape[0], (int) shape[1], (int) shape[2], b);
+        } finally {
+            was.forEach(Module::train);
+        }
+    }
+
+    /** Runs with a context's training settings, for image presets. */
+    static Runs.Done train(Context ctx, Trial trial, String preset, String series, List<String> curveKeys,
+            String... overrides) {
+        return Runs.train(ctx, trial, preset, series, "eval", curveKeys, overrides);
+    }
+}
