@@ -1,5 +1,5 @@
 """BLAS facts for the bench peers: which OpenBLAS this process computes with, its kernel and threads, and the
-single-precision GEMM rate it reaches. Shared by wgan_gp_toy.py and transport.py (ganflow copies it next to
+single-precision GEMM rate it reaches. Shared by wgan_gp_toy.py, image_steps.py and transport.py (ganflow copies it next to
 them). Reads the OpenBLAS that is already loaded (found in /proc/self/maps), never loads another.
 """
 import ctypes
@@ -72,3 +72,13 @@ def median_rate(run, flops, single_thread, blocks=5, block_seconds=0.15):
 
 
 SGEMM_FLOPS = 2.0 * 256 * 512 * 512
+
+
+def print_torch_product_rate(torch, blas, dtype, prefix):
+    """Prints <prefix>gemm_gflops and <prefix>gemm_cpu_gflops: torch's 256x512x512 product in dtype, by the
+    wall clock and per CPU-second ("s" for float32 gives the sgemm keys, "bf16_" the bfloat16 ones)."""
+    x, w = torch.randn(256, 512).to(dtype), torch.randn(512, 512).to(dtype)
+    out = torch.empty(256, 512, dtype=dtype)
+    wall, cpu = median_rate(lambda: torch.mm(x, w, out=out), SGEMM_FLOPS, blas["blas_threads"] == "1")
+    print("%sgemm_gflops=%.2f" % (prefix, wall))
+    print("%sgemm_cpu_gflops=%.2f" % (prefix, cpu))

@@ -188,22 +188,13 @@ def main():
         for k, v in sorted(parts.items()):
             print("counted_flops_%s=%d" % (k, v))
         return 0
-    x, w, out = torch.randn(256, 512), torch.randn(512, 512), torch.empty(256, 512)
-    wall, cpu = blasprobe.median_rate(lambda: torch.mm(x, w, out=out), blasprobe.SGEMM_FLOPS,
-                                      blas["blas_threads"] == "1")
-    print("sgemm_gflops=%.2f" % wall)
-    print("sgemm_cpu_gflops=%.2f" % cpu)
+    blasprobe.print_torch_product_rate(torch, blas, torch.float32, "s")
     sys.stdout.flush()
     ms, cpu_ms = time_iterations(a, iteration)
     print("ms_per_iter=%.3f" % ms)
     print("cpu_ms_per_iter=%.3f" % cpu_ms)
     if a.precision == "bf16":
-        xb, wb = x.bfloat16(), w.bfloat16()
-        outb = torch.empty(256, 512, dtype=torch.bfloat16)
-        wall, cpu = blasprobe.median_rate(lambda: torch.mm(xb, wb, out=outb), blasprobe.SGEMM_FLOPS,
-                                          blas["blas_threads"] == "1")
-        print("bf16_gemm_gflops=%.2f" % wall)
-        print("bf16_gemm_cpu_gflops=%.2f" % cpu)
+        blasprobe.print_torch_product_rate(torch, blas, torch.bfloat16, "bf16_")
         sys.stdout.flush()
         torch.manual_seed(0)
         iteration, _ = build(a.suite, a.batch, lambda: torch.autocast("cpu", dtype=torch.bfloat16))

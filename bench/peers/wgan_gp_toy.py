@@ -66,22 +66,13 @@ def main():
     sys.stdout.flush()
     if a.probe:
         return 0
-    x, w, out = torch.randn(256, 512), torch.randn(512, 512), torch.empty(256, 512)
-    wall, cpu = blasprobe.median_rate(lambda: torch.mm(x, w, out=out), blasprobe.SGEMM_FLOPS,
-                                      blas["blas_threads"] == "1")
-    print("sgemm_gflops=%.2f" % wall)
-    print("sgemm_cpu_gflops=%.2f" % cpu)
+    blasprobe.print_torch_product_rate(torch, blas, torch.float32, "s")
 
     ms, cpu_ms = time_step(a, contextlib.nullcontext)
     print("ms_per_iter=%.3f" % ms)
     print("cpu_ms_per_iter=%.3f" % cpu_ms)
     if a.precision == "bf16":
-        xb, wb = x.bfloat16(), w.bfloat16()
-        outb = torch.empty(256, 512, dtype=torch.bfloat16)
-        wall, cpu = blasprobe.median_rate(lambda: torch.mm(xb, wb, out=outb), blasprobe.SGEMM_FLOPS,
-                                          blas["blas_threads"] == "1")
-        print("bf16_gemm_gflops=%.2f" % wall)
-        print("bf16_gemm_cpu_gflops=%.2f" % cpu)
+        blasprobe.print_torch_product_rate(torch, blas, torch.bfloat16, "bf16_")
         sys.stdout.flush()
         ms, cpu_ms = time_step(a, lambda: torch.autocast("cpu", dtype=torch.bfloat16))
         print("bf16_ms_per_iter=%.3f" % ms)
