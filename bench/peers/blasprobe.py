@@ -5,6 +5,7 @@ them). Reads the OpenBLAS that is already loaded (found in /proc/self/maps), nev
 import ctypes
 import os
 import statistics
+import sys
 import time
 
 
@@ -72,6 +73,20 @@ def median_rate(run, flops, single_thread, blocks=5, block_seconds=0.15):
 
 
 SGEMM_FLOPS = 2.0 * 256 * 512 * 512
+
+
+def print_torch_facts(torch, threads):
+    """Sets torch's thread count, makes it load its BLAS (one small product), prints torch_version,
+    intraop_threads and describe()'s facts, and returns those facts."""
+    torch.set_num_threads(threads)
+    torch.randn(8, 8).mm(torch.randn(8, 8))
+    print("torch_version=%s" % torch.__version__)
+    print("intraop_threads=%d" % torch.get_num_threads())
+    blas = describe()
+    for k, v in blas.items():
+        print("%s=%s" % (k, v))
+    sys.stdout.flush()
+    return blas
 
 
 def print_torch_product_rate(torch, blas, dtype, prefix):

@@ -167,14 +167,7 @@ def main():
     a = p.parse_args()
     if a.suite is None and not a.probe:
         p.error("--suite is required")
-    torch.set_num_threads(a.threads)
-    torch.randn(8, 8).mm(torch.randn(8, 8))
-    print("torch_version=%s" % torch.__version__)
-    print("intraop_threads=%d" % torch.get_num_threads())
-    blas = blasprobe.describe()
-    for k, v in blas.items():
-        print("%s=%s" % (k, v))
-    sys.stdout.flush()
+    blas = blasprobe.print_torch_facts(torch, a.threads)
     if a.probe:
         return 0
     torch.manual_seed(0)

@@ -55,15 +55,7 @@ def main():
                    help="bf16: also time the step under torch.autocast with bfloat16")
     p.add_argument("--probe", action="store_true", help="print the BLAS facts only")
     a = p.parse_args()
-    torch.set_num_threads(a.threads)
-    # a product makes torch load and initialise its BLAS before it is described
-    torch.randn(8, 8).mm(torch.randn(8, 8))
-    print("torch_version=%s" % torch.__version__)
-    print("intraop_threads=%d" % torch.get_num_threads())
-    blas = blasprobe.describe()
-    for k, v in blas.items():
-        print("%s=%s" % (k, v))
-    sys.stdout.flush()
+    blas = blasprobe.print_torch_facts(torch, a.threads)
     if a.probe:
         return 0
     blasprobe.print_torch_product_rate(torch, blas, torch.float32, "s")

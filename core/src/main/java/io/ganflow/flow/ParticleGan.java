@@ -4,6 +4,7 @@ import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.gan.Objectives;
 import io.ganflow.gan.PointPenalty;
+import io.ganflow.metrics.Assignment;
 import io.ganflow.nn.Module;
 import io.ganflow.train.Method;
 import io.ganflow.train.StateDict;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * A GAN generator trained as a particle flow in training time (SPEC D). Each iteration: n_critic updates of
@@ -209,14 +211,14 @@ public final class ParticleGan implements Method {
     /** x1's rows re-ordered so that row i is paired with x0's row i by a minimum-cost matching of squared distances. */
     static Tensor otPaired(Tensor x0, Tensor x1) {
         int n = (int) x0.size(0);
-        double[] cost = Ops.toDoubles(Ops.noGrad(() -> org.bytedeco.pytorch.global.torch.cdist(
+        double[] cost = Ops.toDoubles(Ops.noGrad(() -> torch.cdist(
                 Ops.flatten(x0), Ops.flatten(x1)).square()));
-        int[] sigma = io.ganflow.metrics.Assignment.solve(cost, n);
+        int[] sigma = Assignment.solve(cost, n);
         long[] idx = new long[n];
         for (int i = 0; i < n; i++) {
             idx[i] = sigma[i];
         }
-        return x1.index_select(0, org.bytedeco.pytorch.global.torch.tensor(idx));
+        return x1.index_select(0, torch.tensor(idx));
     }
 
     @Override
