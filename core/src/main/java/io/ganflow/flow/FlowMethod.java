@@ -93,7 +93,7 @@ public final class FlowMethod implements Method {
     }
 
     /** The 0-based stage of a 1-based step. */
-    int stageOf(long step, long total) {
+    public int stageOf(long step, long total) {
         return (int) Math.min(stages() - 1, (step - 1) * stages() / total);
     }
 

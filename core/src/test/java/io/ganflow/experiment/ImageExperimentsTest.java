@@ -70,4 +70,29 @@ class ImageExperimentsTest {
         assumeReady("fashion-mnist");
         assertEquals(2, quick("critic-tracks-quality").table().conditions().size());
     }
+
+    @Test
+    @Tag("slow")
+    void gp0VsGp1Fmnist() {
+        assumeReady("fashion-mnist");
+        assertEquals(2, quick("gp0-vs-gp1-fmnist").table().conditions().size());
+    }
+
+    @Test
+    @Tag("slow")
+    void monoflowHFmnist() {
+        assumeReady("fashion-mnist");
+        assertEquals(5, quick("monoflow-h-fmnist").table().conditions().size());
+    }
+
+    @Test
+    @Tag("slow")
+    void reflowStraightensFmnist() {
+        assumeReady("fashion-mnist");
+        ExperimentRunner.Outcome o = quick("reflow-straightens-fmnist");
+        assertEquals(3, o.table().conditions().size());
+        // every stage was measured at its last step: one-step FID for all three, 20-step FID for 1-RF and 2-RF
+        assertTrue(o.table().conditions().stream().allMatch(c -> Double.isFinite(c.mean("fid_1step"))));
+        assertTrue(Double.isFinite(o.table().get("model", "2-RF").mean("fid_20steps")));
+    }
 }

@@ -30,5 +30,11 @@ public final class BuiltInExperiments {
                 new CriticTracksQuality());
         r.register("architecture-robustness", "WGAN-GP survives an MLP generator without batch norm, the GAN does not",
                 new ArchitectureRobustness());
+        r.register("gp0-vs-gp1-fmnist", "the zero-centred penalty trains as well as the one-centred one on Fashion-MNIST",
+                new Gp0VsGp1Fmnist());
+        r.register("monoflow-h-fmnist", "every increasing h of MonoFlow trains DCGAN nets on Fashion-MNIST",
+                new MonoflowHFmnist());
+        r.register("reflow-straightens-fmnist", "reflow straightens a U-Net flow on Fashion-MNIST; one-step FID by stage",
+                new ReflowStraightensFmnist());
     }
 }

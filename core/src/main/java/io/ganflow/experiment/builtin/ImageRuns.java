@@ -50,26 +50,32 @@ final class ImageRuns {
 
     /** 64 generated images of a run (fixed latents) as an image figure entry. */
     static Trial.Images grid(String figure, String title, TrainingRun tr, long seed) {
-        Dataset data = tr.data();
-        long[] shape = data.shape();
-        if (shape.length != 3) {
-            throw new IllegalStateException("not an image data set: " + data.name());
-        }
         Map<Module, Boolean> was = new IdentityHashMap<>();
         for (Module m : tr.method().networks().values()) {
             was.putIfAbsent(m, m.isTraining());
         }
         try (Scope s = Scope.open()) {
             was.keySet().forEach(m -> m.train(false));
-            Tensor x = tr.method().sample(64, new Rng(seed));
-            float[] v = Ops.toFloats(data.standardizer().toData(x));
+            return grid(figure, title, tr.data(), tr.method().sample(64, new Rng(seed)));
+        } finally {
+            was.forEach(Module::train);
+        }
+    }
+
+    /** Generated images in model space (the first 64 rows of {@code x}) as an image figure entry. */
+    static Trial.Images grid(String figure, String title, Dataset data, Tensor x) {
+        long[] shape = data.shape();
+        if (shape.length != 3) {
+            throw new IllegalStateException("not an image data set: " + data.name());
+        }
+        int n = (int) Math.min(64, x.size(0));
+        try (Scope s = Scope.open()) {
+            float[] v = Ops.toFloats(data.standardizer().toData(x.narrow(0, 0, n)));
             byte[] b = new byte[v.length];
             for (int i = 0; i < v.length; i++) {
                 b[i] = (byte) (v[i] > 0 ? Math.min(255, Math.round(v[i])) : 0);
             }
-            return new Trial.Images(figure, title, 64, (int) shape[0], (int) shape[1], (int) shape[2], b);
-        } finally {
-            was.forEach(Module::train);
+            return new Trial.Images(figure, title, n, (int) shape[0], (int) shape[1], (int) shape[2], b);
         }
     }
 

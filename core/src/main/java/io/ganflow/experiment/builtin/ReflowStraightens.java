@@ -28,7 +28,7 @@ final class ReflowStraightens implements Experiment {
     public String threshold() {
         return "Means over seeds on ring8: straightness of 2-RF ≤ 1/10 of 1-RF's; one-Euler-step W1 of 2-RF ≤ 1/5 of"
                 + " 1-RF's; the distilled one-step W1 ≤ 1.5 × 2-RF's W1 with RK45. (The Fashion-MNIST half, with one-step"
-                + " FID, is not implemented yet: fmnist-reflow needs about two CPU hours.)";
+                + " FID, is its own experiment, reflow-straightens-fmnist.)";
     }
 
     @Override

@@ -30,6 +30,11 @@ final class Runs {
      */
     static Done train(Context ctx, Trial trial, String preset, String series, String figure, List<String> curveKeys,
             String... overrides) {
+        return run(build(ctx, trial, preset, series, figure, curveKeys, overrides));
+    }
+
+    private static TrainingRun.Builder builder(Context ctx, Trial trial, String preset, String series, String figure,
+            List<String> curveKeys, String... overrides) {
         TrainingRun.Builder b = ctx.training(preset).set("train.checkpoint_every", "0", "experiment");
         for (int i = 0; i + 1 < overrides.length; i += 2) {
             b.set(overrides[i], overrides[i + 1], "experiment");
@@ -45,7 +50,17 @@ final class Runs {
                 }
             }
         });
-        TrainingRun tr = b.build();
+        return b;
+    }
+
+    /** {@link #train} without the training: the run as built, for a caller that adds listeners first. */
+    static TrainingRun build(Context ctx, Trial trial, String preset, String series, String figure,
+            List<String> curveKeys, String... overrides) {
+        return builder(ctx, trial, preset, series, figure, curveKeys, overrides).build();
+    }
+
+    /** Trains a built run to its end. */
+    static Done run(TrainingRun tr) {
         TrainResult r = tr.train();
         return new Done(tr, r, new LinkedHashMap<>(r.finalMetrics()));
     }
