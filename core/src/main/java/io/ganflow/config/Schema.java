@@ -254,6 +254,9 @@ public final class Schema {
         s.choice("train.precision", "fp32", List.of("fp32", "bf16", "auto"), "number format of the training step's"
                 + " matrix products and convolutions: fp32, bf16 (mixed precision: weights, optimiser state, losses and"
                 + " metrics stay fp32), auto (bf16 on a CPU with AMX or AVX-512-BF16); docs/precision.md");
+        s.add("train.sync_bn", KeyType.BOOL, "false", "data-parallel runs: batch norm in training mode normalises with"
+                + " the global batch's statistics (all-reduced, gradients included), as PyTorch's SyncBatchNorm; false:"
+                + " each process's own rows, as DDP's default; docs/scaling.md");
         s.choice("train.lr_schedule", "constant", List.of("constant", "linear"),
                 "learning-rate schedule: constant, or linear decay to 0 at the last step");
         s.number("train.log_every", KeyType.INT, "50", 1.0, false, null, false, "log statistics every N steps");

@@ -4,7 +4,9 @@ import io.ganflow.engine.Ops;
 import java.util.List;
 import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorBase;
 import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorTensorHook;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -19,6 +21,14 @@ import org.bytedeco.pytorch.global.torch;
  *       them alone, the rule {@link SpectralNorm} follows for its power iteration: no evaluation changes state.</li>
  *   <li><b>Evaluation mode</b> ({@code train(false)}): μ and σ² are the running statistics, so each output
  *       depends only on its own input.</li>
+ *   <li><b>Synchronised</b> (data-parallel training with {@code train.sync_bn}, {@link #synchronize}): in training
+ *       mode μ and σ² are those of the global batch, as PyTorch's {@code SyncBatchNorm}. Each process sums
+ *       Σ(x − c) and Σ(x − c)² over its rows per channel (c = the running mean, the same on every process, which
+ *       keeps the subtraction in σ² = E(x − c)² − (μ − c)² small), and one all-reduce adds them and the row
+ *       counts. The sums enter the graph as their local values plus the (detached) other processes' share, so
+ *       the forward pass sees the global statistics; a gradient hook on them adds every process's gradient
+ *       with respect to the statistics in the backward pass (a second all-reduce), so that after the
+ *       optimiser's gradient all-reduce the weights get the gradient of the global batch's loss exactly.</li>
  * </ul>
  * Tensors: parameters {@code weight} (γ, ones; N(1, 0.02²) under {@link Init#NORMAL}, DCGAN's initialisation)
  * and {@code bias} (β, zeros); buffers {@code running_mean} (zeros) and {@code running_var} (ones), saved in
@@ -33,6 +43,69 @@ public final class BatchNorm implements Module {
     private final Tensor runningMean;
     private final Tensor runningVar;
     private boolean training = true;
+
+    /** Sums a tensor in place over every process of a data-parallel group (an all-reduce). */
+    @FunctionalInterface
+    public interface Reducer {
+        void sumInPlace(Tensor t);
+    }
+
+    private static final ThreadLocal<Reducer> SYNC = new ThreadLocal<>();
+    private static final ThreadLocal<RuntimeException> HOOK_FAILURE = new ThreadLocal<>();
+    private Hook hook;
+
+    /**
+     * Makes every batch norm in training mode, on this thread, normalise with the global batch's statistics
+     * through {@code reducer}, until the returned handle is closed. Every process must run the same forward
+     * and backward passes (the all-reduces pair up in order), as data-parallel training does.
+     */
+    public static Sync synchronize(Reducer reducer) {
+        SYNC.set(reducer);
+        return new Sync();
+    }
+
+    /** Ends {@link #synchronize}; {@link #check} throws what a backward hook could not. */
+    public static final class Sync implements AutoCloseable {
+        private Sync() {}
+
+        /** Rethrows the first failure of a backward all-reduce (a lost process) since the last check. */
+        public void check() {
+            RuntimeException e = HOOK_FAILURE.get();
+            if (e != null) {
+                HOOK_FAILURE.remove();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            SYNC.remove();
+            HOOK_FAILURE.remove();
+        }
+    }
+
+    /** Replaces the gradient of the statistics with its sum over the processes. */
+    private static final class Hook extends TensorTensorHook {
+        private final Reducer reducer;
+
+        Hook(Reducer reducer) {
+            this.reducer = reducer;
+        }
+
+        @Override
+        public TensorBase call(TensorBase grad) {
+            Tensor sum = new Tensor(grad).detach().clone();
+            try {
+                reducer.sumInPlace(sum);
+            } catch (RuntimeException e) {
+                // an exception must not cross the native backward; the next collective fails too, check() reports it
+                if (HOOK_FAILURE.get() == null) {
+                    HOOK_FAILURE.set(e);
+                }
+            }
+            return sum;
+        }
+    }
 
     public BatchNorm(LayerInit li, long channels) {
         if (channels < 1) {
@@ -58,8 +131,46 @@ public final class BatchNorm implements Module {
                     MOMENTUM, EPS, true);
         }
         boolean update = GradMode.is_enabled();
+        Reducer sync = SYNC.get();
+        if (sync != null) {
+            return synced(x, sync, update);
+        }
         return torch.batch_norm(x, w, b, update ? new TensorOptional(runningMean) : new TensorOptional(),
                 update ? new TensorOptional(runningVar) : new TensorOptional(), true, MOMENTUM, EPS, true);
+    }
+
+    /** Training-mode batch norm with the statistics of the global batch (see the class comment). */
+    private Tensor synced(Tensor x, Reducer sync, boolean update) {
+        long[] dims = x.dim() == 4 ? new long[] {0, 2, 3} : new long[] {0};
+        long[] shape = x.dim() == 4 ? new long[] {1, channels, 1, 1} : new long[] {1, channels};
+        Tensor c = runningMean.detach().view(shape);
+        Tensor xc = x.sub(c);
+        Tensor local = Ops.cat(List.of(xc.sum(dims),
+                xc.mul(xc).sum(dims),
+                Ops.fromDoubles(new double[] {x.numel() / channels}, 1).to(x.scalar_type())), 0);
+        Tensor global = local.detach().clone();
+        sync.sumInPlace(global);
+        // the global sums in value; the gradient flows to this process's own sums
+        Tensor sums = local.add(global.sub(local.detach()));
+        if (sums.requires_grad()) {
+            if (hook == null || hook.reducer != sync) {
+                hook = io.ganflow.engine.Scope.outlive(new Hook(sync)); // the step's scope must not free it
+            }
+            sums.register_hook(hook);
+        }
+        double n = Ops.toDoubles(global.narrow(0, 2 * channels, 1))[0];
+        Tensor shift = sums.narrow(0, 0, channels).div(Ops.s(n));
+        Tensor var = sums.narrow(0, channels, channels).div(Ops.s(n)).sub(shift.mul(shift));
+        Tensor mean = runningMean.detach().add(shift);
+        Tensor y = x.sub(mean.view(shape)).mul(var.add(Ops.s(EPS)).rsqrt().view(shape)).mul(weight.view(shape))
+                .add(bias.view(shape));
+        if (update) {
+            Ops.noGrad(() -> {
+                runningMean.mul_(Ops.s(1 - MOMENTUM)).add_(mean.detach().mul(Ops.s(MOMENTUM)));
+                runningVar.mul_(Ops.s(1 - MOMENTUM)).add_(var.detach().mul(Ops.s(MOMENTUM * n / (n - 1))));
+            });
+        }
+        return y;
     }
 
     @Override

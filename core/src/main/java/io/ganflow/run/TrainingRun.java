@@ -185,7 +185,7 @@ public final class TrainingRun {
      * @throws BadInputException when train.batch does not split evenly over the processes
      */
     public TrainingRun distributed(io.ganflow.train.dist.DataParallel dp) {
-        trainer.distributed(dp);
+        trainer.distributed(dp).syncBatchNorm(config.getBool("train.sync_bn"));
         this.group = dp;
         return this;
     }

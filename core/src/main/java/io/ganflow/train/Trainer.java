@@ -31,6 +31,7 @@ public final class Trainer {
     private long finalStep = -1;
     private Map<String, Double> finalMetrics = Map.of();
     private io.ganflow.train.dist.DataParallel dp;
+    private boolean syncBatchNorm;
 
     /**
      * @param rng the training generator (batches, latent draws, interpolation weights); its state is part of
@@ -64,6 +65,15 @@ public final class Trainer {
         for (Optimizer o : method.optimizers().values()) {
             o.gradientHook(group.world() > 1 ? group::allReduceMean : null);
         }
+        return this;
+    }
+
+    /**
+     * In a data-parallel job, whether batch norm in training mode uses the global batch's statistics ({@code
+     * train.sync_bn}, {@link io.ganflow.nn.BatchNorm#synchronize}) instead of each process's own rows.
+     */
+    public Trainer syncBatchNorm(boolean on) {
+        this.syncBatchNorm = on;
         return this;
     }
 
@@ -163,36 +173,47 @@ public final class Trainer {
         listeners.forEach(l -> l.onStart(startStep, spec.steps()));
         Map<String, Double> last = Map.of();
         long done = startStep;
-        for (long step = startStep + 1; step <= spec.steps() && !shouldStop(step); step++) {
-            applySchedule(step);
-            boolean log = step % spec.logEvery() == 0 || step == spec.steps() || step == 1;
-            Map<String, Double> stats = null;
-            try (Scope s = Scope.open(); Precision.Use p = Precision.use(spec.precision())) {
-                if (!buffers.isEmpty()) {
-                    dp.broadcastFromRankZero(buffers);
-                }
-                StepStats st = method.step(new StepContext(step, spec.steps(), stepData, stepRng, batch, log));
-                if (log) {
-                    stats = st.toHost();
-                    double rss = residentMegabytes();
-                    if (rss > 0) {
-                        stats.put("rss_mb", rss);
+        io.ganflow.nn.BatchNorm.Sync sync = dp != null && dp.world() > 1 && syncBatchNorm
+                ? io.ganflow.nn.BatchNorm.synchronize(dp::sumInPlace) : null;
+        try {
+            for (long step = startStep + 1; step <= spec.steps() && !shouldStop(step); step++) {
+                applySchedule(step);
+                boolean log = step % spec.logEvery() == 0 || step == spec.steps() || step == 1;
+                Map<String, Double> stats = null;
+                try (Scope s = Scope.open(); Precision.Use p = Precision.use(spec.precision())) {
+                    if (!buffers.isEmpty()) {
+                        dp.broadcastFromRankZero(buffers);
                     }
-                    if (dp != null) {
-                        stats = averaged(stats);
+                    StepStats st = method.step(new StepContext(step, spec.steps(), stepData, stepRng, batch, log));
+                    if (log) {
+                        stats = st.toHost();
+                        double rss = residentMegabytes();
+                        if (rss > 0) {
+                            stats.put("rss_mb", rss);
+                        }
+                        if (dp != null) {
+                            stats = averaged(stats);
+                        }
                     }
                 }
-            }
-            done = step;
-            if (stats != null) {
-                checkFinite(step, stats);
-                last = stats;
+                done = step;
+                if (stats != null) {
+                    checkFinite(step, stats);
+                    last = stats;
+                    final long st = step;
+                    final Map<String, Double> fs = stats;
+                    listeners.forEach(l -> l.onLog(st, fs));
+                }
+                if (sync != null) {
+                    sync.check();
+                }
                 final long st = step;
-                final Map<String, Double> fs = stats;
-                listeners.forEach(l -> l.onLog(st, fs));
+                listeners.forEach(l -> l.onStep(st));
             }
-            final long st = step;
-            listeners.forEach(l -> l.onStep(st));
+        } finally {
+            if (sync != null) {
+                sync.close();
+            }
         }
         boolean interrupted = done < spec.steps();
         finalStep = done;

@@ -121,6 +121,25 @@ class ConvLayersTest {
         check("batch_norm_1d_train", new BatchNorm(doubles(5), 4));
     }
 
+    /**
+     * The synced path (train.sync_bn) computes the statistics from all-reduced shifted sums and adds a backward
+     * hook; with one process (a reducer that leaves the sums as they are) it must match PyTorch's batch norm,
+     * output, gradients and running statistics, in float64. The reducer runs once forward and once backward.
+     */
+    @Test
+    void syncedBatchNormMatchesPyTorchForOneProcess() {
+        int[] calls = {0};
+        try (BatchNorm.Sync sync = BatchNorm.synchronize(t -> calls[0]++)) {
+            check("batch_norm_train", new BatchNorm(doubles(4), 3));
+            assertEquals(2, calls[0], "one all-reduce of the sums, one of their gradients");
+            check("batch_norm_1d_train", new BatchNorm(doubles(5), 4));
+            sync.check();
+        }
+        assertEquals(4, calls[0]);
+        check("batch_norm_train", new BatchNorm(doubles(4), 3));
+        assertEquals(4, calls[0], "closed: no more all-reduces");
+    }
+
     @Test
     void batchNormEvaluationModeUsesTheRunningStatistics() {
         BatchNorm bn = new BatchNorm(doubles(6), 3);

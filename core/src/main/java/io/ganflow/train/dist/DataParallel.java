@@ -159,6 +159,11 @@ public final class DataParallel implements AutoCloseable {
         return out;
     }
 
+    /** Sums a tensor over every process, in place (synced batch norm's statistics and their gradients). */
+    public void sumInPlace(Tensor t) {
+        run("batch-norm all-reduce", group.allreduce(new TensorVector(t)));
+    }
+
     /** Copies rank 0's values into the given tensors on every process (in place, without gradient). */
     public void broadcastFromRankZero(List<Tensor> tensors) {
         if (tensors.isEmpty()) {

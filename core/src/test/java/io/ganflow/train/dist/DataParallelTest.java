@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DataParallelTest {
     static final String PRESET = "ring8-wgan-gp";
+    static final String BN_PRESET = "ring8-nsgan";
     static final long K = Long.getLong("ganflow.test.ddp_steps", 20);
 
     @Test
@@ -57,7 +58,12 @@ class DataParallelTest {
 
     /** Trains 2 processes and 1 process; returns the median, 99th percentile and largest |w_2 - w_1|. */
     double[] compare(Path dir, String... sets) throws Exception {
-        List<Process> ps = start(dir, 2, -1, sets);
+        return compareOn(dir, PRESET, sets);
+    }
+
+    double[] compareOn(Path dir, String preset, String... sets) throws Exception {
+        Files.createDirectories(dir);
+        List<Process> ps = start(dir, preset, 2, -1, sets);
         for (Process p : ps) {
             finish(p, 180);
         }
@@ -66,9 +72,9 @@ class DataParallelTest {
         // Gloo's all-reduce hands every process the same sum, so the replicas stay identical bit for bit.
         assertArrayEquals(w0, w1, "the two replicas diverged");
 
-        float[] single = DdpWorker.weights(trainSingle(0, sets));
-        float[] otherSeed = DdpWorker.weights(trainSingle(1, sets));
-        float[] init = initial(sets);
+        float[] single = DdpWorker.weights(trainSingle(preset, 0, sets));
+        float[] otherSeed = DdpWorker.weights(trainSingle(preset, 1, sets));
+        float[] init = DdpWorker.weights(builder(preset, sets).build());
         double diff = maxAbsDiff(w0, single);
         double seedEffect = maxAbsDiff(single, otherSeed);
         double moved = maxAbsDiff(single, init);
@@ -90,9 +96,31 @@ class DataParallelTest {
         return new double[] {d[d.length / 2], d[(int) (d.length * 0.99)]};
     }
 
+    /**
+     * Batch norm couples a batch's rows, so per-replica statistics (DDP's default) train another model than one
+     * process on the whole batch; with train.sync_bn the statistics and their gradients are all-reduced and the
+     * two agree again, to the float32 roundings above (SGD; a generator with batch norm in every hidden layer).
+     * The per-replica run is the control: it must differ by far more.
+     */
+    @Test
+    void syncedBatchNormEqualsOneProcessOnTheWholeBatch(@TempDir Path dir) throws Exception {
+        String[] sgd = {"model.g.bn=true", "opt.g.name=sgd", "opt.d.name=sgd", "opt.g.lr=1e-1", "opt.d.lr=1e-1"};
+        double synced = compareOn(dir.resolve("synced"), BN_PRESET, concat(sgd, "train.sync_bn=true"))[2];
+        double perReplica = compareOn(dir.resolve("per-replica"), BN_PRESET, sgd)[2];
+        System.err.printf("batch norm, 2 processes vs 1: synced max |dw| = %.3g, per replica %.3g%n", synced, perReplica);
+        assertTrue(synced <= 5e-5, "synced batch norm: max |dw| = " + synced + " > 5e-5");
+        assertTrue(perReplica >= 100 * Math.max(synced, 1e-7), "per-replica statistics should differ: " + perReplica);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void aWorkerThatDiesStopsTheOtherWithAClearMessage(@TempDir Path dir) throws Exception {
-        List<Process> ps = start(dir, 2, 5);
+        List<Process> ps = start(dir, PRESET, 2, 5);
         long t0 = System.nanoTime();
         assertTrue(ps.get(0).waitFor(120, TimeUnit.SECONDS), "rank 0 did not stop after rank 1 died");
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -107,12 +135,13 @@ class DataParallelTest {
                 err.lines().filter(l -> l.startsWith("ganflow:")).findFirst().orElse(""));
     }
 
-    private static List<Process> start(Path dir, int world, long dieAt, String... sets) throws IOException {
+    private static List<Process> start(Path dir, String preset, int world, long dieAt, String... sets)
+            throws IOException {
         Path store = dir.resolve("store");
         List<Process> ps = new ArrayList<>();
         for (int r = 0; r < world; r++) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), DdpWorker.class.getName(), PRESET, Long.toString(K),
+                    "-cp", System.getProperty("java.class.path"), DdpWorker.class.getName(), preset, Long.toString(K),
                     Integer.toString(r), Integer.toString(world), store.toString(), dir.resolve("w" + r + ".bin").toString(),
                     Long.toString(r == 1 ? dieAt : -1)));
             cmd.addAll(List.of(sets));
@@ -130,8 +159,8 @@ class DataParallelTest {
         assertEquals(0, p.exitValue(), "worker exit code");
     }
 
-    private static TrainingRun.Builder builder(String... sets) {
-        TrainingRun.Builder b = TrainingRun.builder().preset(PRESET).set("train.steps", Long.toString(K)).evaluation(false);
+    private static TrainingRun.Builder builder(String preset, String... sets) {
+        TrainingRun.Builder b = TrainingRun.builder().preset(preset).set("train.steps", Long.toString(K)).evaluation(false);
         for (String kv : sets) {
             String[] p = kv.split("=", 2);
             b.set(p[0], p[1]);
@@ -139,15 +168,12 @@ class DataParallelTest {
         return b;
     }
 
-    private static TrainingRun trainSingle(long seed, String... sets) {
-        TrainingRun tr = builder(sets).set("train.seed", Long.toString(seed)).build();
+    private static TrainingRun trainSingle(String preset, long seed, String... sets) {
+        TrainingRun tr = builder(preset, sets).set("train.seed", Long.toString(seed)).build();
         tr.train();
         return tr;
     }
 
-    private static float[] initial(String... sets) {
-        return DdpWorker.weights(builder(sets).build());
-    }
 
     static double maxAbsDiff(float[] a, float[] b) {
         assertEquals(a.length, b.length);
