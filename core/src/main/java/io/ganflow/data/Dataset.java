@@ -23,6 +23,15 @@ public interface Dataset extends Sampler {
     Tensor sample(int n, Rng rng);
 
     /**
+     * Rows [from, from + len) of what {@link #sample} would return for n, leaving {@code rng} in the same state:
+     * one process's shard of a data-parallel batch. Data sets whose rows cost more to make than to draw (image
+     * sets gather and convert pixels) make only those rows.
+     */
+    default Tensor sampleRows(int n, Rng rng, long from, long len) {
+        return sample(n, rng).narrow(0, from, len);
+    }
+
+    /**
      * n held-out reference samples for evaluation, never used for training. Synthetic data draws fresh
      * samples; finite data sets draw from their held-out split (at most {@link #referenceSize()} rows).
      */

@@ -269,6 +269,12 @@ public final class ImageDataset implements Dataset {
         return toModel(train.select(rng.integers(train.size(), n)));
     }
 
+    /** The same draw of n indices as {@link #sample}; only the rows asked for are gathered. */
+    @Override
+    public Tensor sampleRows(int n, Rng rng, long from, long len) {
+        return toModel(train.select(rng.integers(train.size(), n).narrow(0, from, len)));
+    }
+
     /** Test images only: all of them when n &gt;= their number, else n distinct ones (see {@link #referenceIndices}). */
     @Override
     public Tensor reference(int n, Rng rng) {

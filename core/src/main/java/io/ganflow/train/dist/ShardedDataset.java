@@ -12,8 +12,9 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * The rank-aware sampler of data-parallel training: process {@code rank} of {@code world}, asked for its n
  * rows, draws the global batch of n·world rows with the shared-seed generator (unsharded, so the draw is the
- * one a single process would make) and keeps rows [rank·n, (rank+1)·n). All processes' shards together are
- * exactly the single-process batch. Everything else (reference samples, modes, files) is the wrapped data
+ * one a single process would make) and keeps rows [rank·n, (rank+1)·n) ({@link Dataset#sampleRows}: an image
+ * set draws every index but gathers only its shard's images). All processes' shards together are exactly the
+ * single-process batch. Everything else (reference samples, modes, files) is the wrapped data
  * set's, unsharded.
  */
 public final class ShardedDataset implements Dataset {
@@ -33,8 +34,7 @@ public final class ShardedDataset implements Dataset {
 
     @Override
     public Tensor sample(int n, Rng rng) {
-        Tensor all = inner.sample(n * world, rng.unsharded());
-        return all.narrow(0, (long) rank * n, n);
+        return inner.sampleRows(n * world, rng.unsharded(), (long) rank * n, n);
     }
 
     @Override

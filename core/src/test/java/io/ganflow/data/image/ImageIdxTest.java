@@ -64,6 +64,22 @@ class ImageIdxTest {
         }
     }
 
+    /** A data-parallel shard: the rows of the same draw, and the generator left where the whole draw leaves it. */
+    @Test
+    void sampleRowsIsASliceOfTheSameDraw() throws IOException {
+        mnistDir(dir, 20, 6, 4, 5, true);
+        ImageDataset d = images("data.name=mnist", "data.path=" + dir);
+        try (Scope s = Scope.open()) {
+            Rng a = new Rng(3);
+            Rng b = new Rng(3);
+            Tensor whole = d.sample(12, a);
+            Tensor rows = d.sampleRows(12, b, 4, 4);
+            assertArrayEquals(new long[] {4, 1, 4, 5}, Ops.shape(rows));
+            assertArrayEquals(values(whole.narrow(0, 4, 4)), values(rows));
+            assertArrayEquals(values(d.sample(3, a)), values(d.sample(3, b)), "the generators agree afterwards");
+        }
+    }
+
     @Test
     void referenceDrawsOnlyTestImages() throws IOException {
         mnistDir(dir, 30, 8, 3, 3, false);
