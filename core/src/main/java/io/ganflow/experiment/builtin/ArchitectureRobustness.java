@@ -1,7 +1,6 @@
 package io.ganflow.experiment.builtin;
 
 import io.ganflow.experiment.Context;
-import io.ganflow.experiment.Experiment;
 import io.ganflow.experiment.Figure;
 import io.ganflow.experiment.ResultTable;
 import io.ganflow.experiment.Scale;
@@ -10,7 +9,7 @@ import io.ganflow.experiment.Verdict;
 import java.util.List;
 
 /** WGAN-GP and the standard GAN with an MLP generator without batch norm, and with DCGAN nets, on MNIST. */
-final class ArchitectureRobustness implements Experiment {
+final class ArchitectureRobustness extends ImageExperiment {
     record Arm(String loss, String nets, String preset, String[] overrides) {}
 
     static final List<Arm> ARMS = List.of(new Arm("standard GAN", "MLP, no batch norm", "mnist-gan-mlp", new String[0]),
@@ -41,16 +40,6 @@ final class ArchitectureRobustness implements Experiment {
                 : "MNIST. MLP: mnist-gan-mlp (3,000 steps) and mnist-wgan-mlp (2,000 steps), the same 4 × 512 generator"
                 + " without batch norm. DCGAN: fmnist-dcgan (3,000 steps, batch norm) and fmnist-wgan-gp (2,000 steps,"
                 + " layer-norm critic) with data.name = mnist. FID of 2,000 generated digits against the test split.";
-    }
-
-    @Override
-    public boolean usesImages() {
-        return true;
-    }
-
-    @Override
-    public int defaultSeeds(Scale scale) {
-        return 1;
     }
 
     @Override

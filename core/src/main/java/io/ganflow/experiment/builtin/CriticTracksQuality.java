@@ -1,7 +1,6 @@
 package io.ganflow.experiment.builtin;
 
 import io.ganflow.experiment.Context;
-import io.ganflow.experiment.Experiment;
 import io.ganflow.experiment.Figure;
 import io.ganflow.experiment.ResultTable;
 import io.ganflow.experiment.Scale;
@@ -17,7 +16,7 @@ import java.util.Map;
  * Over training on Fashion-MNIST: Spearman's correlation between the WGAN-GP critic's W estimate and FID, beside
  * the same correlation for the standard GAN's discriminator loss.
  */
-final class CriticTracksQuality implements Experiment {
+final class CriticTracksQuality extends ImageExperiment {
     @Override
     public String claim() {
         return "The WGAN critic's estimate of W tracks sample quality over training (it falls as FID falls), where the"
@@ -42,16 +41,6 @@ final class CriticTracksQuality implements Experiment {
                 : "fmnist-wgan-gp (2,000 steps) and fmnist-dcgan (3,000 steps) as shipped, evaluated every 200 steps (FID of"
                 + " 2,000 generated images in the domain classifier's features against the test split); the critic's W"
                 + " estimate and the GAN's D loss are averaged over the logged steps since the previous evaluation.";
-    }
-
-    @Override
-    public boolean usesImages() {
-        return true;
-    }
-
-    @Override
-    public int defaultSeeds(Scale scale) {
-        return 1;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.ganflow.experiment.builtin;
 
 import io.ganflow.experiment.Context;
-import io.ganflow.experiment.Experiment;
 import io.ganflow.experiment.Figure;
 import io.ganflow.experiment.ResultTable;
 import io.ganflow.experiment.Scale;
@@ -13,7 +12,7 @@ import java.util.List;
  * The Fashion-MNIST half of {@link Gp0VsGp1}: the zero-centred penalty against WGAN-GP's one-centred one with
  * fmnist-wgan-gp's DCGAN nets. Its own experiment so that the toy half runs without the data set.
  */
-final class Gp0VsGp1Fmnist implements Experiment {
+final class Gp0VsGp1Fmnist extends ImageExperiment {
     static final String GP1 = "gp1 (WGAN-GP)";
     static final String GP0 = "gp0 (zero-centred)";
     static final double FID_FACTOR = 1.25;
@@ -42,16 +41,6 @@ final class Gp0VsGp1Fmnist implements Experiment {
                 + " betas 0.5, 0.9, batch 64, 2,000 steps), once with gan.gp.center 1 (λ·E(‖∇f‖ − 1)²) and once with 0"
                 + " ((λ/2)·E‖∇f‖²); FID, classes and KID of 2,000 generated images against the test split, evaluated"
                 + " every 500 steps.";
-    }
-
-    @Override
-    public boolean usesImages() {
-        return true;
-    }
-
-    @Override
-    public int defaultSeeds(Scale scale) {
-        return 1;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.ganflow.experiment.builtin;
 
 import io.ganflow.experiment.Context;
-import io.ganflow.experiment.Experiment;
 import io.ganflow.experiment.Figure;
 import io.ganflow.experiment.ResultTable;
 import io.ganflow.experiment.Scale;
@@ -10,7 +9,7 @@ import io.ganflow.experiment.Verdict;
 import java.util.List;
 
 /** A standard GAN that collapses on MNIST, against WGAN-GP with the same nets. */
-final class MnistCollapse implements Experiment {
+final class MnistCollapse extends ImageExperiment {
     static final String GAN = "standard GAN (mnist-gan-mlp)";
     static final String WGAN = "WGAN-GP (mnist-wgan-mlp)";
     static final double COLLAPSED_KL = 1.0;
@@ -44,11 +43,6 @@ final class MnistCollapse implements Experiment {
                 + " Adam 1e-4, betas 0.5, 0.9) for 2,000; batch 64. Classes covered (≥ 1 image) and KL(q‖uniform) of the"
                 + " predicted classes of 2,000 generated digits, FID in the classifier's features against the test"
                 + " split.";
-    }
-
-    @Override
-    public boolean usesImages() {
-        return true;
     }
 
     @Override

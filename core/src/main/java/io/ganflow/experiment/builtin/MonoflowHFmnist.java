@@ -1,7 +1,6 @@
 package io.ganflow.experiment.builtin;
 
 import io.ganflow.experiment.Context;
-import io.ganflow.experiment.Experiment;
 import io.ganflow.experiment.Figure;
 import io.ganflow.experiment.ResultTable;
 import io.ganflow.experiment.Scale;
@@ -14,7 +13,7 @@ import java.util.List;
  * The Fashion-MNIST half of {@link MonoflowH}: every h of the MonoFlow family with fmnist-dcgan's nets and
  * optimiser. h = logsig is the non-saturating loss, the reference the others are judged against.
  */
-final class MonoflowHFmnist implements Experiment {
+final class MonoflowHFmnist extends ImageExperiment {
     static final String REFERENCE = "logsig";
     static final double FID_FACTOR = 2.0;
     static final int STEPS = 2000;
@@ -42,16 +41,6 @@ final class MonoflowHFmnist implements Experiment {
                 : "The preset fmnist-dcgan (DCGAN nets with batch norm, Adam 2e-4 with β1 0.5, batch 64) with gan.objective"
                 + " = monoflow and gan.monoflow.h ∈ {logit, log_sigmoid, softplus, arcsinh, exp}, " + STEPS + " steps each;"
                 + " FID, classes and KID of 2,000 generated images against the test split, evaluated every 1,000 steps.";
-    }
-
-    @Override
-    public boolean usesImages() {
-        return true;
-    }
-
-    @Override
-    public int defaultSeeds(Scale scale) {
-        return 1;
     }
 
     @Override

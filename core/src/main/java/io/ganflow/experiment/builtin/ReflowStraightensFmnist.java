@@ -5,7 +5,6 @@ import io.ganflow.engine.Precision;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.experiment.Context;
-import io.ganflow.experiment.Experiment;
 import io.ganflow.experiment.Figure;
 import io.ganflow.experiment.ResultTable;
 import io.ganflow.experiment.Scale;
@@ -28,7 +27,7 @@ import org.bytedeco.pytorch.Tensor;
  * each measured at its last step by the FID of one Euler step and of the preset's 20, beside the RectifiedFlow
  * paper's CIFAR-10 one-step trend.
  */
-final class ReflowStraightensFmnist implements Experiment {
+final class ReflowStraightensFmnist extends ImageExperiment {
     static final List<String> STAGES = List.of("1-RF", "2-RF", "2-RF distilled");
     static final String PRESET = "fmnist-reflow";
 
@@ -57,16 +56,6 @@ final class ReflowStraightensFmnist implements Experiment {
                 + " evenly into 1-RF, 2-RF on 2,000 Euler-20 couplings of 1-RF, and distillation into one step. At the"
                 + " last step of each stage: FID, classes and KID of 2,000 images from one Euler step and from 20"
                 + " (the distilled model: one step), straightness by RK4 on 256 prior draws.";
-    }
-
-    @Override
-    public boolean usesImages() {
-        return true;
-    }
-
-    @Override
-    public int defaultSeeds(Scale scale) {
-        return 1;
     }
 
     @Override

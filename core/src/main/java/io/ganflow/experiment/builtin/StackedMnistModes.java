@@ -1,7 +1,6 @@
 package io.ganflow.experiment.builtin;
 
 import io.ganflow.experiment.Context;
-import io.ganflow.experiment.Experiment;
 import io.ganflow.experiment.Figure;
 import io.ganflow.experiment.ResultTable;
 import io.ganflow.experiment.Scale;
@@ -11,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Modes of Stacked MNIST's 1,000 (PacGAN's protocol) for NS-GAN, WGAN-GP and ganflow's particle method. */
-final class StackedMnistModes implements Experiment {
+final class StackedMnistModes extends ImageExperiment {
     record Arm(String label, String preset, String[] overrides) {}
 
     static final List<Arm> ARMS = List.of(
@@ -47,16 +46,6 @@ final class StackedMnistModes implements Experiment {
                 + " λ 10, n_critic 5, layer-norm critic, Adam 1e-4 (0.5, 0.9); D1 particle steps with the settings of"
                 + " fmnist-particle (R1 1, ε 0.5, K 1). Modes: the MNIST classifier on each channel of 10,000 generated"
                 + " images (PacGAN counts 26,000), KL(q‖uniform) over the 1,000 modes.";
-    }
-
-    @Override
-    public boolean usesImages() {
-        return true;
-    }
-
-    @Override
-    public int defaultSeeds(Scale scale) {
-        return 1;
     }
 
     @Override
