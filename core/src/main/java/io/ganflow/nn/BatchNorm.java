@@ -158,16 +158,17 @@ public final class BatchNorm implements Module {
             }
             sums.register_hook(hook);
         }
-        double n = Ops.toDoubles(global.narrow(0, 2 * channels, 1))[0];
-        Tensor shift = sums.narrow(0, 0, channels).div(Ops.s(n));
-        Tensor var = sums.narrow(0, channels, channels).div(Ops.s(n)).sub(shift.mul(shift));
+        Tensor n = global.narrow(0, 2 * channels, 1); // the global row count, kept native: no host read
+        Tensor shift = sums.narrow(0, 0, channels).div(n);
+        Tensor var = sums.narrow(0, channels, channels).div(n).sub(shift.mul(shift));
         Tensor mean = runningMean.detach().add(shift);
         Tensor y = x.sub(mean.view(shape)).mul(var.add(Ops.s(EPS)).rsqrt().view(shape)).mul(weight.view(shape))
                 .add(bias.view(shape));
         if (update) {
             Ops.noGrad(() -> {
                 runningMean.mul_(Ops.s(1 - MOMENTUM)).add_(mean.detach().mul(Ops.s(MOMENTUM)));
-                runningVar.mul_(Ops.s(1 - MOMENTUM)).add_(var.detach().mul(Ops.s(MOMENTUM * n / (n - 1))));
+                runningVar.mul_(Ops.s(1 - MOMENTUM)).add_(var.detach().mul(n).div(n.sub(Ops.s(1)))
+                        .mul(Ops.s(MOMENTUM)));
             });
         }
         return y;
