@@ -69,6 +69,10 @@ final class BenchCommand implements Callable<Integer> {
             + " all four timings, the ratios and each side's bf16 and fp32 product rates")
     String precision;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "wgan-gp: cpu (default), or cuda to time both sides"
+            + " on the GPU (ganflow built with mvn -Pgpu; the peer's torch with CUDA)")
+    String device;
+
     @Option(names = "--python", paramLabel = "EXE", description = "the peer's Python (default: $GANFLOW_PEER_PYTHON,"
             + " else /usr/bin/python3, else python3)")
     String python;
@@ -113,6 +117,20 @@ final class BenchCommand implements Callable<Integer> {
         if (!List.of("wgan-gp", "transport", "fid", "dcgan", "conv-gp", "unet", "ddp", "all").contains(suite)) {
             throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, fid, dcgan,"
                     + " conv-gp, unet, ddp, all");
+        }
+        if (!List.of("cpu", "cuda").contains(device)) {
+            throw new BadInputException("--device " + device + " is not allowed; allowed: cpu, cuda");
+        }
+        if (device.equals("cuda")) {
+            if (!suite.equals("wgan-gp")) {
+                throw new BadInputException("--device cuda times the WGAN-GP step (--suite wgan-gp) only, not --suite "
+                        + suite);
+            }
+            if (!io.ganflow.engine.Device.cudaAvailable()) {
+                throw new BadInputException("--device cuda, but no CUDA device is usable (this ganflow was built with the "
+                        + (io.ganflow.engine.NativeLibraries.isGpuBuild() ? "GPU natives, but libtorch sees no GPU"
+                                : "CPU natives; build with mvn -Pgpu package") + "); allowed here: cpu");
+            }
         }
         if (suite.equals("ddp")) {
             if ("ddp".equals(side)) {
@@ -167,7 +185,11 @@ final class BenchCommand implements Callable<Integer> {
                 warmupSeconds, iters("wgan-gp"), threads);
         System.out.printf(Locale.ROOT, "          %.3f GFLOP of matrix products per iteration as autograd runs it"
                 + " (forward, backward, double backward; bench/README.md)%n", flops / 1e9);
-        runTimed("wgan-gp", flops, "wgan_gp_toy.py", List.of("--width", Integer.toString(width)));
+        if (device.equals("cuda")) {
+            System.out.println("device:   cuda on both sides; the BLAS lines and sgemm rates below are the host's, so"
+                    + " no limit is printed");
+        }
+        runTimed("wgan-gp", flops, "wgan_gp_toy.py", List.of("--width", Integer.toString(width), "--device", device));
     }
 
     private void runImage(String which) throws Exception {
@@ -282,8 +304,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         int n = iters(which);
         if (which.equals("wgan-gp")) {
-            return ganflowStepSide(new WganGpWorkload(width, threads, warmup + n), n, Map.of(),
-                    () -> new WganGpWorkload(width, threads, warmup + n, Precision.BF16));
+            return ganflowStepSide(new WganGpWorkload(width, threads, warmup + n, Precision.FP32, device), n, Map.of(),
+                    () -> new WganGpWorkload(width, threads, warmup + n, Precision.BF16, device));
         }
         ImageWorkload w = new ImageWorkload(which, threads, warmup + n);
         Map<String, String> params = new LinkedHashMap<>();
@@ -325,11 +347,13 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Times {@code iters} iterations of w into {@code <prefix>ms_per_iter} and {@code <prefix>cpu_ms_per_iter}. */
     private static void time(BenchWorkload w, int iters, String prefix, Map<String, String> r) {
+        synchronizeDevice();
         long t0 = System.nanoTime();
         long c0 = processCpuNanos();
         for (int i = 0; i < iters; i++) {
             w.iteration();
         }
+        synchronizeDevice(); // a GPU runs behind the host: the time ends when its queue has drained
         r.put(prefix + "ms_per_iter", fmt((System.nanoTime() - t0) / 1e6 / iters));
         r.put(prefix + "cpu_ms_per_iter", fmt((processCpuNanos() - c0) / 1e6 / iters));
     }
@@ -376,6 +400,13 @@ final class BenchCommand implements Callable<Integer> {
      * in between), and a step measured after a 4 s warm-up, with those bursts in its process CPU time, came
      * out 12 % slower than after 20 s (10.0 against 8.8 ms). Returns the number of iterations run.
      */
+    /** Waits for the GPU's queued work when the workload runs on CUDA; nothing on the CPU. */
+    private static void synchronizeDevice() {
+        if (Engine.device() == io.ganflow.engine.Device.CUDA) {
+            org.bytedeco.pytorch.global.torch.cuda_synchronize();
+        }
+    }
+
     private int warmUp(BenchWorkload w) {
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
@@ -416,6 +447,11 @@ final class BenchCommand implements Callable<Integer> {
     private void printTiming(String who, PeerProcess.Result r, double flops, String version) {
         double ms = r.number("ms_per_iter");
         double cpu = r.number("cpu_ms_per_iter");
+        if (device.equals("cuda")) {
+            System.out.printf(Locale.ROOT, "%s %9.2f ms/iter on cuda, host CPU %.2f ms/iter; %.1f GFLOP/s  (%s)%n", who, ms,
+                    cpu, flops / (ms * 1e6), version);
+            return;
+        }
         double limit = flops / (r.number("sgemm_gflops") * 1e9) * 1e3;
         double cpuLimit = flops / (r.number("sgemm_cpu_gflops") * 1e9) * 1e3;
         System.out.printf(Locale.ROOT, "%s %9.2f ms/iter, CPU %.2f ms/iter; limit %.2f ms (CPU %.2f): %.2fx the limit"
@@ -533,7 +569,8 @@ final class BenchCommand implements Callable<Integer> {
         cmd.add(Main.class.getName());
         cmd.addAll(List.of("bench", "--side=ganflow", "--suite=" + which, "--iters=" + iters(which), "--warmup=" + warmup,
                 "--warmup-seconds=" + warmupSeconds,
-                "--width=" + width, "--threads=" + threads, "--precision=" + precision, "--sinkhorn-points="
+                "--width=" + width, "--threads=" + threads, "--precision=" + precision, "--device=" + device,
+                "--sinkhorn-points="
                 + sinkhornPoints, "--sinkhorn-reg="
                 + sinkhornReg));
         PeerProcess.Result r = PeerProcess.run(cmd, Map.of("OPENBLAS_CORETYPE", plan.target()), 120);

@@ -37,6 +37,12 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        java.util.Optional<String> natives = io.ganflow.engine.NativeLibraries.problem();
+        if (natives.isPresent()) {
+            // before anything loads libtorch: a GPU build without the host's CUDA libraries would crash the JVM
+            System.err.println("ganflow: " + natives.get());
+            System.exit(BAD_INPUT);
+        }
         System.exit(run(System.out, System.err, args));
     }
 

@@ -23,18 +23,21 @@ final class WganGpWorkload implements BenchWorkload {
 
     private final Dataset data;
     private final Method method;
-    private final Rng rng = new Rng(0);
+    private final Rng rng;
     private final long total;
     private final int width;
     private final Precision precision;
     private long step;
 
     WganGpWorkload(int width, int threads, long totalIterations) {
-        this(width, threads, totalIterations, Precision.FP32);
+        this(width, threads, totalIterations, Precision.FP32, "cpu");
     }
 
-    /** The step in {@code precision} (bf16: mixed precision, as train.precision=bf16 trains). */
-    WganGpWorkload(int width, int threads, long totalIterations, Precision precision) {
+    /**
+     * The step in {@code precision} (bf16: mixed precision, as train.precision=bf16 trains) on {@code device} (a
+     * train.device value).
+     */
+    WganGpWorkload(int width, int threads, long totalIterations, Precision precision, String device) {
         Config c = Config.builder()
                 .set("data.name", "ring8", "bench").set("model.z_dim", "2", "bench")
                 .set("model.g.width", Integer.toString(width), "bench").set("model.g.depth", Integer.toString(DEPTH), "bench")
@@ -43,10 +46,17 @@ final class WganGpWorkload implements BenchWorkload {
                 .set("gan.gp.weight", "0.1", "bench").set("gan.gp.center", "1", "bench")
                 .set("opt.g.lr", "1e-4", "bench").set("opt.d.lr", "1e-4", "bench")
                 .set("train.batch", Integer.toString(BATCH), "bench").set("train.threads", Integer.toString(threads), "bench")
-                .build();
+                .set("train.device", device, "bench").build();
         Setup.engine(c);
-        this.data = Setup.dataset(c);
-        this.method = Setup.method(c, data);
+        Dataset host = Setup.dataset(c);
+        this.method = Setup.method(c, host);
+        // as Trainer does on a device: the state moves there, the batches and noise are delivered there
+        io.ganflow.engine.Device d = io.ganflow.engine.Engine.device();
+        if (d != io.ganflow.engine.Device.CPU) {
+            io.ganflow.train.Placement.moveState(method, d);
+        }
+        this.data = d == io.ganflow.engine.Device.CPU ? host : new io.ganflow.data.DeviceDataset(host, d);
+        this.rng = new Rng(0).on(d);
         this.total = totalIterations;
         this.width = width;
         this.precision = precision;

@@ -143,9 +143,9 @@ final class MethodSetup {
         if (c.getString("flow.prior").equals("generator")) {
             int zDim = c.getInt("model.z_dim");
             Module g = Setup.generator(c, data, Rng.derived(c.getLong("train.seed"), "prior"));
-            prior = (n, rng) -> Ops.noGrad(() -> g.forward(rng.normal(n, zDim)));
+            prior = (n, rng) -> Ops.noGrad(() -> g.forward(Ops.toDevice(rng.normal(n, zDim))));
         } else {
-            prior = (n, rng) -> rng.normal(Ops.batchShape(n, shape)); // N(0, I) of the sample's shape
+            prior = (n, rng) -> Ops.toDevice(rng.normal(Ops.batchShape(n, shape))); // N(0, I) of the sample's shape
         }
         Solver s = Solver.byKey(c.getString("flow.solver"));
         Solver rs = Solver.byKey(c.getString("flow.reflow.solver"));

@@ -23,6 +23,9 @@ public final class Engine {
 
     static {
         relaxPhysicalMemoryCheck();
+        NativeLibraries.problem().ifPresent(why -> {
+            throw new IllegalStateException("ganflow: " + why);
+        });
         extractNatives();
     }
 
@@ -55,7 +58,7 @@ public final class Engine {
         String platform = Loader.getPlatform();
         try {
             Loader.cacheResources(openblas_nolapack.class, "/org/bytedeco/openblas/" + platform + "/");
-            Loader.cacheResources(torch.class, "/org/bytedeco/pytorch/" + platform + "/");
+            Loader.cacheResources(torch.class, NativeLibraries.torchResourceDir());
         } catch (java.io.IOException | RuntimeException e) {
             // JavaCPP extracts on demand; the warning explains a crash if one follows.
             System.err.println("ganflow: warning: could not pre-extract the native libraries (" + e + ")");
@@ -121,6 +124,10 @@ public final class Engine {
         return threads;
     }
 
+    /**
+     * Sets the device of the next runs' training state: a {@link io.ganflow.train.Trainer} built afterwards moves
+     * its networks and optimiser state there, and draws its noise and batches there.
+     */
     public static void setDevice(Device d) {
         device = d;
     }

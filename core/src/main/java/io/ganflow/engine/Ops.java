@@ -114,9 +114,27 @@ public final class Ops {
         return t;
     }
 
-    /** All values of a tensor as float32, row-major. */
+    /**
+     * A tensor on the device of the run's training state ({@link Engine#device}): itself when it is there
+     * already, else a copy. Noise drawn on the host for sampling a network goes through here.
+     */
+    public static Tensor toDevice(Tensor t) {
+        return onDevice(t, Engine.device());
+    }
+
+    /** A tensor on {@code d}: itself when it is there already, else a copy. */
+    public static Tensor onDevice(Tensor t, Device d) {
+        return Device.of(t) == d ? t : t.to(d.torch(), t.scalar_type());
+    }
+
+    /** A tensor on the host: itself for a CPU tensor, else a copy (which waits for the device). */
+    public static Tensor toHost(Tensor t) {
+        return t.is_cuda() || t.is_meta() ? t.cpu() : t;
+    }
+
+    /** All values of a tensor as float32, row-major (copied from the device first where it is elsewhere). */
     public static float[] toFloats(Tensor t) {
-        Tensor c = t.detach().to(torch.ScalarType.Float).contiguous();
+        Tensor c = toHost(t.detach()).to(torch.ScalarType.Float).contiguous();
         float[] out = new float[(int) c.numel()];
         if (out.length > 0) {
             c.data_ptr_float().get(out);
@@ -126,7 +144,7 @@ public final class Ops {
 
     /** All values of a tensor as float64, row-major. */
     public static double[] toDoubles(Tensor t) {
-        Tensor c = t.detach().to(torch.ScalarType.Double).contiguous();
+        Tensor c = toHost(t.detach()).to(torch.ScalarType.Double).contiguous();
         double[] out = new double[(int) c.numel()];
         if (out.length > 0) {
             c.data_ptr_double().get(out);

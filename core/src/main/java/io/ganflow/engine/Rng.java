@@ -19,6 +19,8 @@ public final class Rng {
     private final int rank;
     private final int world;
     private final Rng base;
+    /** Where draws are delivered: they are made on the host generator and copied there. */
+    private final Device target;
 
     public Rng(long seed) {
         Engine.ensureInitialised();
@@ -28,15 +30,17 @@ public final class Rng {
         this.rank = 0;
         this.world = 1;
         this.base = this;
+        this.target = Device.CPU;
     }
 
-    private Rng(Rng base, int rank, int world) {
+    private Rng(Rng base, int rank, int world, Device target) {
         this.seed = base.seed;
         this.gen = base.gen;
         this.genOpt = base.genOpt;
         this.rank = rank;
         this.world = world;
         this.base = base;
+        this.target = target;
     }
 
     /**
@@ -50,10 +54,25 @@ public final class Rng {
         if (world < 1 || rank < 0 || rank >= world) {
             throw new IllegalArgumentException("rank " + rank + " of " + world);
         }
-        return new Rng(base, rank, world);
+        return new Rng(base, rank, world, target);
     }
 
-    /** The generator this one is a shard view of (itself when it is none). */
+    /**
+     * A view of this generator whose draws are delivered on {@code device}. They are still made by the host
+     * generator, so a run draws the same numbers on every device, its checkpointed state is the same bytes, and
+     * a CUDA run can be compared with a CPU run value for value; the price is one host-to-device copy per draw.
+     * The view shares this generator's state and keeps its shard.
+     */
+    public Rng on(Device device) {
+        return device == target ? this : new Rng(base, rank, world, device);
+    }
+
+    /** This view with its draws delivered on the host (data sets index host memory with them). */
+    public Rng onHost() {
+        return on(Device.CPU);
+    }
+
+    /** The generator this one is a shard view of (itself when it is none), on the host. */
     public Rng unsharded() {
         return base;
     }
@@ -68,7 +87,11 @@ public final class Rng {
     }
 
     private Tensor local(Tensor drawn, long[] shape) {
-        return world == 1 || shape.length == 0 ? drawn : drawn.narrow(0, rank * shape[0], shape[0]);
+        return deliver(world == 1 || shape.length == 0 ? drawn : drawn.narrow(0, rank * shape[0], shape[0]));
+    }
+
+    private Tensor deliver(Tensor t) {
+        return target == Device.CPU ? t : t.to(target.torch(), t.scalar_type());
     }
 
     /** A generator for an independent stream, derived from a base seed and a stream name. */
@@ -105,7 +128,7 @@ public final class Rng {
 
     /** A random permutation of 0..n-1 (int64). */
     public Tensor permutation(long n) {
-        return torch.randperm(n, opt(), Ops.longOptions());
+        return deliver(torch.randperm(n, opt(), Ops.longOptions()));
     }
 
     /** The generator's full state (Mersenne Twister words and normal-cache), as bytes. */
@@ -125,7 +148,8 @@ public final class Rng {
 
     @Override
     public String toString() {
-        return "Rng(seed=" + seed + (world > 1 ? ", shard " + rank + "/" + world : "") + ", state#"
+        return "Rng(seed=" + seed + (world > 1 ? ", shard " + rank + "/" + world : "")
+                + (target == Device.CPU ? "" : ", on " + target.key()) + ", state#"
                 + Arrays.hashCode(state()) + ")";
     }
 }

@@ -218,12 +218,12 @@ public final class ParticleGan implements Method {
         for (int i = 0; i < n; i++) {
             idx[i] = sigma[i];
         }
-        return x1.index_select(0, torch.tensor(idx));
+        return x1.index_select(0, Ops.onDevice(torch.tensor(idx), io.ganflow.engine.Device.of(x1)));
     }
 
     @Override
     public Tensor sample(int n, Rng rng) {
-        return io.ganflow.nn.Module.inEvalMode(generator, () -> Ops.noGrad(() -> generator.forward(rng.normal(n, zDim))));
+        return io.ganflow.nn.Module.inEvalMode(generator, () -> Ops.noGrad(() -> generator.forward(Ops.toDevice(rng.normal(n, zDim)))));
     }
 
     @Override

@@ -169,8 +169,9 @@ public final class GanMethod implements Method {
         return noise == null ? x : noise.perturb(x, ctx.step(), ctx.totalSteps(), ctx.rng());
     }
 
+    /** z on the networks' device: a step's generator delivers it there; sampling's host generator is copied. */
     private Tensor noise(int n, Rng rng) {
-        return rng.normal(n, zDim);
+        return Ops.toDevice(rng.normal(n, zDim));
     }
 
     /** The fraction of real samples with logit > 0 and generated samples with logit < 0. */

@@ -14,6 +14,7 @@ public interface VelocityModel extends Module {
 
     /** v(x, t) at one time t for the whole batch. */
     default Tensor velocity(Tensor x, double t) {
-        return velocity(x, Ops.full(t, x.size(0), 1).to(x.scalar_type()));
+        // made with x's options: on x's device and of its type, inside the step
+        return velocity(x, org.bytedeco.pytorch.global.torch.full(new long[] {x.size(0), 1}, Ops.s(t), x.options()));
     }
 }

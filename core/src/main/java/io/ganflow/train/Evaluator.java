@@ -78,12 +78,14 @@ public final class Evaluator {
     public Map<String, Double> evaluate(Method method) {
         try (Scope s = Scope.open()) {
             Standardizer st = data.standardizer();
+            // The metrics run on the host: samples come back from the run's device, the critic gets its input there.
+            java.util.function.BiFunction<Integer, Rng, Tensor> sampler = (n, r) -> Ops.toHost(method.sample(n, r));
             // With image metrics, one draw serves both: max(samples, the image metrics' count) images, generated in
             // chunks so that a generator's activations stay small; the figures above use the first `samples`.
-            Tensor all = images.isPresent() ? ImageEvaluation.generate(method::sample, Math.max(samples,
+            Tensor all = images.isPresent() ? ImageEvaluation.generate(sampler, Math.max(samples,
                     images.get().generatedCount()), Rng.derived(seed, "eval/generated")) : null;
             Tensor genModel = all != null ? all.narrow(0, 0, samples)
-                    : method.sample(samples, Rng.derived(seed, "eval/generated"));
+                    : sampler.apply(samples, Rng.derived(seed, "eval/generated"));
             double[][] gen = Ops.toRows(st.toData(Ops.flatten(genModel)));
             for (double[] row : gen) {
                 for (double v : row) {
@@ -113,7 +115,8 @@ public final class Evaluator {
                 final int k = m;
                 // The critic's own estimate on the very same points, next to the exact W1: for a 1-Lipschitz
                 // critic it is a lower bound (Kantorovich–Rubinstein).
-                method.critic().ifPresent(f -> out.put("critic_w_estimate",
+                method.critic().map(c -> (java.util.function.UnaryOperator<Tensor>) x -> Ops.toHost(c.apply(Ops.toDevice(x))))
+                        .ifPresent(f -> out.put("critic_w_estimate",
                         Ops.item(f.apply(refModel.narrow(0, 0, k)).mean().sub(f.apply(genModel.narrow(0, 0, k)).mean()))));
             }
             out.putAll(method.diagnostics(samples, Rng.derived(seed, "eval/diagnostics")));
@@ -143,7 +146,8 @@ public final class Evaluator {
     /** Generated samples in data space, flattened to rows, for plots; same draws as the evaluation. */
     public double[][] samples(Method method, int n) {
         try (Scope s = Scope.open()) {
-            Tensor t = data.standardizer().toData(Ops.flatten(method.sample(n, Rng.derived(seed, "eval/generated"))));
+            Tensor t = data.standardizer().toData(Ops.flatten(Ops.toHost(method.sample(n, Rng.derived(seed,
+                    "eval/generated")))));
             return Ops.toRows(t);
         }
     }

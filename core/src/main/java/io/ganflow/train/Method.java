@@ -64,6 +64,14 @@ public interface Method {
     /** Called after weights were loaded into a trainable network, so copies (an EMA) can follow. */
     default void weightsLoaded(String role) {}
 
+    /**
+     * Tensors the method keeps across steps besides its networks' parameters and buffers and its optimisers'
+     * state (running averages, fixed couplings): the trainer moves them to the run's device with the rest.
+     */
+    default java.util.List<Tensor> stateTensors() {
+        return java.util.List.of();
+    }
+
     /** Everything needed to continue exactly: parameters, optimiser state, counters. */
     void saveState(StateDict into);
 

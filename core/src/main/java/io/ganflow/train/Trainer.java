@@ -32,6 +32,7 @@ public final class Trainer {
     private Map<String, Double> finalMetrics = Map.of();
     private io.ganflow.train.dist.DataParallel dp;
     private boolean syncBatchNorm;
+    private final io.ganflow.engine.Device device;
 
     /**
      * @param rng the training generator (batches, latent draws, interpolation weights); its state is part of
@@ -42,9 +43,18 @@ public final class Trainer {
         this.data = data;
         this.rng = rng;
         this.spec = spec;
+        this.device = io.ganflow.engine.Engine.device();
         for (Map.Entry<String, Optimizer> e : method.optimizers().entrySet()) {
             baseLr.put(e.getKey(), e.getValue().learningRate());
         }
+        if (device != io.ganflow.engine.Device.CPU) {
+            Placement.moveState(method, device);
+        }
+    }
+
+    /** The device of this run's state, batches and noise (the engine's device when the trainer was built). */
+    public io.ganflow.engine.Device device() {
+        return device;
     }
 
     /**
@@ -169,6 +179,10 @@ public final class Trainer {
             stepRng = rng.shard(dp.rank(), dp.world());
             batch = spec.batch() / dp.world();
             buffers = dp.world() > 1 ? buffers() : List.of();
+        }
+        if (device != io.ganflow.engine.Device.CPU) {
+            stepData = new io.ganflow.data.DeviceDataset(stepData, device);
+            stepRng = stepRng.on(device);
         }
         listeners.forEach(l -> l.onStart(startStep, spec.steps()));
         Map<String, Double> last = Map.of();

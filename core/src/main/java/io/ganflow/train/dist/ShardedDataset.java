@@ -1,12 +1,8 @@
 package io.ganflow.train.dist;
 
 import io.ganflow.data.Dataset;
-import io.ganflow.data.Mixture;
-import io.ganflow.data.Standardizer;
+import io.ganflow.data.ForwardingDataset;
 import io.ganflow.engine.Rng;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -17,19 +13,14 @@ import org.bytedeco.pytorch.Tensor;
  * single-process batch. Everything else (reference samples, modes, files) is the wrapped data
  * set's, unsharded.
  */
-public final class ShardedDataset implements Dataset {
-    private final Dataset inner;
+public final class ShardedDataset extends ForwardingDataset {
     private final int rank;
     private final int world;
 
     public ShardedDataset(Dataset inner, int rank, int world) {
-        this.inner = inner;
+        super(inner);
         this.rank = rank;
         this.world = world;
-    }
-
-    public Dataset inner() {
-        return inner;
     }
 
     @Override
@@ -38,47 +29,7 @@ public final class ShardedDataset implements Dataset {
     }
 
     @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public int dim() {
-        return inner.dim();
-    }
-
-    @Override
-    public long[] shape() {
-        return inner.shape();
-    }
-
-    @Override
-    public Tensor reference(int n, Rng rng) {
-        return inner.reference(n, rng);
-    }
-
-    @Override
-    public int referenceSize() {
-        return inner.referenceSize();
-    }
-
-    @Override
-    public Optional<String> evaluatesOnTrainingData() {
-        return inner.evaluatesOnTrainingData();
-    }
-
-    @Override
-    public Optional<Mixture> mixture() {
-        return inner.mixture();
-    }
-
-    @Override
-    public List<Path> files() {
-        return inner.files();
-    }
-
-    @Override
-    public Standardizer standardizer() {
-        return inner.standardizer();
+    public Tensor sampleRows(int n, Rng rng, long from, long len) {
+        return sample(n, rng).narrow(0, from, len);
     }
 }

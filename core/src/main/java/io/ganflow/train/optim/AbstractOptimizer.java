@@ -75,6 +75,13 @@ abstract class AbstractOptimizer implements Optimizer {
         return false;
     }
 
+    @Override
+    public List<Tensor> stateTensors() {
+        List<Tensor> all = new ArrayList<>();
+        buffers.forEach(all::addAll);
+        return all;
+    }
+
     /** The registered buffers, by name (for a fused step that hands them to libtorch as lists). */
     protected List<Tensor> bufferList(String name) {
         return buffers.get(bufferNames.indexOf(name));

@@ -31,6 +31,14 @@ public interface Optimizer {
     /** Number of steps taken so far. */
     long steps();
 
+    /**
+     * Every per-parameter state tensor (moments, momentum buffers), for moving the state to another device in
+     * place. Empty where the optimiser keeps none.
+     */
+    default List<Tensor> stateTensors() {
+        return List.of();
+    }
+
     void saveState(StateDict into, String prefix);
 
     void loadState(StateDict from, String prefix);

@@ -1,0 +1,54 @@
+package io.ganflow.train;
+
+import io.ganflow.engine.Device;
+import io.ganflow.engine.Ops;
+import io.ganflow.nn.Module;
+import io.ganflow.train.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.bytedeco.pytorch.Tensor;
+
+/** Moving a method's whole training state to a device. */
+public final class Placement {
+    private Placement() {}
+
+    /**
+     * Moves every network's parameters and buffers, every optimiser's state and the method's own state tensors to
+     * {@code device}, in place: each Java tensor is re-pointed at its copy on the device (C++ assignment), so the
+     * objects that the method, its networks, its optimisers and a checkpoint hold are the same ones, now on the
+     * device. Call it before anything native holds them (a fused optimiser builds its argument lists at its first
+     * step). Networks are built on the host from the host generator, so a run starts from the same weights on
+     * every device. (PyTorch's {@code Module.to} uses {@code set_data}, which refuses the meta device that
+     * DevicePlacementTest trains on.)
+     */
+    public static void moveState(Method method, Device device) {
+        List<Tensor> all = new ArrayList<>();
+        for (Optimizer o : method.optimizers().values()) {
+            o.parameters().forEach(p -> all.add(p.value()));
+            all.addAll(o.stateTensors());
+        }
+        List<Module> modules = new ArrayList<>(method.networks().values());
+        method.trainable("generator").ifPresent(modules::add);
+        method.trainable("critic").ifPresent(modules::add);
+        for (Module m : modules) {
+            m.parameters().forEach(p -> all.add(p.value()));
+            m.buffers().forEach(b -> all.add(b.value()));
+        }
+        all.addAll(method.stateTensors());
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Ops.noGrad(() -> {
+            for (Tensor t : all) {
+                if (seen.add(t) && Device.of(t) != device) {
+                    boolean leaf = t.requires_grad();
+                    t.put(t.to(device.torch(), t.scalar_type()));
+                    if (leaf) {
+                        t.set_requires_grad(true);
+                    }
+                }
+            }
+        });
+    }
+}
