@@ -250,7 +250,8 @@ public final class Schema {
         s.number("train.seed", KeyType.LONG, "0", null, false, null, false, "seed of every random draw");
         s.number("train.threads", KeyType.INT, "0", 0.0, false, 1024.0, false,
                 "libtorch intra-op threads (0: ganflow's measured default, 1)");
-        s.choice("train.device", "cpu", List.of("cpu", "cuda", "auto"), "where tensors live");
+        s.choice("train.device", "cpu", List.of("cpu", "cuda", "auto"), "where the training state lives (cuda: build"
+                + " with mvn -Pgpu; auto: cuda when libtorch sees a GPU)");
         s.choice("train.precision", "fp32", List.of("fp32", "bf16", "auto"), "number format of the training step's"
                 + " matrix products and convolutions: fp32, bf16 (mixed precision: weights, optimiser state, losses and"
                 + " metrics stay fp32), auto (bf16 on a CPU with AMX or AVX-512-BF16); docs/precision.md");
