@@ -33,6 +33,17 @@ public final class Setup {
         Engine.setDevice(Device.parse("train.device", c.getString("train.device")));
     }
 
+    /**
+     * As {@link #engine}, for using a trained run (sampling, evaluation, export): a run trained on a GPU opens on
+     * a machine without one, on the CPU (train.device=cuda counts as auto here).
+     */
+    public static void engineForTrainedRun(Config c) {
+        int t = c.getInt("train.threads");
+        Engine.setThreads(t == 0 ? Engine.defaultThreads() : t);
+        String d = c.getString("train.device");
+        Engine.setDevice(Device.parse("train.device", d.equals("cuda") ? "auto" : d));
+    }
+
     /** The data set named by data.name. */
     public static Dataset dataset(Config c) {
         return Registries.DATASETS.get(c.getString("data.name")).create(c);

@@ -48,10 +48,13 @@ public final class TrainedRun {
         this.checkpoint = ckpt;
         this.config = ResolvedConfig.fromCheckpointMeta(ckpt.meta(), ckpt.file());
         this.preset = String.valueOf(ckpt.meta().getOrDefault("preset", "custom"));
-        Setup.engine(config);
+        Setup.engineForTrainedRun(config);
         this.data = Setup.dataset(config);
         this.method = Setup.methodForCheckpoint(config, data);
         method.loadState(ckpt.state());
+        if (io.ganflow.engine.Engine.device() != io.ganflow.engine.Device.CPU) {
+            io.ganflow.train.Placement.moveState(method, io.ganflow.engine.Engine.device());
+        }
     }
 
     /** Opens the newest intact checkpoint of a run directory; skipped corrupt ones are reported on stderr. */
