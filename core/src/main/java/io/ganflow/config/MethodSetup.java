@@ -143,6 +143,10 @@ final class MethodSetup {
         if (c.getString("flow.prior").equals("generator")) {
             int zDim = c.getInt("model.z_dim");
             Module g = Setup.generator(c, data, Rng.derived(c.getLong("train.seed"), "prior"));
+            // a fixed network outside the method's state: it goes to the run's device here
+            if (io.ganflow.engine.Engine.device() != io.ganflow.engine.Device.CPU) {
+                io.ganflow.train.Placement.moveModule(g, io.ganflow.engine.Engine.device());
+            }
             prior = (n, rng) -> Ops.noGrad(() -> g.forward(Ops.toDevice(rng.normal(n, zDim))));
         } else {
             prior = (n, rng) -> Ops.toDevice(rng.normal(Ops.batchShape(n, shape))); // N(0, I) of the sample's shape

@@ -302,8 +302,9 @@ public final class FlowMethod implements Method {
         optDistill.loadState(from, "opt.distill");
         stage = (int) from.getLong("flow.stage");
         if (from.hasTensor("flow.pairs0")) {
-            pairs0 = Scope.persistent(Ops.fromFloats(from.floats("flow.pairs0"), from.shape("flow.pairs0")));
-            pairs1 = Scope.persistent(Ops.fromFloats(from.floats("flow.pairs1"), from.shape("flow.pairs1")));
+            // a resumed run's couplings go where its state is (the trainer has moved the rest already)
+            pairs0 = Scope.persistent(Ops.toDevice(Ops.fromFloats(from.floats("flow.pairs0"), from.shape("flow.pairs0"))));
+            pairs1 = Scope.persistent(Ops.toDevice(Ops.fromFloats(from.floats("flow.pairs1"), from.shape("flow.pairs1"))));
         }
         stageMetrics.clear();
         for (Map.Entry<String, Object> e : from.values().entrySet()) {

@@ -271,6 +271,13 @@ public final class GanMethod implements Method {
     }
 
     @Override
+    public List<Tensor> stateTensors() {
+        List<Tensor> out = new java.util.ArrayList<>();
+        regularizers.forEach(r -> out.addAll(r.stateTensors()));
+        return out;
+    }
+
+    @Override
     public void loadState(StateDict from) {
         from.loadModule("g", generator);
         from.loadModule("d", critic);

@@ -99,6 +99,11 @@ public final class HistoricalAveraging implements Regularizer {
     }
 
     @Override
+    public List<Tensor> stateTensors() {
+        return List.copyOf(mean);
+    }
+
+    @Override
     public void loadState(StateDict from, String prefix) {
         count = from.getLong(prefix + ".count");
         for (int i = 0; i < mean.size(); i++) {

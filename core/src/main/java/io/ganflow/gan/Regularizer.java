@@ -30,4 +30,10 @@ public interface Regularizer {
     default void saveState(StateDict into, String prefix) {}
 
     default void loadState(StateDict from, String prefix) {}
+
+    /** Tensors kept across steps (running averages), which a run on a device moves there ({@link
+     * io.ganflow.train.Method#stateTensors}). */
+    default java.util.List<org.bytedeco.pytorch.Tensor> stateTensors() {
+        return java.util.List.of();
+    }
 }

@@ -38,6 +38,19 @@ public final class Placement {
             m.buffers().forEach(b -> all.add(b.value()));
         }
         all.addAll(method.stateTensors());
+        moveTensors(all, device);
+    }
+
+    /** Moves a network's parameters and buffers to {@code device} in place (a fixed network outside a method's). */
+    public static void moveModule(Module m, Device device) {
+        List<Tensor> all = new ArrayList<>();
+        m.parameters().forEach(p -> all.add(p.value()));
+        m.buffers().forEach(b -> all.add(b.value()));
+        moveTensors(all, device);
+    }
+
+    /** Re-points each tensor at its copy on {@code device} (see {@link #moveState}); leaves keep requiring grad. */
+    public static void moveTensors(List<Tensor> all, Device device) {
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Ops.noGrad(() -> {
             for (Tensor t : all) {

@@ -71,6 +71,30 @@ class DevicePlacementTest {
         assertStepsOnMeta(toyConfig(values));
     }
 
+    /** Regularisers and options with state of their own, on ring8's WGAN-GP and rectified flow. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("options")
+    void regularisersAndOptionsKeepTheirStateOnTheDevice(String label, String preset, String[] kv) {
+        Config.Builder b = Config.builder().setAll(Presets.get(preset).values(), "preset").set("train.steps", "100", "t")
+                .set("model.g.activation", "leaky_relu", "t").set("model.d.activation", "leaky_relu", "t");
+        for (int i = 0; i < kv.length; i += 2) {
+            b.set(kv[i], kv[i + 1], "test");
+        }
+        assertStepsOnMeta(b.build());
+    }
+
+    static Stream<Arguments> options() {
+        return Stream.of(
+                Arguments.of("historical averaging", "ring8-wgan-gp", new String[] {"gan.historical_averaging.weight",
+                    "0.01", "gan.historical_averaging.on", "both"}),
+                Arguments.of("ema, instance noise, feature matching", "ring8-wgan-gp", new String[] {"gan.ema", "0.9",
+                    "gan.instance_noise.std", "0.3", "gan.feature_matching.weight", "1"}),
+                Arguments.of("r1, r2", "ring8-wgan-gp", new String[] {"gan.r1.weight", "0.1", "gan.r2.weight", "0.1"}),
+                Arguments.of("virtual batch norm", "ring8-wgan-gp", new String[] {"model.g.vbn", "8"}),
+                Arguments.of("weight clipping", "ring8-wgan-clip", new String[0]),
+                Arguments.of("rectified flow from a generator prior", "ring8-rf", new String[] {"flow.prior", "generator"}));
+    }
+
     static Config toyConfig(Map<String, String> values) {
         // libtorch's meta device has no kernel for relu (it has leaky_relu's), and placement is the same for both
         return Config.builder().setAll(values, "preset").set("train.steps", "100", "test")
