@@ -263,7 +263,7 @@ final class BenchCommand implements Callable<Integer> {
             if (peer != null) {
                 crowding = Math.max(crowding, crowding(peer));
             }
-            if (threads == 1 && crowding > 1.2) {
+            if (threads == 1 && crowding > 1.2 && device.equals("cpu")) { // on a GPU the host waits: wall > CPU
                 System.out.printf(Locale.ROOT, "note:     wall-clock time ran up to %.1fx the CPU time: other processes"
                         + " shared the CPUs, so compare the CPU-time figures (rates, limits and ratio)%n", crowding);
             }
@@ -362,9 +362,9 @@ final class BenchCommand implements Callable<Integer> {
      * The bf16 lines: each side's bfloat16 and float32 product rates (256 × 512 × 512), its step in fp32 and bf16
      * (wall clock and CPU time) with the bf16/fp32 ratio, and ganflow/pytorch in bf16.
      */
-    private static void printBf16(PeerProcess.Result ours, PeerProcess.Result peer) {
+    private void printBf16(PeerProcess.Result ours, PeerProcess.Result peer) {
         System.out.println("bf16:     mixed precision, products in bfloat16: ganflow's train.precision=bf16 (explicit"
-                + " casts around each product), PyTorch under torch.autocast(\"cpu\", dtype=torch.bfloat16)");
+                + " casts around each product), PyTorch under torch.autocast(\"" + device + "\", dtype=torch.bfloat16)");
         for (PeerProcess.Result r : peer == null ? List.of(ours) : List.of(ours, peer)) {
             String who = r == ours ? "ganflow " : "pytorch ";
             if (!r.has("bf16_ms_per_iter")) {
@@ -393,13 +393,6 @@ final class BenchCommand implements Callable<Integer> {
     /** The longest warm-up while the JIT compiler is still busy. */
     static final double MAX_WARMUP_SECONDS = 60;
 
-    /**
-     * Runs warm-up iterations: at least {@code --warmup} of them and {@code --warmup-seconds}, then on until the
-     * JIT compiler has been quiet for three seconds in a row (under 2 % of each spent compiling), at most
-     * {@link #MAX_WARMUP_SECONDS}. At width 128 the compiler worked in bursts for 13 s (quiet single seconds
-     * in between), and a step measured after a 4 s warm-up, with those bursts in its process CPU time, came
-     * out 12 % slower than after 20 s (10.0 against 8.8 ms). Returns the number of iterations run.
-     */
     /** Waits for the GPU's queued work when the workload runs on CUDA; nothing on the CPU. */
     private static void synchronizeDevice() {
         if (Engine.device() == io.ganflow.engine.Device.CUDA) {
@@ -407,6 +400,13 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Runs warm-up iterations: at least {@code --warmup} of them and {@code --warmup-seconds}, then on until the
+     * JIT compiler has been quiet for three seconds in a row (under 2 % of each spent compiling), at most
+     * {@link #MAX_WARMUP_SECONDS}. At width 128 the compiler worked in bursts for 13 s (quiet single seconds
+     * in between), and a step measured after a 4 s warm-up, with those bursts in its process CPU time, came
+     * out 12 % slower than after 20 s (10.0 against 8.8 ms). Returns the number of iterations run.
+     */
     private int warmUp(BenchWorkload w) {
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();

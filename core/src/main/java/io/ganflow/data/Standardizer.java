@@ -88,8 +88,10 @@ public record Standardizer(double[] mean, double[] scale) {
         }
         long[] one = shape.clone();
         one[0] = 1;
-        Tensor s = Ops.fromDoubles(scale, one).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
-        Tensor m = Ops.fromDoubles(mean, one).to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+        // on z's device: a flow measures its stages with device samples
+        io.ganflow.engine.Device d = io.ganflow.engine.Device.of(z);
+        Tensor s = Ops.onDevice(Ops.fromDoubles(scale, one).to(org.bytedeco.pytorch.global.torch.ScalarType.Float), d);
+        Tensor m = Ops.onDevice(Ops.fromDoubles(mean, one).to(org.bytedeco.pytorch.global.torch.ScalarType.Float), d);
         return z.mul(s).add(m);
     }
 

@@ -42,6 +42,7 @@ public enum Device {
     }
 
     public static boolean cudaAvailable() {
+        Engine.ensureLoaded(); // ganflow's native set-up first (extraction, JavaCPP's settings), then libtorch
         try {
             return torch.cuda_is_available();
         } catch (Throwable t) {

@@ -19,7 +19,8 @@ public final class NativeLibraries {
      * they come from the host's CUDA 13 installation.
      */
     static final List<String> HOST_CUDA_LIBRARIES = List.of("libcublas.so.13", "libcublasLt.so.13",
-            "libcusparse.so.12", "libcudnn.so.9", "libnccl.so.2");
+            "libcusparse.so.12", "libcusolver.so.12", "libcudnn.so.9", "libcudnn_graph.so.9", "libcudnn_ops.so.9",
+            "libcudnn_cnn.so.9", "libcudnn_adv.so.9", "libnccl.so.2");
 
     private NativeLibraries() {}
 

@@ -122,10 +122,23 @@ public final class Ops {
         return onDevice(t, Engine.device());
     }
 
-    /** A tensor on {@code d}: itself when it is there already, else a copy. */
+    /**
+     * A tensor on {@code d}: itself when it is there already, else a copy. To a GPU, the host tensor is first copied
+     * into pinned memory (libtorch's caching host allocator) and sent asynchronously, so the host does not wait for
+     * the GPU's queue to drain: a copy from ordinary memory would be a full synchronisation at every draw and batch.
+     */
     public static Tensor onDevice(Tensor t, Device d) {
-        return Device.of(t) == d ? t : t.to(d.torch(), t.scalar_type());
+        if (Device.of(t) == d) {
+            return t;
+        }
+        if (d == Device.CUDA && !t.is_cuda()) {
+            return t.pin_memory().to(d.torch(), t.scalar_type(), true, false, NO_MEMORY_FORMAT);
+        }
+        return t.to(d.torch(), t.scalar_type());
     }
+
+    private static final org.bytedeco.pytorch.MemoryFormatOptional NO_MEMORY_FORMAT = Scope.outlive(
+            new org.bytedeco.pytorch.MemoryFormatOptional());
 
     /** A tensor on the host: itself for a CPU tensor, else a copy (which waits for the device). */
     public static Tensor toHost(Tensor t) {

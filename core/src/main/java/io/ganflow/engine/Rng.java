@@ -91,7 +91,7 @@ public final class Rng {
     }
 
     private Tensor deliver(Tensor t) {
-        return target == Device.CPU ? t : t.to(target.torch(), t.scalar_type());
+        return target == Device.CPU ? t : Ops.onDevice(t, target);
     }
 
     /** A generator for an independent stream, derived from a base seed and a stream name. */

@@ -139,6 +139,18 @@ public final class FlowMethod implements Method {
         return m;
     }
 
+    /**
+     * The distilled net in full (it joins {@link #networks} only at its stage, after the trainer has moved the
+     * state); the prior's fixed generator is moved where it is made (MethodSetup).
+     */
+    @Override
+    public List<Tensor> stateTensors() {
+        List<Tensor> out = new java.util.ArrayList<>();
+        distilled.parameters().forEach(p -> out.add(p.value()));
+        distilled.buffers().forEach(b -> out.add(b.value()));
+        return out;
+    }
+
     public boolean isDistilled() {
         return distill && stage == stages() - 1;
     }

@@ -147,7 +147,7 @@ public final class BatchNorm implements Module {
         Tensor xc = x.sub(c);
         Tensor local = Ops.cat(List.of(xc.sum(dims),
                 xc.mul(xc).sum(dims),
-                Ops.fromDoubles(new double[] {x.numel() / channels}, 1).to(x.scalar_type())), 0);
+                torch.full(new long[] {1}, Ops.s((double) (x.numel() / channels)), x.options())), 0);
         Tensor global = local.detach().clone();
         sync.sumInPlace(global);
         // the global sums in value; the gradient flows to this process's own sums

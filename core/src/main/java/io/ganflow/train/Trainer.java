@@ -71,6 +71,12 @@ public final class Trainer {
             throw new io.ganflow.BadInputException("train.batch " + spec.batch() + " does not split evenly over "
                     + group.world() + " processes; give a multiple of " + group.world());
         }
+        if (device == io.ganflow.engine.Device.CUDA && group.world() > 1) {
+            // every process would take the first GPU: one GPU per process needs a device index per rank (not done)
+            throw new io.ganflow.BadInputException("train.device=cuda with " + group.world() + " processes is not"
+                    + " supported yet (each would use the first GPU); allowed: train.device=cpu with several processes,"
+                    + " or one process on the GPU");
+        }
         this.dp = group;
         for (Optimizer o : method.optimizers().values()) {
             o.gradientHook(group.world() > 1 ? group::allReduceMean : null);

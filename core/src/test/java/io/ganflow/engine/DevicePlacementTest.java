@@ -147,6 +147,9 @@ class DevicePlacementTest {
                 assertEquals(d, Device.of(p.value()), p.name());
             }
         }
+        for (Tensor t : m.stateTensors()) {
+            assertEquals(d, Device.of(t), "method state");
+        }
         assertTrue(n > 0, "no parameters");
     }
 

@@ -168,7 +168,7 @@ public final class Report {
                 for (int i = 0; i < pts.length; i++) {
                     z[i] = st.toModel(pts[i]);
                 }
-                return Ops.toDoubles(critic.get().apply(Ops.fromRows(z)));
+                return Ops.toDoubles(critic.get().apply(Ops.toDevice(Ops.fromRows(z)))); // the critic's device
             }
         };
     }
