@@ -25,6 +25,21 @@ public final class Placement {
      * DevicePlacementTest trains on.)
      */
     public static void moveState(Method method, Device device) {
+        moveTensors(stateOf(method), device);
+    }
+
+    /** Moves a network's parameters and buffers to {@code device} in place (a fixed network outside a method's). */
+    public static void moveModule(Module m, Device device) {
+        moveTensors(tensorsOf(List.of(m)), device);
+    }
+
+    /** Re-points each tensor at its copy on {@code device} (see {@link #moveState}); leaves keep requiring grad. */
+    public static void moveTensors(List<Tensor> all, Device device) {
+        repoint(all, t -> Device.of(t) != device, t -> t.to(device.torch(), t.scalar_type()));
+    }
+
+    /** A method's whole state: its optimisers' parameters and state, its networks' tensors, its own state. */
+    static List<Tensor> stateOf(Method method) {
         List<Tensor> all = new ArrayList<>();
         for (Optimizer o : method.optimizers().values()) {
             o.parameters().forEach(p -> all.add(p.value()));
@@ -33,30 +48,32 @@ public final class Placement {
         List<Module> modules = new ArrayList<>(method.networks().values());
         method.trainable("generator").ifPresent(modules::add);
         method.trainable("critic").ifPresent(modules::add);
+        all.addAll(tensorsOf(modules));
+        all.addAll(method.stateTensors());
+        return all;
+    }
+
+    private static List<Tensor> tensorsOf(List<Module> modules) {
+        List<Tensor> all = new ArrayList<>();
         for (Module m : modules) {
             m.parameters().forEach(p -> all.add(p.value()));
             m.buffers().forEach(b -> all.add(b.value()));
         }
-        all.addAll(method.stateTensors());
-        moveTensors(all, device);
+        return all;
     }
 
-    /** Moves a network's parameters and buffers to {@code device} in place (a fixed network outside a method's). */
-    public static void moveModule(Module m, Device device) {
-        List<Tensor> all = new ArrayList<>();
-        m.parameters().forEach(p -> all.add(p.value()));
-        m.buffers().forEach(b -> all.add(b.value()));
-        moveTensors(all, device);
-    }
-
-    /** Re-points each tensor at its copy on {@code device} (see {@link #moveState}); leaves keep requiring grad. */
-    public static void moveTensors(List<Tensor> all, Device device) {
+    /**
+     * Re-points every distinct tensor that {@code which} selects at {@code copy} of it, in place (C++ assignment:
+     * every Java holder of the tensor sees the copy), under no-grad; a leaf that required gradients still does.
+     */
+    static void repoint(List<Tensor> all, java.util.function.Predicate<Tensor> which,
+            java.util.function.UnaryOperator<Tensor> copy) {
         Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Ops.noGrad(() -> {
             for (Tensor t : all) {
-                if (seen.add(t) && Device.of(t) != device) {
+                if (seen.add(t) && which.test(t)) {
                     boolean leaf = t.requires_grad();
-                    t.put(t.to(device.torch(), t.scalar_type()));
+                    t.put(copy.apply(t));
                     if (leaf) {
                         t.set_requires_grad(true);
                     }
