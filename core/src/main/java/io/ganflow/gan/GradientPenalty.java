@@ -158,7 +158,7 @@ public final class GradientPenalty implements Regularizer {
             Ops.noGrad(() -> {
                 Tensor h = x.detach();
                 for (int i = 0; i < hidden; i++) {
-                    h = torch.relu(Ops.linear(h, weights[i], biases[i]));
+                    h = Activation.RELU.applyToFresh(Ops.linear(h, weights[i], biases[i]));
                     acts[i] = h;
                 }
             });

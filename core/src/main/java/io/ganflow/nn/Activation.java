@@ -25,6 +25,18 @@ public enum Activation {
         return key;
     }
 
+    /**
+     * ReLU in place on a tensor that nothing else holds (a layer's fresh output), else {@link #apply}: the same
+     * values without a second buffer. Autograd allows it: the product before it keeps its inputs, not its output,
+     * and ReLU's backward reads its own output. -Dganflow.relu.inplace=false turns it off (to measure it).
+     */
+    public Tensor applyToFresh(Tensor x) {
+        return this == RELU && RELU_IN_PLACE ? torch.relu_(x) : apply(x);
+    }
+
+    private static final boolean RELU_IN_PLACE = Boolean.parseBoolean(System.getProperty("ganflow.relu.inplace",
+            "true"));
+
     public Tensor apply(Tensor x) {
         switch (this) {
             case RELU:

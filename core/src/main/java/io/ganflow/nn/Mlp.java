@@ -162,7 +162,8 @@ public final class Mlp implements FeatureCritic {
             if (!batchNorms.isEmpty()) {
                 h = batchNorms.get(i).forward(h);
             }
-            h = activation.apply(h);
+            // the linear layer's output is fresh unless virtual batch norm made h from it and its reference
+            h = r == null && batchNorms.isEmpty() ? activation.applyToFresh(h) : activation.apply(h);
             if (hidden != null) {
                 hidden.add(h);
             }
