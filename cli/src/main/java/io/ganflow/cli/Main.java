@@ -37,7 +37,9 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        java.util.Optional<String> natives = io.ganflow.engine.NativeLibraries.problem();
+        boolean about = args.length == 1 && java.util.List.of("--version", "-V", "--help", "-h").contains(args[0]);
+        java.util.Optional<String> natives = about ? java.util.Optional.empty()
+                : io.ganflow.engine.NativeLibraries.problem();
         if (natives.isPresent()) {
             // before anything loads libtorch: a GPU build without the host's CUDA libraries would crash the JVM
             System.err.println("ganflow: " + natives.get());
