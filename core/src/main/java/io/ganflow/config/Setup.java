@@ -28,9 +28,13 @@ public final class Setup {
 
     /** Applies train.threads and train.device. */
     public static void engine(Config c) {
+        engine(c, c.getString("train.device"));
+    }
+
+    private static void engine(Config c, String device) {
         int t = c.getInt("train.threads");
         Engine.setThreads(t == 0 ? Engine.defaultThreads() : t);
-        Engine.setDevice(Device.parse("train.device", c.getString("train.device")));
+        Engine.setDevice(Device.parse("train.device", device));
     }
 
     /**
@@ -38,10 +42,8 @@ public final class Setup {
      * a machine without one, on the CPU (train.device=cuda counts as auto here).
      */
     public static void engineForTrainedRun(Config c) {
-        int t = c.getInt("train.threads");
-        Engine.setThreads(t == 0 ? Engine.defaultThreads() : t);
         String d = c.getString("train.device");
-        Engine.setDevice(Device.parse("train.device", d.equals("cuda") ? "auto" : d));
+        engine(c, d.equals("cuda") ? "auto" : d);
     }
 
     /** The data set named by data.name. */

@@ -45,12 +45,17 @@ public final class Placement {
             o.parameters().forEach(p -> all.add(p.value()));
             all.addAll(o.stateTensors());
         }
+        all.addAll(tensorsOf(modulesOf(method)));
+        all.addAll(method.stateTensors());
+        return all;
+    }
+
+    /** The method's networks and its trainable generator and critic (which may repeat one of them). */
+    static List<Module> modulesOf(Method method) {
         List<Module> modules = new ArrayList<>(method.networks().values());
         method.trainable("generator").ifPresent(modules::add);
         method.trainable("critic").ifPresent(modules::add);
-        all.addAll(tensorsOf(modules));
-        all.addAll(method.stateTensors());
-        return all;
+        return modules;
     }
 
     private static List<Tensor> tensorsOf(List<Module> modules) {

@@ -115,9 +115,7 @@ public final class Trainer {
     }
 
     private List<org.bytedeco.pytorch.Tensor> buffers() {
-        List<io.ganflow.nn.Module> modules = new ArrayList<>(method.networks().values());
-        method.trainable("generator").ifPresent(modules::add);
-        method.trainable("critic").ifPresent(modules::add);
+        List<io.ganflow.nn.Module> modules = Placement.modulesOf(method);
         List<org.bytedeco.pytorch.Tensor> out = new ArrayList<>();
         java.util.Set<org.bytedeco.pytorch.Tensor> seen = java.util.Collections.newSetFromMap(
                 new java.util.IdentityHashMap<>());

@@ -75,8 +75,7 @@ class DevicePlacementTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("options")
     void regularisersAndOptionsKeepTheirStateOnTheDevice(String label, String preset, String[] kv) {
-        Config.Builder b = Config.builder().setAll(Presets.get(preset).values(), "preset").set("train.steps", "100", "t")
-                .set("model.g.activation", "leaky_relu", "t").set("model.d.activation", "leaky_relu", "t");
+        Config.Builder b = toyBuilder(Presets.get(preset).values());
         for (int i = 0; i < kv.length; i += 2) {
             b.set(kv[i], kv[i + 1], "test");
         }
@@ -96,9 +95,13 @@ class DevicePlacementTest {
     }
 
     static Config toyConfig(Map<String, String> values) {
+        return toyBuilder(values).build();
+    }
+
+    static Config.Builder toyBuilder(Map<String, String> values) {
         // libtorch's meta device has no kernel for relu (it has leaky_relu's), and placement is the same for both
         return Config.builder().setAll(values, "preset").set("train.steps", "100", "test")
-                .set("model.g.activation", "leaky_relu", "test").set("model.d.activation", "leaky_relu", "test").build();
+                .set("model.g.activation", "leaky_relu", "test").set("model.d.activation", "leaky_relu", "test");
     }
 
     static void assertStepsOnMeta(Config c) {

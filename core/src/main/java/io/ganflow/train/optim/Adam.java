@@ -69,11 +69,14 @@ public final class Adam extends AbstractOptimizer {
 
     @Override
     protected boolean fusedStep(List<Tensor> grads) {
-        // libtorch has the fused kernel for CPU and CUDA tensors only (not for the meta device tests train on)
-        if (!fused || params.isEmpty() || params.get(0).value().is_meta()) {
+        if (!fused || params.isEmpty()) {
             return false;
         }
         if (template == null) {
+            // libtorch has the fused kernel for CPU and CUDA tensors only (not for the meta device tests train on)
+            if (params.get(0).value().is_meta()) {
+                return false;
+            }
             buildTemplate();
         }
         List<Tensor> gs = new ArrayList<>(grads.size());
