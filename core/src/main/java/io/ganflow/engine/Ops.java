@@ -386,7 +386,9 @@ public final class Ops {
                 new TensorVector(go), new BoolOptional(retainGraph), createGraph, true);
         List<Tensor> out = new ArrayList<>(inputs.size());
         for (int i = 0; i < inputs.size(); i++) {
-            Tensor g = res.get(i);
+            // an owning handle: get(i) points into the vector, which the garbage collector may free once this
+            // method returns (outside a scope), leaving the caller a dangling tensor
+            Tensor g = new Tensor(res.get(i));
             out.add(g.defined() ? g : torch.zeros_like(inputs.get(i)));
         }
         return out;
