@@ -39,6 +39,10 @@ public final class GanMethod implements Method {
     private final Ema ema;
     /** D(real) and D(fake) in one forward pass: only for critics whose output for a row ignores the others. */
     private final boolean jointCriticPass;
+    /** The written-out gradients of both updates ({@link ReluMlpGradients}), or null where they do not apply. */
+    private final ReluMlpGradients writtenCritic;
+    private final ReluMlpGradients writtenGenerator;
+    private final GradientPenalty writtenPenalty;
 
     private GanMethod(Builder b) {
         if (b.nCritic < 1) {
@@ -59,6 +63,19 @@ public final class GanMethod implements Method {
         this.noise = b.noise;
         this.ema = b.ema;
         this.jointCriticPass = b.jointCriticPass && JOINT_PASS && rowwise(critic);
+        ReluMlpGradients d = ReluMlpGradients.of(critic);
+        ReluMlpGradients g = ReluMlpGradients.of(generator);
+        boolean written = b.writtenBackward && ReluMlpGradients.ENABLED && noise == null && d != null && g != null
+                && d.hidden() >= 1 && g.hidden() >= 1 && d.weight(d.hidden()).size(0) == 1
+                && regularizers.size() <= 1 && regularizers.stream().allMatch(r -> r instanceof GradientPenalty);
+        this.writtenCritic = written ? d : null;
+        this.writtenGenerator = written ? g : null;
+        this.writtenPenalty = written && !regularizers.isEmpty() ? (GradientPenalty) regularizers.get(0) : null;
+    }
+
+    /** True if this method's updates take the written-out gradients ({@link ReluMlpGradients}) in float32. */
+    boolean writesGradients() {
+        return writtenCritic != null;
     }
 
     /** -Dganflow.gan.joint_critic_pass=false turns the joint pass off (to measure it). */
@@ -101,6 +118,23 @@ public final class GanMethod implements Method {
     private void criticStep(StepContext ctx, StepStats stats, boolean record) {
         Tensor real = criticInput(ctx.data().sample(ctx.batch(), ctx.rng()), ctx);
         Tensor fake = criticInput(Ops.noGrad(() -> generator.forward(noise(ctx.batch(), ctx.rng()))), ctx);
+        if (writtenCritic != null && real.dim() == 2 && ReluMlpGradients.applicableNow()) {
+            ReluMlpGradients.CriticUpdate u = writtenCritic.critic(objective, writtenPenalty, real, fake, ctx.rng(),
+                    record);
+            optD.step(u.grads());
+            for (Regularizer r : regularizers) {
+                r.afterCriticStep(critic);
+            }
+            if (record) {
+                Tensor loss = u.objectiveLoss();
+                if (u.penalty() != null) {
+                    stats.put(writtenPenalty.name(), u.penalty());
+                    loss = loss.add(u.penalty());
+                }
+                recordCritic(stats, ctx, loss, u.realOut(), u.fakeOut());
+            }
+            return;
+        }
         Tensor realOut;
         Tensor fakeOut;
         if (jointCriticPass) {
@@ -128,16 +162,26 @@ public final class GanMethod implements Method {
             r.afterCriticStep(critic);
         }
         if (record) {
-            stats.put("d_loss", loss);
-            stats.put(objective.estimateName(), objective.estimate(realOut, fakeOut));
-            if (ctx.diagnostics() && objective.isClassifier()) {
-                stats.put("d_accuracy", accuracy(realOut, fakeOut));
-            }
+            recordCritic(stats, ctx, loss, realOut, fakeOut);
+        }
+    }
+
+    private void recordCritic(StepStats stats, StepContext ctx, Tensor loss, Tensor realOut, Tensor fakeOut) {
+        stats.put("d_loss", loss);
+        stats.put(objective.estimateName(), objective.estimate(realOut, fakeOut));
+        if (ctx.diagnostics() && objective.isClassifier()) {
+            stats.put("d_accuracy", accuracy(realOut, fakeOut));
         }
     }
 
     /** One generator update: loss = objective's generator loss on D(g(z)) + Σ regularizer terms. */
     private void generatorStep(StepContext ctx, StepStats stats) {
+        if (writtenGenerator != null && ReluMlpGradients.applicableNow()) {
+            ReluMlpGradients.GeneratorUpdate u = writtenGenerator.generator(writtenCritic, objective,
+                    noise(ctx.batch(), ctx.rng()));
+            finishGeneratorStep(ctx, stats, u.loss(), u.grads());
+            return;
+        }
         Tensor fake = generator.forward(noise(ctx.batch(), ctx.rng()));
         Tensor loss = objective.generatorLoss(critic.forward(criticInput(fake, ctx)));
         Tensor[] real = new Tensor[1];
@@ -151,7 +195,10 @@ public final class GanMethod implements Method {
                 stats.put(r.name(), term);
             }
         }
-        List<Tensor> grads = Ops.grad(loss, generator.tensors(), false);
+        finishGeneratorStep(ctx, stats, loss, Ops.grad(loss, generator.tensors(), false));
+    }
+
+    private void finishGeneratorStep(StepContext ctx, StepStats stats, Tensor loss, List<Tensor> grads) {
         optG.step(grads);
         for (Regularizer r : regularizers) {
             r.afterGeneratorStep(generator);
@@ -305,6 +352,7 @@ public final class GanMethod implements Method {
         private InstanceNoise noise;
         private Ema ema;
         private boolean jointCriticPass = true;
+        private boolean writtenBackward = true;
 
         Builder(Module generator, Module critic, int zDim, Objective objective) {
             this.generator = generator;
@@ -349,6 +397,12 @@ public final class GanMethod implements Method {
         /** With false, D(real) and D(fake) in two passes even for a row-wise critic (for comparing the two). */
         Builder jointCriticPass(boolean allow) {
             jointCriticPass = allow;
+            return this;
+        }
+
+        /** With false, both updates through autograd even where {@link ReluMlpGradients} applies (to compare). */
+        Builder writtenBackward(boolean allow) {
+            writtenBackward = allow;
             return this;
         }
 

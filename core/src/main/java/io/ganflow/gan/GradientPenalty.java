@@ -4,10 +4,7 @@ import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.nn.Activation;
-import io.ganflow.nn.Mlp;
 import io.ganflow.nn.Module;
-import io.ganflow.nn.Parameter;
-import java.util.List;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -86,7 +83,7 @@ public final class GradientPenalty implements Regularizer {
         return Ops.inputGrad(critic.forward(x), x, true);
     }
 
-    private Tensor penaltyOf(Tensor g) {
+    Tensor penaltyOf(Tensor g) {
         if (center == 1) {
             return Ops.mul(Ops.add(Ops.sampleNorm(g), -1.0).square().mean(), weight);
         }
@@ -127,26 +124,15 @@ public final class GradientPenalty implements Regularizer {
 
         /** The fast path for {@code critic}, or null if it is not a plain ReLU MLP. */
         static ReluMlpInputGrad of(Module critic) {
-            if (!FAST || !(critic instanceof Mlp mlp) || mlp.activation() != Activation.RELU || mlp.batchNorm()
-                    || !mlp.buffers().isEmpty()) {
+            ReluMlpGradients net = FAST ? ReluMlpGradients.of(critic) : null;
+            if (net == null) {
                 return null;
             }
-            // Spectral norm and virtual batch norm add buffers, minibatch features a parameter: a plain MLP has
-            // exactly layer<i>.weight and layer<i>.bias, in order.
-            List<Parameter> ps = mlp.parameters();
-            int layers = mlp.depth() + 1;
-            if (ps.size() != 2 * layers) {
-                return null;
-            }
-            Tensor[] w = new Tensor[layers];
-            Tensor[] b = new Tensor[layers];
-            for (int i = 0; i < layers; i++) {
-                if (!ps.get(2 * i).name().equals("layer" + i + ".weight") || !ps.get(2 * i + 1).name().equals("layer" + i
-                        + ".bias")) {
-                    return null;
-                }
-                w[i] = ps.get(2 * i).value();
-                b[i] = ps.get(2 * i + 1).value();
+            Tensor[] w = new Tensor[net.hidden() + 1];
+            Tensor[] b = new Tensor[w.length];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = net.weight(i);
+                b[i] = net.bias(i);
             }
             return new ReluMlpInputGrad(w, b);
         }
