@@ -9,7 +9,6 @@ import io.ganflow.nn.Mlp;
 import io.ganflow.nn.Module;
 import io.ganflow.nn.Parameter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -286,10 +285,5 @@ final class ReluMlpGradients {
         } finally {
             org.bytedeco.pytorch.GradMode.set_enabled(prev);
         }
-    }
-
-    @Override
-    public String toString() {
-        return "ReluMlpGradients" + Arrays.toString(Arrays.stream(w).map(t -> t.size(0)).toArray());
     }
 }
