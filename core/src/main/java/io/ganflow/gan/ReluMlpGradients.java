@@ -1,5 +1,6 @@
 package io.ganflow.gan;
 
+import io.ganflow.engine.Device;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Precision;
 import io.ganflow.engine.Rng;
@@ -56,9 +57,13 @@ import org.bytedeco.pytorch.global.torch;
 final class ReluMlpGradients {
     static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("ganflow.gan.written_backward", "true"));
     private static final Scalar ZERO = Scope.outlive(new Scalar(0.0));
+    private static final Scalar TINY = Scope.outlive(new Scalar(1e-30));
 
     private final Tensor[] w;
     private final Tensor[] b;
+    /** The one constant this net's updates keep ({@link #constant}): the Wasserstein seed. */
+    private String constantKey;
+    private Tensor constantValue;
 
     private ReluMlpGradients(Tensor[] w, Tensor[] b) {
         this.w = w;
@@ -135,9 +140,11 @@ final class ReluMlpGradients {
         int h = hidden();
         Tensor[] e = new Tensor[h];
         Tensor top = seed.size(1) == 1 ? seed.mul(w[h]) : seed.mm(w[h]);
-        e[h - 1] = torch.threshold_backward(top, acts[h - 1], ZERO);
+        // each mask applied in place on the product it masks (a fresh tensor), as the tangents below
+        e[h - 1] = torch.threshold_backward_out(top, top, acts[h - 1], ZERO);
         for (int i = h - 1; i > 0; i--) {
-            e[i - 1] = torch.threshold_backward(e[i].mm(w[i]), acts[i - 1], ZERO);
+            Tensor p = e[i].mm(w[i]);
+            e[i - 1] = torch.threshold_backward_out(p, p, acts[i - 1], ZERO);
         }
         return e;
     }
@@ -171,8 +178,7 @@ final class ReluMlpGradients {
             Tensor out = output(a, nrf);
             // s = ∂L/∂D(real; fake); the chain seeded with s on those rows and with 1 on the interpolates'
             Tensor[] loss = new Tensor[2];
-            Tensor s = criticSeed(objective, out, nr, loss, record);
-            Tensor seed = gp == null ? s : Ops.cat(List.of(s, s.new_ones(ni, 1)), 0);
+            Tensor seed = criticSeed(objective, out, nr, ni, loss, record);
             Tensor[] e = chain(seed, a);
             Tensor[] in = new Tensor[h + 1];
             in[0] = x;
@@ -215,7 +221,9 @@ final class ReluMlpGradients {
             Tensor s;
             if (objective == Objectives.WASSERSTEIN) {
                 loss[0] = out.mean().neg();
-                s = out.new_full(new long[] {out.size(0), 1}, Ops.s(-1.0 / out.size(0)));
+                long n = out.size(0);
+                s = constant("g " + n + " " + out.scalar_type() + " " + Device.of(out),
+                        () -> out.new_full(new long[] {n, 1}, Ops.s(-1.0 / n)));
             } else {
                 Tensor leaf = Ops.requiringGrad(out);
                 s = withGrad(() -> {
@@ -236,27 +244,42 @@ final class ReluMlpGradients {
     }
 
     /**
-     * The gradient s of the critic loss in the outputs (real rows first), and the loss into {@code loss[0]}: for the
-     * Wasserstein objective, E_q D − E_p D, in closed form (−1/n on real rows, +1/n on generated ones; the loss only
-     * if {@code record}), for any other through autograd on a leaf copy of the outputs (a graph of a few nodes on
-     * 2n numbers).
+     * The seed of the critic's chain: the gradient s of the critic loss in the outputs (real rows first), then
+     * {@code ni} ones for the interpolates' rows; and the loss into {@code loss[0]}. For the Wasserstein objective,
+     * E_q D − E_p D, s is −1/n on real rows and +1/n on generated ones, the same at every step (kept, with the loss
+     * only if {@code record}); for any other objective s comes from autograd on a leaf copy of the outputs (a graph
+     * of a few nodes on 2n numbers).
      */
-    private static Tensor criticSeed(Objective objective, Tensor out, long nr, Tensor[] loss, boolean record) {
+    private Tensor criticSeed(Objective objective, Tensor out, long nr, long ni, Tensor[] loss, boolean record) {
         long nf = out.size(0) - nr;
         if (objective == Objectives.WASSERSTEIN) {
             if (record) {
                 loss[0] = out.narrow(0, nr, nf).mean().sub(out.narrow(0, 0, nr).mean());
             }
-            return Ops.cat(List.of(out.new_full(new long[] {nr, 1}, Ops.s(-1.0 / nr)),
-                    out.new_full(new long[] {nf, 1}, Ops.s(1.0 / nf))), 0);
+            return constant("d " + nr + " " + nf + " " + ni + " " + out.scalar_type() + " " + Device.of(out),
+                    () -> withOnes(Ops.cat(List.of(out.new_full(new long[] {nr, 1}, Ops.s(-1.0 / nr)),
+                            out.new_full(new long[] {nf, 1}, Ops.s(1.0 / nf))), 0), ni));
         }
         Tensor leaf = Ops.requiringGrad(out);
-        return withGrad(() -> {
+        return withOnes(withGrad(() -> {
             // the views inside: made with recording off, they would cut the graph from the leaf
             Tensor l = objective.criticLoss(leaf.narrow(0, 0, nr), leaf.narrow(0, nr, nf));
             loss[0] = l.detach();
             return Ops.grad(l, List.of(leaf), false);
-        }).get(0);
+        }).get(0), ni);
+    }
+
+    private static Tensor withOnes(Tensor s, long ni) {
+        return ni == 0 ? s : Ops.cat(List.of(s, s.new_ones(ni, 1)), 0);
+    }
+
+    /** A tensor that is the same at every step (for the same shapes, type and device), made once. */
+    private Tensor constant(String key, java.util.function.Supplier<Tensor> make) {
+        if (!key.equals(constantKey)) {
+            constantValue = Scope.persistent(make.get());
+            constantKey = key;
+        }
+        return constantValue;
     }
 
     /**
@@ -273,7 +296,7 @@ final class ReluMlpGradients {
         Tensor dev = Ops.add(norm, -1.0);
         Tensor p = record ? Ops.mul(dev.square().mean(), gp.weight()) : null;
         // a zero row has a zero gradient: its norm, clamped away from 0, divides a zero row
-        Tensor scale = dev.div(norm.clamp_min(Ops.s(1e-30))).mul(Ops.s(2 * gp.weight() / n));
+        Tensor scale = dev.div(norm.clamp_min(TINY)).mul(Ops.s(2 * gp.weight() / n));
         return new Tensor[] {p, g.mul(scale)};
     }
 
