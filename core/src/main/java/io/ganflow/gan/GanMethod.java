@@ -67,7 +67,9 @@ public final class GanMethod implements Method {
         ReluMlpGradients g = ReluMlpGradients.of(generator);
         boolean written = b.writtenBackward && ReluMlpGradients.ENABLED && noise == null && d != null && g != null
                 && d.hidden() >= 1 && g.hidden() >= 1 && d.weight(d.hidden()).size(0) == 1
-                && regularizers.size() <= 1 && regularizers.stream().allMatch(r -> r instanceof GradientPenalty);
+                && regularizers.size() <= 1 && regularizers.stream().allMatch(r -> r instanceof GradientPenalty)
+                // -Dganflow.gp.fast=false asks for the penalty through autograd's double backward: so be it
+                && (regularizers.isEmpty() || GradientPenalty.skipsZeroGradients(critic));
         this.writtenCritic = written ? d : null;
         this.writtenGenerator = written ? g : null;
         this.writtenPenalty = written && !regularizers.isEmpty() ? (GradientPenalty) regularizers.get(0) : null;

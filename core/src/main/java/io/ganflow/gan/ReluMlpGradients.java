@@ -52,7 +52,8 @@ import org.bytedeco.pytorch.global.torch;
  * <p>Used by {@link GanMethod} when both nets are plain ReLU MLPs (no batch, spectral or virtual batch norm, no
  * minibatch features), the critic on (n, d) points with one output, without instance noise, with no regularizer
  * other than one gradient penalty, in float32 (not under bf16 mixed precision). -Dganflow.gan.written_backward=false
- * turns it off (to compare).
+ * turns it off (to compare); so does -Dganflow.gp.fast=false where there is a penalty, since it asks for the
+ * penalty through autograd's double backward.
  */
 final class ReluMlpGradients {
     static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("ganflow.gan.written_backward", "true"));
