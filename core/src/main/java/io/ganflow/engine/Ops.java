@@ -401,8 +401,17 @@ public final class Ops {
 
     /** Runs {@code body} with autograd recording off. */
     public static <R> R noGrad(Supplier<R> body) {
+        return withGradMode(false, body);
+    }
+
+    /** Runs {@code body} with autograd recording on (a small graph inside a pass that records nothing). */
+    public static <R> R withGrad(Supplier<R> body) {
+        return withGradMode(true, body);
+    }
+
+    private static <R> R withGradMode(boolean on, Supplier<R> body) {
         boolean prev = GradMode.is_enabled();
-        GradMode.set_enabled(false);
+        GradMode.set_enabled(on);
         try {
             return body.get();
         } finally {

@@ -114,46 +114,35 @@ public final class GradientPenalty implements Regularizer {
      * those products: bit for bit in GradientPenaltyTest.
      */
     static final class ReluMlpInputGrad {
-        private final Tensor[] weights;
-        private final Tensor[] biases;
+        private final ReluMlpGradients net;
 
-        private ReluMlpInputGrad(Tensor[] weights, Tensor[] biases) {
-            this.weights = weights;
-            this.biases = biases;
+        private ReluMlpInputGrad(ReluMlpGradients net) {
+            this.net = net;
         }
 
         /** The fast path for {@code critic}, or null if it is not a plain ReLU MLP. */
         static ReluMlpInputGrad of(Module critic) {
             ReluMlpGradients net = FAST ? ReluMlpGradients.of(critic) : null;
-            if (net == null) {
-                return null;
-            }
-            Tensor[] w = new Tensor[net.hidden() + 1];
-            Tensor[] b = new Tensor[w.length];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = net.weight(i);
-                b[i] = net.bias(i);
-            }
-            return new ReluMlpInputGrad(w, b);
+            return net == null ? null : new ReluMlpInputGrad(net);
         }
 
         /** ∇ₓD at each row of x, differentiable in the weights (not in x). */
         Tensor at(Tensor x) {
-            int hidden = weights.length - 1;
+            int hidden = net.hidden();
             Tensor[] acts = new Tensor[hidden];
             Ops.noGrad(() -> {
                 Tensor h = x.detach();
                 for (int i = 0; i < hidden; i++) {
-                    h = Activation.RELU.applyToFresh(Ops.linear(h, weights[i], biases[i]));
+                    h = Activation.RELU.applyToFresh(Ops.linear(h, net.weight(i), net.bias(i)));
                     acts[i] = h;
                 }
             });
             // autograd starts from ones_like(D(x)), shape (n, 1), and multiplies by the output layer's weight
             // Ops.mm: under bf16 each product runs in bfloat16 between float32 casts, as autograd's backward
             // of Ops.linear does, so both paths still agree (GradientPenaltyTest)
-            Tensor g = Ops.mm(weights[hidden].new_ones(x.size(0), 1), weights[hidden]);
+            Tensor g = Ops.mm(net.weight(hidden).new_ones(x.size(0), 1), net.weight(hidden));
             for (int i = hidden - 1; i >= 0; i--) {
-                g = Ops.mm(torch.threshold_backward(g, acts[i], ZERO), weights[i]);
+                g = Ops.mm(torch.threshold_backward(g, acts[i], ZERO), net.weight(i));
             }
             return g;
         }

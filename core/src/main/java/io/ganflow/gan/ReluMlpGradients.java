@@ -227,7 +227,7 @@ final class ReluMlpGradients {
                         () -> out.new_full(new long[] {n, 1}, Ops.s(-1.0 / n)));
             } else {
                 Tensor leaf = Ops.requiringGrad(out);
-                s = withGrad(() -> {
+                s = Ops.withGrad(() -> {
                     loss[0] = objective.generatorLoss(leaf);
                     return Ops.grad(loss[0], List.of(leaf), false);
                 }).get(0);
@@ -262,7 +262,7 @@ final class ReluMlpGradients {
                             out.new_full(new long[] {nf, 1}, Ops.s(1.0 / nf))), 0), ni));
         }
         Tensor leaf = Ops.requiringGrad(out);
-        return withOnes(withGrad(() -> {
+        return withOnes(Ops.withGrad(() -> {
             // the views inside: made with recording off, they would cut the graph from the leaf
             Tensor l = objective.criticLoss(leaf.narrow(0, 0, nr), leaf.narrow(0, nr, nf));
             loss[0] = l.detach();
@@ -299,15 +299,5 @@ final class ReluMlpGradients {
         // a zero row has a zero gradient: its norm, clamped away from 0, divides a zero row
         Tensor scale = dev.div(norm.clamp_min(TINY)).mul(Ops.s(2 * gp.weight() / n));
         return new Tensor[] {p, g.mul(scale)};
-    }
-
-    private static <R> R withGrad(java.util.function.Supplier<R> body) {
-        boolean prev = org.bytedeco.pytorch.GradMode.is_enabled();
-        org.bytedeco.pytorch.GradMode.set_enabled(true);
-        try {
-            return body.get();
-        } finally {
-            org.bytedeco.pytorch.GradMode.set_enabled(prev);
-        }
     }
 }
