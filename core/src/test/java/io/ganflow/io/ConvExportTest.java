@@ -143,38 +143,9 @@ class ConvExportTest {
         check("mlp_bn", m, new Rng(10).normal(16, 6));
     }
 
-    /**
-     * Like WeightsExportTest.checkAgainstPyTorch, in evaluation mode: writes the export, an input and ganflow's
-     * output under target/weights-fixtures/, checks the export equals the committed one and that ganflow's output
-     * on the committed input is within 1e-5 of PyTorch's recorded output.
-     */
+    /** The export check in evaluation mode (batch norm uses its running statistics, as PyTorch's eval()). */
     static void check(String name, Module model, Tensor input) throws IOException {
-        Path out = Path.of("target", "weights-fixtures");
-        Files.createDirectories(out);
-        Path export = out.resolve(name + ".safetensors");
-        WeightsExport.save(export, model);
-        Safetensors.write(out.resolve(name + "_input.safetensors"),
-                Map.of("input", SafeTensor.ofFloats(Ops.toFloats(input), Ops.shape(input))), Map.of());
-        float[] y = eval(model, input);
-        long[] yShape = Module.inEvalMode(model, () -> Ops.noGrad(() -> Ops.shape(model.forward(input))));
-        Safetensors.write(out.resolve(name + "_ganflow_output.safetensors"),
-                Map.of("output", SafeTensor.ofFloats(y, yShape)), Map.of());
-
-        String torch = "torch/" + name;
-        assertArrayEquals(Files.readAllBytes(SafetensorsTest.fixture(torch + ".safetensors")),
-                Files.readAllBytes(export), "the export of the seeded " + name + " changed; if on purpose,"
-                        + " regenerate the fixtures as described in tools/torch_load.py");
-        SafeTensor in = Safetensors.read(SafetensorsTest.fixture(torch + "_input.safetensors")).tensor("input");
-        SafeTensor want = Safetensors.read(SafetensorsTest.fixture(torch + "_torch_output.safetensors"))
-                .tensor("output");
-        float[] got = eval(model, Ops.fromFloats(in.floats(), in.shape()));
-        float[] expected = want.floats();
-        assertEquals(expected.length, got.length);
-        double maxErr = 0;
-        for (int i = 0; i < got.length; i++) {
-            maxErr = Math.max(maxErr, Math.abs(got[i] - expected[i]));
-        }
-        assertTrue(maxErr <= 1e-5, name + ": max abs error against PyTorch " + maxErr);
+        ExportFixtures.checkAgainstPyTorch(name, model, input, true);
         assertTrue(model.isTraining(), "the mode is restored");
     }
 }

@@ -240,39 +240,8 @@ class WeightsExportTest {
                 Ops.cat(List.of(new Rng(6).normal(64, 2), new Rng(7).uniform(64, 1)), 1));
     }
 
-    /**
-     * Writes the export, an input and ganflow's output under target/weights-fixtures/ (the files
-     * tools/torch_load.py was run on, see its header), then checks that the export still equals the
-     * committed one and that ganflow's forward pass on the committed input matches PyTorch's recorded output.
-     */
+    /** The export check of {@link ExportFixtures}, in the net's own mode. */
     static void checkAgainstPyTorch(String name, Module model, Tensor input) throws IOException {
-        Path out = Path.of("target", "weights-fixtures");
-        Files.createDirectories(out);
-        Path export = out.resolve(name + ".safetensors");
-        WeightsExport.save(export, model);
-        long[] inShape = Ops.shape(input);
-        Safetensors.write(out.resolve(name + "_input.safetensors"),
-                Map.of("input", SafeTensor.ofFloats(Ops.toFloats(input), inShape)), Map.of());
-        try (Scope s = Scope.open()) {
-            Tensor y = Ops.noGrad(() -> model.forward(input));
-            Safetensors.write(out.resolve(name + "_ganflow_output.safetensors"),
-                    Map.of("output", SafeTensor.ofFloats(Ops.toFloats(y), Ops.shape(y))), Map.of());
-        }
-
-        String torch = "torch/" + name;
-        assertArrayEquals(Files.readAllBytes(SafetensorsTest.fixture(torch + ".safetensors")),
-                Files.readAllBytes(export), "the export of the seeded " + name + " changed; if on purpose,"
-                        + " regenerate the fixtures as described in tools/torch_load.py");
-        SafeTensor in = Safetensors.read(SafetensorsTest.fixture(torch + "_input.safetensors")).tensor("input");
-        SafeTensor want = Safetensors.read(SafetensorsTest.fixture(torch + "_torch_output.safetensors"))
-                .tensor("output");
-        float[] got = forward(model, Ops.fromFloats(in.floats(), in.shape()));
-        float[] expected = want.floats();
-        assertEquals(expected.length, got.length);
-        double maxErr = 0;
-        for (int i = 0; i < got.length; i++) {
-            maxErr = Math.max(maxErr, Math.abs(got[i] - expected[i]));
-        }
-        assertTrue(maxErr <= 1e-5, name + ": max abs error against PyTorch " + maxErr);
+        ExportFixtures.checkAgainstPyTorch(name, model, input, false);
     }
 }
