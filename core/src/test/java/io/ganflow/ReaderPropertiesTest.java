@@ -10,7 +10,7 @@ import io.ganflow.data.idx.IdxArray;
 import io.ganflow.data.idx.IdxReader;
 import io.ganflow.train.Checkpoint;
 import io.ganflow.train.CheckpointIO;
-import io.ganflow.train.StateDict;
+import io.ganflow.nn.StateDict;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.ganflow.cli;
 
+import io.ganflow.experiment.Experiments;
 import io.ganflow.BadInputException;
 import io.ganflow.Registry;
 import io.ganflow.cli.report.ExperimentFigures;
@@ -31,7 +32,7 @@ final class ExperimentCommand implements Runnable {
 
     static Experiment find(String name) {
         Registries.loadPlugins();
-        Registry<Experiment> r = Registries.EXPERIMENTS;
+        Registry<Experiment> r = Experiments.registry();
         return r.find(name).map(Registry.Entry::factory).orElseThrow(() -> new BadInputException("experiment '" + name
                 + "' is not known; allowed: " + String.join(", ", r.names())));
     }
@@ -44,7 +45,7 @@ final class ExperimentCommand implements Runnable {
         @Override
         public Integer call() {
             Registries.loadPlugins();
-            for (Registry.Entry<Experiment> e : Registries.EXPERIMENTS.entries()) {
+            for (Registry.Entry<Experiment> e : Experiments.registry().entries()) {
                 Experiment x = e.factory();
                 System.out.printf("%-24s %s%s%n", e.name(), e.description(), x.usesImages() ? " [images]" : "");
                 if (verbose) {

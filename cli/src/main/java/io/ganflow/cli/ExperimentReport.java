@@ -1,9 +1,9 @@
 package io.ganflow.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ganflow.experiment.Experiments;
 import io.ganflow.BadInputException;
 import io.ganflow.Registry;
-import io.ganflow.config.Registries;
 import io.ganflow.experiment.Experiment;
 import io.ganflow.experiment.Scale;
 import java.io.IOException;
@@ -62,7 +62,7 @@ final class ExperimentReport {
         StringBuilder b = new StringBuilder();
         b.append("| experiment | claim | source | command | measured | scale, seeds | time (wall / CPU) | load (cores) | verdict |\n");
         b.append("|---|---|---|---|---|---|---|---|---|\n");
-        List<Registry.Entry<Experiment>> entries = Registries.EXPERIMENTS.entries();
+        List<Registry.Entry<Experiment>> entries = Experiments.registry().entries();
         for (Registry.Entry<Experiment> e : entries) {
             List<Measured> ms = found.getOrDefault(e.name(), List.of());
             String cmd = "`./ganflow experiment run " + e.name() + "`";
@@ -80,7 +80,7 @@ final class ExperimentReport {
             }
         }
         for (String name : found.keySet()) {
-            if (Registries.EXPERIMENTS.find(name).isEmpty()) {
+            if (Experiments.registry().find(name).isEmpty()) {
                 b.append("\nFolders of an unknown experiment '").append(name).append("' were skipped.\n");
             }
         }

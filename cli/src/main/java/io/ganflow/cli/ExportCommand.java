@@ -4,7 +4,6 @@ import io.ganflow.BadInputException;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
-import io.ganflow.gan.GanMethod;
 import io.ganflow.io.SafeTensor;
 import io.ganflow.io.Safetensors;
 import io.ganflow.run.TrainedRun;
@@ -59,18 +58,19 @@ final class ExportCommand implements Callable<Integer> {
         System.out.println("wrote " + w + " weights of step " + tr.step() + " (" + meta.getOrDefault("kind", "several")
                 + " nets: " + String.join(", ", tr.networks()) + ") to " + out);
         if (samples > 0) {
-            if (!(tr.method() instanceof GanMethod g) || !w.equals("generator")) {
+            java.util.OptionalInt zDim = tr.method().latentDim();
+            if (zDim.isEmpty() || !w.equals("generator")) {
                 throw new BadInputException("--samples applies to the generator of a GAN run (method gan); this export"
                         + " is " + w + " of method " + tr.config().getString("method"));
             }
             Path file = out.resolveSibling(stripSuffix(out.getFileName().toString()) + ".samples.safetensors");
             Map<String, SafeTensor> t = new LinkedHashMap<>();
             try (Scope s = Scope.open()) {
-                // GanMethod.sample draws z = N(0, I) of shape (n, z_dim) from the generator it is given, then
-                // applies the (EMA) generator: the same two calls, made with two generators of one seed.
-                Tensor z = new Rng(seed).normal(samples, g.zDim());
+                // a method with a latent dimension draws z = N(0, I) of shape (n, z_dim) first from the stream it
+                // is given, then applies the (EMA) generator: the same two calls, made with two streams of one seed.
+                Tensor z = new Rng(seed).normal(samples, zDim.getAsInt());
                 Tensor x = tr.method().sample(samples, new Rng(seed));
-                t.put("input", SafeTensor.ofFloats(Ops.toFloats(z), samples, g.zDim()));
+                t.put("input", SafeTensor.ofFloats(Ops.toFloats(z), samples, zDim.getAsInt()));
                 t.put("output", SafeTensor.ofFloats(Ops.toFloats(x), Ops.shape(x)));
             }
             Map<String, String> m = new LinkedHashMap<>();

@@ -9,19 +9,22 @@ import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.train.Checkpoint;
 import io.ganflow.train.Method;
+import io.ganflow.train.SampleRequest;
+import io.ganflow.train.Samples;
+import io.ganflow.train.SamplingProcedure;
 import io.ganflow.cli.report.ImageGrid;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import io.ganflow.flow.FlowMethod;
-import io.ganflow.flow.Solver;
 import org.bytedeco.pytorch.Tensor;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,6 +60,14 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "a specific checkpoint (default: newest intact)")
     Path checkpoint;
 
+    @Option(names = "--sampler", paramLabel = "NAME", description = "the sampling procedure, among those the run's method"
+            + " offers (default: its first; flows: ode)")
+    String sampler;
+
+    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "an option of the chosen sampler that has no"
+            + " flag of its own (repeatable); --sampler's help in docs/ lists them")
+    Map<String, String> samplerOptions = new LinkedHashMap<>();
+
     @Option(names = "--solver", paramLabel = "NAME", description = "flows: euler, heun, rk4 or dopri5 (default: the run's flow.solver)")
     String solver;
 
@@ -69,32 +80,6 @@ final class SampleCommand implements Callable<Integer> {
 
     @Option(names = "--rtol", paramLabel = "R", description = "flows, dopri5: relative tolerance (default: the run's flow.rtol)")
     Double rtol;
-
-    /** The solver and its options from the flags, falling back on the run's configuration. */
-    static Solver.Options solverOptions(Config c, Solver s, Integer nfe, Double atol, Double rtol) {
-        if (s == Solver.DOPRI5) {
-            if (nfe != null) {
-                throw new BadInputException("--nfe " + nfe + " does not apply to dopri5, which is adaptive; allowed: --atol, --rtol");
-            }
-            double a = atol != null ? atol : c.getDouble("flow.atol");
-            double r = rtol != null ? rtol : c.getDouble("flow.rtol");
-            if (!(a > 0 && a < 1) || !(r > 0 && r < 1)) {
-                throw new BadInputException("--atol " + a + " / --rtol " + r + " out of range; allowed: 0 < value < 1");
-            }
-            return Solver.Options.tolerances(a, r);
-        }
-        if (atol != null || rtol != null) {
-            throw new BadInputException("--atol/--rtol apply only to --solver dopri5; " + s.key() + " takes --nfe");
-        }
-        if (nfe == null) {
-            return Solver.Options.steps(c.getInt("flow.steps"));
-        }
-        if (nfe < s.stages() || nfe > 1_000_000) {
-            throw new BadInputException("--nfe " + nfe + " is out of range for " + s.key() + "; allowed: " + s.stages()
-                    + " to 1000000 (" + s.stages() + " evaluations per step)");
-        }
-        return Solver.Options.steps(nfe / s.stages());
-    }
 
     @Override
     public Integer call() throws IOException {
@@ -127,25 +112,13 @@ final class SampleCommand implements Callable<Integer> {
                     + " are for image runs; this run's samples are points of dimension " + data.dim()
                     + "; write FILE.csv or FILE.npy");
         }
-        boolean flowFlags = solver != null || nfe != null || atol != null || rtol != null;
-        FlowMethod flow = method instanceof FlowMethod ? (FlowMethod) method : null;
-        if (flowFlags && flow == null) {
-            throw new BadInputException("--solver/--nfe/--atol/--rtol apply only to flow runs (method rf); this run's method is "
-                    + c.getString("method"));
+        SampleRequest proto = SampleRequest.of(0, new Rng(seed)).withProcedure(sampler == null ? "" : sampler)
+                .withOption("solver", solver).withOption("nfe", nfe).withOption("atol", atol).withOption("rtol", rtol);
+        for (Map.Entry<String, String> e : samplerOptions.entrySet()) {
+            proto = proto.withOption(e.getKey(), e.getValue());
         }
-        Solver sv = null;
-        Solver.Options so = null;
-        if (flow != null) {
-            String key = solver != null ? solver : c.getString("flow.solver");
-            if (!Solver.NAMES.contains(key)) {
-                throw new BadInputException("--solver " + key + " is not allowed; allowed: " + String.join(", ", Solver.NAMES));
-            }
-            sv = Solver.byKey(key);
-            so = solverOptions(c, sv, nfe, atol, rtol);
-            if (flow.isDistilled() && flowFlags) {
-                System.err.println("ganflow: note: this flow is distilled to one step; the solver flags are ignored");
-            }
-        }
+        // refuse bad flags before any work
+        SamplingProcedure used = proto.procedureIn(c.getString("method"), method.samplingProcedures());
         // images travel as pixels or floats per chunk; keep a chunk's floats to about 4 million values
         long per = 1;
         for (long d : chw.orElse(data.shape())) {
@@ -154,23 +127,20 @@ final class SampleCommand implements Callable<Integer> {
         int chunk = chw.isPresent() ? (int) Math.max(16, Math.min(10_000, 4_000_000 / per)) : 10_000;
         long nfeTotal = 0;
         int nfeMax = 0;
+        String how = "";
         Path tmp = out.toAbsolutePath().resolveSibling(out.getFileName() + ".tmp");
         try (Writer w = writer(format, tmp, count, data, chw)) {
             Rng rng = new Rng(seed);
             for (int done = 0; done < count; done += chunk) {
                 int m = Math.min(chunk, count - done);
                 try (Scope s = Scope.open()) {
-                    Tensor x;
-                    if (flow != null) {
-                        Solver fs = sv;
-                        Solver.Options fo = so;
-                        Solver.Result r = ImageGrid.inEvalMode(method, () -> flow.sample(m, rng, fs, fo));
-                        x = r.x();
-                        nfeTotal += r.nfe();
-                        nfeMax = Math.max(nfeMax, r.nfe());
-                    } else {
-                        x = ImageGrid.inEvalMode(method, () -> method.sample(m, rng));
-                    }
+                    SampleRequest r = new SampleRequest(m, rng, proto.labels(), proto.procedure(), proto.options(),
+                            false);
+                    Samples drawn = ImageGrid.inEvalMode(method, () -> method.sample(r));
+                    Tensor x = drawn.x();
+                    nfeTotal += drawn.nfe();
+                    nfeMax = Math.max(nfeMax, drawn.nfe());
+                    how = drawn.description();
                     w.write(x, m);
                 }
             }
@@ -190,11 +160,9 @@ final class SampleCommand implements Callable<Integer> {
         }
         System.out.println("wrote " + count + " samples from step " + ckpt.step() + " to " + out + describe(format, count,
                 chw));
-        if (flow != null) {
-            System.out.println(flow.isDistilled() ? "solver: distilled one-step generator, NFE 1"
-                    : "solver: " + sv.key() + (sv == Solver.DOPRI5 ? " (atol " + so.atol() + ", rtol " + so.rtol() + ")"
-                            : " (" + so.steps() + " steps)") + ", NFE " + nfeMax + " per batch of up to " + chunk
-                            + " samples" + (nfeTotal != nfeMax ? " (" + nfeTotal + " over all batches)" : ""));
+        if (used != SamplingProcedure.ONE_STEP) {
+            System.out.println("solver: " + how + ", NFE " + nfeMax + (nfeMax > 1 ? " per batch of up to " + chunk
+                    + " samples" + (nfeTotal != nfeMax ? " (" + nfeTotal + " over all batches)" : "") : ""));
         }
         return Main.OK;
     }

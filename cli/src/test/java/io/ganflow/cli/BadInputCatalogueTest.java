@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ganflow.train.Checkpoint;
 import io.ganflow.train.CheckpointIO;
-import io.ganflow.train.StateDict;
+import io.ganflow.nn.StateDict;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -366,7 +366,7 @@ class BadInputCatalogueTest {
         c.add(c("sample into a missing folder", d -> new Invocation("--out " + d.resolve("no/s.csv") + ": cannot write: No"
                 + " such file or directory", "sample", "--run", fixture.toString(), "--n", "5", "--out",
                 d.resolve("no/s.csv").toString())));
-        c.add(c("sample --solver on a GAN run", d -> new Invocation("--solver/--nfe/--atol/--rtol apply only to flow runs",
+        c.add(c("sample --solver on a GAN run", d -> new Invocation("--solver applies to no sampler of method gan; one-step takes no options",
                 "sample", "--run", fixture.toString(), "--solver", "heun", "--out", d.resolve("s.csv").toString())));
         c.add(c("sample --n not a number", d -> new Invocation("'--n'", "sample", "--run", fixture.toString(), "--n",
                 "lots", "--out", d.resolve("s.csv").toString())));

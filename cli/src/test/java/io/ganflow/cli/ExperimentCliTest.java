@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ganflow.config.Registries;
+import io.ganflow.experiment.Experiments;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +19,7 @@ class ExperimentCliTest {
     void listNamesEveryExperiment() {
         CliTestSupport.Result r = CliTestSupport.run("experiment", "list");
         assertEquals(0, r.code(), r.err());
-        for (String name : Registries.EXPERIMENTS.names()) {
+        for (String name : Experiments.registry().names()) {
             assertTrue(r.out().contains(name + " "), name + " missing from\n" + r.out());
         }
         assertTrue(r.out().contains("js-saturation") && r.out().contains("architecture-robustness"), r.out());
@@ -75,7 +75,7 @@ class ExperimentCliTest {
         String text = Files.readString(doc);
         assertTrue(text.startsWith("# Experiments\n\nbefore\n") && text.endsWith(ExperimentReport.END + "\nafter\n"), text);
         assertFalse(text.contains("\nold\n"), text);
-        for (String name : Registries.EXPERIMENTS.names()) {
+        for (String name : Experiments.registry().names()) {
             assertTrue(text.contains("| " + name + " |"), "a row for " + name);
             assertTrue(text.contains("### " + name + "\n"), "a section for " + name);
         }

@@ -3,7 +3,7 @@ package io.ganflow.config;
 import io.ganflow.BadInputException;
 import io.ganflow.Registry;
 import io.ganflow.engine.Rng;
-import io.ganflow.flow.VelocityNet;
+import io.ganflow.nn.VelocityNet;
 import io.ganflow.nn.Activation;
 import io.ganflow.nn.DcganCritic;
 import io.ganflow.nn.DcganGenerator;

@@ -22,8 +22,8 @@ public final class Registries {
     public static final Registry<MethodFactory> METHODS = new Registry<>("method", "method");
     public static final Registry<ObjectiveFactory> OBJECTIVES = new Registry<>("objective", "gan.objective");
     public static final Registry<Metric> METRICS = Metrics.REGISTRY;
-    /** The documents' claims as runnable experiments ({@code ganflow experiment}). */
-    public static final Registry<io.ganflow.experiment.Experiment> EXPERIMENTS = new Registry<>("experiment", "experiment");
+    /** The model families, each with its keys and registrations ({@link Family}). */
+    public static final Registry<Family> FAMILIES = new Registry<>("family", "method");
 
     private static final Registries INSTANCE = new Registries();
     private static boolean pluginsLoaded;
@@ -31,8 +31,8 @@ public final class Registries {
     static {
         DataSetup.registerBuiltIns(DATASETS);
         NetSetup.registerBuiltIns(NETS, VELOCITY_NETS);
-        MethodSetup.registerBuiltIns(METHODS, OBJECTIVES);
-        io.ganflow.experiment.builtin.BuiltInExperiments.register(EXPERIMENTS);
+        INSTANCE.family(new GanFamily());
+        INSTANCE.family(new FlowFamily());
     }
 
     private Registries() {}
@@ -46,6 +46,18 @@ public final class Registries {
         for (Plugin p : ServiceLoader.load(Plugin.class)) {
             p.register(INSTANCE);
         }
+    }
+
+    /**
+     * Adds a whole model family: its registrations now, its keys at the schema's next rebuild (which every
+     * registration triggers).
+     *
+     * @throws IllegalArgumentException if a family of that name, or one of its entries, is already registered
+     */
+    public Registries family(Family f) {
+        FAMILIES.register(f.name(), f.getClass().getName(), f);
+        f.register(this);
+        return this;
     }
 
     // Instance views, for plug-ins.
@@ -71,9 +83,5 @@ public final class Registries {
 
     public Registry<Metric> metrics() {
         return METRICS;
-    }
-
-    public Registry<io.ganflow.experiment.Experiment> experiments() {
-        return EXPERIMENTS;
     }
 }

@@ -1,12 +1,12 @@
 package io.ganflow.config;
 
+import io.ganflow.Registry;
 import io.ganflow.nn.Activation;
 import io.ganflow.nn.Init;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +16,7 @@ import java.util.Optional;
  * is a typo and fails at start, with the nearest known key suggested.
  */
 public final class Schema {
-    private final Map<String, ConfigKey> keys = new LinkedHashMap<>();
+    private final Map<String, ConfigKey> keys;
 
     private static Schema current;
     private static long currentGeneration = -1;
@@ -79,28 +79,18 @@ public final class Schema {
         return prev[b.length()];
     }
 
+    private Schema(Keys k) {
+        keys = k.asMap();
+    }
+
     // ---- definition ---------------------------------------------------------------------------------
 
-    private Schema add(String name, KeyType type, String def, String description) {
-        return add(new ConfigKey(name, type, def, List.of(), null, null, false, false, description));
-    }
-
-    private Schema add(ConfigKey k) {
-        keys.put(k.name(), k);
-        return this;
-    }
-
-    private Schema choice(String name, String def, List<String> choices, String description) {
-        return add(new ConfigKey(name, KeyType.CHOICE, def, List.copyOf(choices), null, null, false, false, description));
-    }
-
-    private Schema number(String name, KeyType type, String def, Double min, boolean minEx, Double max, boolean maxEx,
-            String description) {
-        return add(new ConfigKey(name, type, def, List.of(), min, max, minEx, maxEx, description));
-    }
-
+    /**
+     * The shared keys (the method, data, the generator's and critic's nets, optimisers, the loop, evaluation,
+     * alarms, logging) and, between the nets and the optimisers, every registered {@link Family}'s own keys.
+     */
     private static Schema buildDefault() {
-        Schema s = new Schema();
+        Keys s = new Keys();
         s.choice("method", "gan", Registries.METHODS.names(), "the training algorithm: gan; rf (rectified flow, SPEC C); particle,"
                 + " reflow_gan, gradient_field (a generator trained as a particle flow, SPEC D)");
 
@@ -160,75 +150,9 @@ public final class Schema {
         s.choice("model.d.norm", "layer", io.ganflow.nn.Norm.keys(), "dcgan / resnet critic: normalisation of the conv"
                 + " blocks: batch (DCGAN's; not with a gradient penalty), layer (over [C, H, W]), none");
 
-        s.choice("model.v.kind", "mlp", Registries.VELOCITY_NETS.names(), "velocity net of flows (a registered net)");
-        s.number("model.v.width", KeyType.INT, "128", 1.0, false, 65536.0, false, "velocity net hidden width (mlp); base channels (unet, e.g. 32)");
-        s.number("model.v.depth", KeyType.INT, "3", 0.0, false, 64.0, false, "velocity net hidden layers");
-        s.choice("model.v.activation", "silu", Arrays.asList(Activation.keys()), "velocity net hidden activation");
-        s.choice("model.v.time_embedding", "sinusoidal", List.of("sinusoidal", "fourier"),
-                "velocity net time embedding");
-        s.number("model.v.time_dim", KeyType.INT, "16", 2.0, false, 1024.0, false,
-                "velocity net time embedding dimension (even)");
-        s.choice("flow.prior", "gaussian", List.of("gaussian", "generator"),
-                "rf: x0 from N(0, I), or from a fixed randomly initialised generator model.g (SPEC C2)");
-        s.choice("flow.solver", "rk4", List.of("euler", "heun", "rk4", "dopri5"), "rf: the sampler's ODE solver");
-        s.number("flow.steps", KeyType.INT, "25", 1.0, false, 100000.0, false,
-                "rf: steps of a fixed-step solver (NFE = steps x 1, 2, 4 for euler, heun, rk4)");
-        s.number("flow.atol", KeyType.DOUBLE, "1e-5", 0.0, true, 1.0, false, "rf: dopri5 absolute tolerance");
-        s.number("flow.rtol", KeyType.DOUBLE, "1e-5", 0.0, true, 1.0, false, "rf: dopri5 relative tolerance");
-        s.number("flow.reflow.rounds", KeyType.INT, "0", 0.0, false, 10.0, false,
-                "rf: reflow rounds after 1-RF (1 gives 2-RF, 2 gives 3-RF); train.steps is split evenly over stages");
-        s.number("flow.reflow.pairs", KeyType.INT, "10000", 16.0, false, 10000000.0, false,
-                "rf: couplings (x0, ODE(x0)) generated for each reflow or distillation stage");
-        s.choice("flow.reflow.solver", "dopri5", List.of("euler", "heun", "rk4", "dopri5"),
-                "rf: solver that generates the reflow couplings (dopri5 uses flow.atol, flow.rtol; others flow.steps)");
-        s.add("flow.distill", KeyType.BOOL, "false", "rf: finish with distillation into a 1-step generator (SPEC C5)");
-        s.number("particle.eps", KeyType.DOUBLE, "0.05", 0.0, true, 100.0, false,
-                "particle / reflow_gan / gradient_field: the particle step size epsilon");
-        s.number("particle.k", KeyType.INT, "1", 1.0, false, 1000.0, false,
-                "particle / reflow_gan / gradient_field: generator regression steps per round (K)");
-        s.number("particle.chord_steps", KeyType.INT, "8", 0.0, false, 10000.0, false,
-                "reflow_gan: RK4 steps to the flow's end point for the particle direction T(x) - x; 0 uses the"
-                + " documents' v(x, 0), which contracts to the data mean (docs/flows.md)");
-        s.choice("particle.coupling", "independent", List.of("independent", "ot"),
-                "reflow_gan: pairs of the velocity net's loss: independent (C1) or minibatch OT (an optimal assignment"
-                + " of each batch's real to generated points under squared distance; docs/flows.md)");
-        s.choice("particle.form", "exact", List.of("exact", "approx"),
-                "gradient_field: the exact C1 loss with v = grad D, or its WGAN-like approximation (SPEC D3)");
-        s.choice("gan.objective", "wasserstein", Registries.OBJECTIVES.names(), "adversarial objective (SPEC A1, A2, A4, A7, A8, A9)");
-        s.choice("gan.monoflow.h", "logit", List.of("logit", "log_sigmoid", "softplus", "arcsinh", "exp"),
-                "monoflow: the increasing h in the generator loss -E h(D(g(z)))");
-        s.number("gan.monoflow.kappa", KeyType.DOUBLE, "1", 0.0, true, 100.0, false, "monoflow: kappa of h = exp(kappa*d)");
-        s.choice("gan.fgan.divergence", "js", List.of("kl", "reverse_kl", "js", "tv", "pearson", "hellinger"),
-                "fgan: the f-divergence");
-        s.number("gan.real_label", KeyType.DOUBLE, "1", 0.5, true, 1.0, false,
-                "target for real samples in classifier losses; 0.9 is one-sided label smoothing (1: off)");
-        s.number("gan.n_critic", KeyType.INT, "5", 1.0, false, 1000.0, false, "critic updates per generator update");
-        s.number("gan.n_gen", KeyType.INT, "1", 1.0, false, 1000.0, false, "gan: generator updates per step, each on"
-                + " a fresh batch against the same critic (K > 1: K steps of the generator loss against a frozen critic;"
-                + " the particle-steps experiment)");
-        s.number("gan.gp.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
-                "gradient penalty weight lambda at interpolates (0: off)");
-        s.choice("gan.gp.center", "1", List.of("1", "0"),
-                "1: lambda*E(|grad f|-1)^2 (WGAN-GP); 0: (lambda/2)*E|grad f|^2 (zero-centred)");
-        s.number("gan.clip", KeyType.DOUBLE, "0", 0.0, false, null, false,
-                "clip critic weights to [-c, c] after each update (0: off)");
-        s.number("gan.r1.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
-                "R1 penalty (gamma/2)*E|grad D(x)|^2 at real points (0: off)");
-        s.number("gan.r2.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
-                "R2 penalty (gamma/2)*E|grad D(x)|^2 at generated points (0: off)");
-        s.number("gan.instance_noise.std", KeyType.DOUBLE, "0", 0.0, false, null, false,
-                "std of Gaussian noise added to every critic input (0: off)");
-        s.choice("gan.instance_noise.schedule", "linear", List.of("constant", "linear", "cosine"),
-                "how the instance-noise std is annealed to 0 over training");
-        s.number("gan.feature_matching.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
-                "feature matching: weight of |E_p f(x) - E_q f(g(z))|^2 in the generator loss (0: off)");
-        s.number("gan.feature_matching.layer", KeyType.INT, "-1", -64.0, false, 63.0, false,
-                "feature matching: the critic's hidden layer (0-based; -1: the last)");
-        s.number("gan.historical_averaging.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
-                "historical averaging: weight of |theta - mean of past theta|^2 (0: off)");
-        s.choice("gan.historical_averaging.on", "both", List.of("g", "d", "both"), "historical averaging: which players");
-        s.number("gan.ema", KeyType.DOUBLE, "0", 0.0, false, 1.0, true,
-                "EMA decay of the generator's weights, used for sampling and evaluation (0: off; e.g. 0.999)");
+        for (Registry.Entry<Family> f : Registries.FAMILIES.entries()) {
+            f.factory().keys(s);
+        }
 
         for (String m : List.of("g", "d")) {
             String who = m.equals("g") ? "generator" : "critic (or velocity net, for rf and reflow_gan)";
@@ -290,7 +214,7 @@ public final class Schema {
                 "also write TensorBoard event files into the run directory: metrics and a picture per evaluation");
         s.number("log.tensorboard.histograms_every", KeyType.INT, "0", 0.0, false, null, false,
                 "with log.tensorboard: histograms of the trained weights every N steps (0: off)");
-        return s;
+        return new Schema(s);
     }
 
     /** Key names, sorted as defined. */

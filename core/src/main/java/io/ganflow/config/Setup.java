@@ -15,12 +15,13 @@ import io.ganflow.nn.Module;
 import io.ganflow.train.Evaluator;
 import io.ganflow.train.Method;
 import io.ganflow.train.TrainSpec;
-import io.ganflow.train.optim.OptimizerSpec;
+import io.ganflow.optim.OptimizerSpec;
 
 /**
  * Turns a validated {@link Config} into the objects of a run: engine settings, data, nets, method, loop
  * settings and evaluator. Data sets, nets, methods, objectives and metrics are looked up by name in
- * {@link Registries}; the built-ins live in {@code DataSetup}, {@code NetSetup} and {@code MethodSetup}.
+ * {@link Registries}; the built-ins live in {@code DataSetup}, {@code NetSetup} and the families ({@link GanFamily},
+ * {@link FlowFamily}).
  * All checks that need more than one key, or the file system, happen here, before any run directory exists.
  */
 public final class Setup {

@@ -125,7 +125,7 @@ public final class Engine {
     }
 
     /**
-     * Sets the device of the next runs' training state: a {@link io.ganflow.train.Trainer} built afterwards moves
+     * Sets the device of the next runs' training state: a Trainer built afterwards moves
      * its networks and optimiser state there, and draws its noise and batches there.
      */
     public static void setDevice(Device d) {

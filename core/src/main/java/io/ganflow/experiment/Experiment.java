@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A claim of the documents as a runnable experiment: what is claimed and where, the threshold it is judged
  * against (stated before anything runs), a protocol at two {@link Scale}s, and a verdict from the measured
- * numbers. Register one with {@code Registries.EXPERIMENTS.register(name, oneLineClaim, experiment)}; run it with
+ * numbers. Register one with {@code Experiments.registry().register(name, oneLineClaim, experiment)} or an {@link ExperimentPlugin}; run it with
  * {@link ExperimentRunner} or {@code ganflow experiment run NAME}.
  *
  * <p>{@link #run} measures one seed into a {@link Trial}; the runner repeats it over the seeds, aggregates the

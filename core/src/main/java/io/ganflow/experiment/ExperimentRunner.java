@@ -138,7 +138,7 @@ public final class ExperimentRunner {
             rec.put("machine", machine(load));
             Map<String, Object> gf = new LinkedHashMap<>();
             gf.put("version", Version.ganflow());
-            gf.put("commit", io.ganflow.train.Provenance.gitCommit());
+            gf.put("commit", io.ganflow.io.Provenance.gitCommit());
             // what ./ganflow read from the checkout it ran in; differs from the baked commit when the jar was built
             // in a linked git worktree, where the build bakes the main checkout's HEAD
             String launcher = System.getProperty("ganflow.git.commit");

@@ -7,14 +7,19 @@ import io.ganflow.engine.Precision;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.metrics.Transport;
+import io.ganflow.BadInputException;
 import io.ganflow.train.Method;
-import io.ganflow.train.StateDict;
+import io.ganflow.train.SampleRequest;
+import io.ganflow.train.Samples;
+import io.ganflow.train.SamplingProcedure;
+import io.ganflow.nn.StateDict;
 import io.ganflow.train.StepContext;
 import io.ganflow.train.StepStats;
-import io.ganflow.train.optim.Optimizer;
+import io.ganflow.optim.Optimizer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -65,6 +70,14 @@ public final class FlowMethod implements Method {
     private int lastNfe;
     private Dataset data;
     private int evalPoints = STAGE_EVAL;
+    private int defaultSteps = 25;
+    private double defaultAtol = 1e-5;
+    private double defaultRtol = 1e-5;
+
+    /** Solving the flow's ODE from the prior: any solver of {@link Solver}, with an NFE or tolerances. */
+    public static final SamplingProcedure ODE = new SamplingProcedure("ode", "the flow's ODE from the prior at t = 0 to"
+            + " t = 1 with --solver (euler, heun, rk4, dopri5) and --nfe, or --atol/--rtol for dopri5",
+            List.of("solver", "nfe", "atol", "rtol"), true);
 
     public FlowMethod(io.ganflow.nn.VelocityModel v, io.ganflow.nn.VelocityModel distilled, Optimizer optV, Optimizer optDistill, Sampler prior,
             Solver solver, Solver.Options solverOptions, Solver reflowSolver, Solver.Options reflowOptions,
@@ -125,6 +138,17 @@ public final class FlowMethod implements Method {
         return evalPoints;
     }
 
+    /**
+     * What a sample request falls back on when it names a solver without its settings: flow.steps for the
+     * fixed-step solvers, flow.atol and flow.rtol for dopri5.
+     */
+    public FlowMethod samplingDefaults(int steps, double atol, double rtol) {
+        defaultSteps = steps;
+        defaultAtol = atol;
+        defaultRtol = rtol;
+        return this;
+    }
+
     public io.ganflow.nn.VelocityModel velocity() {
         return v;
     }
@@ -141,7 +165,7 @@ public final class FlowMethod implements Method {
 
     /**
      * The distilled net in full (it joins {@link #networks} only at its stage, after the trainer has moved the
-     * state); the prior's fixed generator is moved where it is made (MethodSetup).
+     * state); the prior's fixed generator is moved where it is made (FlowFamily).
      */
     @Override
     public List<Tensor> stateTensors() {
@@ -261,6 +285,84 @@ public final class FlowMethod implements Method {
     public Solver.Result trajectories(int n, Rng rng, int steps) {
         Tensor z = Ops.noGrad(() -> prior.sample(n, rng));
         return Solver.RK4.solve(this::field, z, 0, 1, Solver.Options.steps(steps).withTrajectory());
+    }
+
+    @Override
+    public List<SamplingProcedure> samplingProcedures() {
+        return List.of(ODE);
+    }
+
+    /**
+     * The ODE procedure with the request's solver and settings (the run's flow.solver and its settings where the
+     * request names none). A distilled flow samples with its one step and ignores the solver; a kept path is the
+     * velocity field's trajectories all the same.
+     */
+    @Override
+    public Samples sample(SampleRequest r) {
+        r.procedureIn(name(), samplingProcedures());
+        String key = r.option("solver").orElse(solver.key());
+        if (!Solver.NAMES.contains(key)) {
+            throw new BadInputException("--solver " + key + " is not allowed; allowed: " + String.join(", ", Solver.NAMES));
+        }
+        Solver s = Solver.byKey(key);
+        Solver.Options o = requestOptions(r, s);
+        if (isDistilled() && !r.keepPath()) {
+            Solver.Result one = sample(r.n(), r.rng(), s, o);
+            return new Samples(one.x(), one.nfe(), List.of(), List.of(), "distilled one-step generator"
+                    + (r.options().isEmpty() ? "" : " (the solver flags are ignored)"));
+        }
+        Tensor z = Ops.noGrad(() -> prior.sample(r.n(), r.rng()));
+        Solver.Result res = s.solve(this::field, z, 0, 1, r.keepPath() ? o.withTrajectory() : o);
+        if (!r.keepPath()) {
+            lastNfe = res.nfe();
+        }
+        String how = s.key() + (s == Solver.DOPRI5 ? " (atol " + o.atol() + ", rtol " + o.rtol() + ")"
+                : " (" + o.steps() + " steps)");
+        return new Samples(res.x(), res.nfe(), res.times(), res.states(), how);
+    }
+
+    /** The request's settings for solver s, falling back on the run's. */
+    private Solver.Options requestOptions(SampleRequest r, Solver s) {
+        Optional<Integer> nfe = r.option("nfe").map(v -> parseInt("--nfe", v));
+        if (s == Solver.DOPRI5) {
+            if (nfe.isPresent()) {
+                throw new BadInputException("--nfe " + nfe.get() + " does not apply to dopri5, which is adaptive;"
+                        + " allowed: --atol, --rtol");
+            }
+            double a = r.option("atol").map(v -> parseDouble("--atol", v)).orElse(defaultAtol);
+            double t = r.option("rtol").map(v -> parseDouble("--rtol", v)).orElse(defaultRtol);
+            if (!(a > 0 && a < 1) || !(t > 0 && t < 1)) {
+                throw new BadInputException("--atol " + a + " / --rtol " + t + " out of range; allowed: 0 < value < 1");
+            }
+            return Solver.Options.tolerances(a, t);
+        }
+        if (r.option("atol").isPresent() || r.option("rtol").isPresent()) {
+            throw new BadInputException("--atol/--rtol apply only to --solver dopri5; " + s.key() + " takes --nfe");
+        }
+        if (nfe.isEmpty()) {
+            return Solver.Options.steps(defaultSteps);
+        }
+        if (nfe.get() < s.stages() || nfe.get() > 1_000_000) {
+            throw new BadInputException("--nfe " + nfe.get() + " is out of range for " + s.key() + "; allowed: "
+                    + s.stages() + " to 1000000 (" + s.stages() + " evaluations per step)");
+        }
+        return Solver.Options.steps(nfe.get() / s.stages());
+    }
+
+    private static int parseInt(String flag, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new BadInputException(flag + " " + v + " is not a whole number");
+        }
+    }
+
+    private static double parseDouble(String flag, String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new BadInputException(flag + " " + v + " is not a number");
+        }
     }
 
     @Override

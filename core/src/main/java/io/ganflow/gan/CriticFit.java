@@ -5,7 +5,7 @@ import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.nn.Module;
-import io.ganflow.train.optim.Optimizer;
+import io.ganflow.optim.Optimizer;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 

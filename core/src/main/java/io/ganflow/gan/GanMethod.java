@@ -5,10 +5,10 @@ import io.ganflow.engine.Rng;
 import io.ganflow.nn.Ema;
 import io.ganflow.nn.Module;
 import io.ganflow.train.Method;
-import io.ganflow.train.StateDict;
+import io.ganflow.nn.StateDict;
 import io.ganflow.train.StepContext;
 import io.ganflow.train.StepStats;
-import io.ganflow.train.optim.Optimizer;
+import io.ganflow.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -291,6 +291,11 @@ public final class GanMethod implements Method {
 
     public int zDim() {
         return zDim;
+    }
+
+    @Override
+    public java.util.OptionalInt latentDim() {
+        return java.util.OptionalInt.of(zDim);
     }
 
     public Objective objective() {

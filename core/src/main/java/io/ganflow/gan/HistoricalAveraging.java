@@ -3,7 +3,7 @@ package io.ganflow.gan;
 import io.ganflow.engine.Ops;
 import io.ganflow.nn.Module;
 import io.ganflow.nn.Parameter;
-import io.ganflow.train.StateDict;
+import io.ganflow.nn.StateDict;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;

@@ -1,7 +1,7 @@
 package io.ganflow.gan;
 
 import io.ganflow.nn.Module;
-import io.ganflow.train.StateDict;
+import io.ganflow.nn.StateDict;
 import org.bytedeco.pytorch.Tensor;
 
 /**

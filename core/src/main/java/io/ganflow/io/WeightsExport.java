@@ -3,7 +3,7 @@ package io.ganflow.io;
 import io.ganflow.BadInputException;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Scope;
-import io.ganflow.flow.VelocityNet;
+import io.ganflow.nn.VelocityNet;
 import io.ganflow.nn.Activation;
 import io.ganflow.nn.BatchNorm;
 import io.ganflow.nn.Conv2d;

@@ -6,7 +6,7 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * A time-dependent vector field v(x, t) with trainable parameters: the velocity of a rectified flow. x is a
  * batch (n, shape...) of the data's shape; v returns the same shape. Implementations: the MLP
- * {@code io.ganflow.flow.VelocityNet}, and any net registered for {@code model.v.kind}.
+ * {@code io.ganflow.nn.VelocityNet}, and any net registered for {@code model.v.kind}.
  */
 public interface VelocityModel extends Module {
     /** v(x, t) with x (n, shape...) and t (n, 1). */

@@ -165,7 +165,7 @@ public final class TrainedRun {
         meta.put("ganflow.checkpoint", checkpoint.file().getFileName().toString());
         meta.put("ganflow.checkpoint_sha256", sha256(checkpoint.file()));
         meta.put("ganflow.version", io.ganflow.Version.ganflow());
-        meta.put("ganflow.commit", io.ganflow.train.Provenance.gitCommit());
+        meta.put("ganflow.commit", io.ganflow.io.Provenance.gitCommit());
         if (config.getString("method").equals("gan") || nets.containsKey("generator")) {
             meta.put("ganflow.z_dim", Integer.toString(config.getInt("model.z_dim")));
         }
@@ -184,7 +184,7 @@ public final class TrainedRun {
     }
 
     private static String sha256(Path f) {
-        return io.ganflow.train.Provenance.dataFiles(java.util.List.of(f)).values().iterator().next();
+        return io.ganflow.io.Provenance.dataFiles(java.util.List.of(f)).values().iterator().next();
     }
 
     /** The run's evaluator, with its configured protocol (train.eval_samples, train.w1_samples, eval.metrics). */

@@ -19,7 +19,7 @@ import io.ganflow.train.Evaluator;
 import io.ganflow.train.Listener;
 import io.ganflow.train.Method;
 import io.ganflow.train.MetricsLog;
-import io.ganflow.train.Provenance;
+import io.ganflow.io.Provenance;
 import io.ganflow.train.RunDirectory;
 import io.ganflow.train.TrainResult;
 import io.ganflow.train.TrainSpec;

@@ -1,5 +1,6 @@
 package io.ganflow.train;
 
+import io.ganflow.nn.StateDict;
 import java.nio.file.Path;
 import java.util.Map;
 

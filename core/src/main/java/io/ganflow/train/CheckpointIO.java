@@ -1,5 +1,7 @@
 package io.ganflow.train;
 
+import io.ganflow.nn.CorruptCheckpointException;
+import io.ganflow.nn.StateDict;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ganflow.BadInputException;
 import io.ganflow.StorageException;

@@ -1,5 +1,6 @@
 package io.ganflow.train;
 
+import io.ganflow.nn.StateDict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

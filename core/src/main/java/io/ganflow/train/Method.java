@@ -1,7 +1,8 @@
 package io.ganflow.train;
 
+import io.ganflow.nn.StateDict;
 import io.ganflow.engine.Rng;
-import io.ganflow.train.optim.Optimizer;
+import io.ganflow.optim.Optimizer;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -22,8 +23,34 @@ public interface Method {
      */
     StepStats step(StepContext ctx);
 
-    /** n samples in model space, shape (n, dim), without gradient. */
+    /** n samples in model space, shape (n, dim), without gradient, with the default procedure. */
     Tensor sample(int n, Rng rng);
+
+    /**
+     * The sampling procedures this method offers, its default first: a generator's one step, an ODE solve, and
+     * (diffusion) SDE and ancestral samplers. {@link SamplingProcedure#ONE_STEP} by default.
+     */
+    default java.util.List<SamplingProcedure> samplingProcedures() {
+        return java.util.List.of(SamplingProcedure.ONE_STEP);
+    }
+
+    /**
+     * Samples as the request asks: its procedure and options, its labels where the method is conditional, its
+     * path where the procedure keeps one. The default serves {@link SamplingProcedure#ONE_STEP} through
+     * {@link #sample(int, Rng)} and refuses labels, unknown procedures and options.
+     */
+    default Samples sample(SampleRequest request) {
+        request.procedureIn(name(), samplingProcedures());
+        return Samples.oneStep(sample(request.n(), request.rng()));
+    }
+
+    /**
+     * The latent dimension when a sample is the generator applied to z ~ N(0, I) of shape (n, latentDim), drawn
+     * first from the request's stream (what an export's latent draws must reproduce); empty otherwise.
+     */
+    default java.util.OptionalInt latentDim() {
+        return java.util.OptionalInt.empty();
+    }
 
     /**
      * The optimisers by name ("g", "d", …), for learning-rate schedules and for data-parallel training, which

@@ -3,7 +3,7 @@ package io.ganflow.train;
 import io.ganflow.engine.Device;
 import io.ganflow.engine.Ops;
 import io.ganflow.nn.Module;
-import io.ganflow.train.optim.Optimizer;
+import io.ganflow.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;

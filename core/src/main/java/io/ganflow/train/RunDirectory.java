@@ -1,5 +1,6 @@
 package io.ganflow.train;
 
+import io.ganflow.nn.CorruptCheckpointException;
 import io.ganflow.BadInputException;
 import io.ganflow.StorageException;
 import java.io.IOException;

@@ -1,10 +1,11 @@
 package io.ganflow.train;
 
+import io.ganflow.nn.StateDict;
 import io.ganflow.data.Dataset;
 import io.ganflow.engine.Precision;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
-import io.ganflow.train.optim.Optimizer;
+import io.ganflow.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

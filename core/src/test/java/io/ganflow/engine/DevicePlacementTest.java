@@ -15,7 +15,7 @@ import io.ganflow.nn.Parameter;
 import io.ganflow.train.Method;
 import io.ganflow.train.StepContext;
 import io.ganflow.train.Trainer;
-import io.ganflow.train.optim.Optimizer;
+import io.ganflow.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.ganflow.config.Registries;
 import io.ganflow.data.image.DataDirs;
 import io.ganflow.metrics.features.Classifiers;
 import java.nio.file.Files;
@@ -30,7 +29,7 @@ class ImageExperimentsTest {
     }
 
     ExperimentRunner.Outcome quick(String name) {
-        ExperimentRunner.Outcome o = ExperimentRunner.run(name, Registries.EXPERIMENTS.get(name), Scale.QUICK, 1, 0,
+        ExperimentRunner.Outcome o = ExperimentRunner.run(name, Experiments.registry().get(name), Scale.QUICK, 1, 0,
                 tmp.resolve(name), Progress.NONE, FigureWriter.NONE, w -> { }, "test");
         System.out.println(name + " (quick): " + o.verdict().word() + " | " + o.verdict().headline());
         for (ResultTable.Condition c : o.table().conditions()) {

@@ -3,7 +3,6 @@ package io.ganflow.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ganflow.config.Registries;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,7 @@ class ToyExperimentsTest {
     Path tmp;
 
     ExperimentRunner.Outcome quick(String name) {
-        Experiment e = Registries.EXPERIMENTS.get(name);
+        Experiment e = Experiments.registry().get(name);
         ExperimentRunner.Outcome o = ExperimentRunner.run(name, e, Scale.QUICK, 1, 0, tmp.resolve(name), Progress.NONE,
                 FigureWriter.NONE, w -> { }, "test");
         System.out.println(name + " (quick): " + o.verdict().word() + " | " + o.verdict().headline());
@@ -33,10 +32,10 @@ class ToyExperimentsTest {
 
     @Test
     void registryNamesEveryExperimentOfTheIssue() {
-        assertTrue(Registries.EXPERIMENTS.names().containsAll(List.of("js-saturation", "vanishing-gradient",
+        assertTrue(Experiments.registry().names().containsAll(List.of("js-saturation", "vanishing-gradient",
                 "optimal-discriminator", "mnist-collapse", "stacked-mnist-modes", "critic-tracks-quality",
                 "architecture-robustness", "gp0-vs-gp1", "monoflow-h", "particle-steps", "reflow-straightens",
-                "instance-noise", "reflow-to-wgan")), Registries.EXPERIMENTS.names().toString());
+                "instance-noise", "reflow-to-wgan")), Experiments.registry().names().toString());
     }
 
     /** JS of disjoint uniforms and segments is ln 2 exactly; W1 = |θ| exactly; the estimates follow. */

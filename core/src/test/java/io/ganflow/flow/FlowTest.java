@@ -1,5 +1,6 @@
 package io.ganflow.flow;
 
+import io.ganflow.nn.VelocityNet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +9,8 @@ import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.nn.Activation;
-import io.ganflow.train.optim.Optimizer;
-import io.ganflow.train.optim.OptimizerSpec;
+import io.ganflow.optim.Optimizer;
+import io.ganflow.optim.OptimizerSpec;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;

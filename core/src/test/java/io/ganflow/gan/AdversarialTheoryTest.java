@@ -11,7 +11,7 @@ import io.ganflow.metrics.exact.Divergences1D;
 import io.ganflow.metrics.exact.Normal;
 import io.ganflow.nn.Activation;
 import io.ganflow.nn.Mlp;
-import io.ganflow.train.optim.OptimizerSpec;
+import io.ganflow.optim.OptimizerSpec;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import io.ganflow.metrics.exact.Normal;
 import io.ganflow.metrics.exact.Quadrature;
 import io.ganflow.nn.Activation;
 import io.ganflow.nn.Mlp;
-import io.ganflow.train.optim.OptimizerSpec;
+import io.ganflow.optim.OptimizerSpec;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -11,7 +11,7 @@ import io.ganflow.engine.Scope;
 import io.ganflow.nn.Mlp;
 import io.ganflow.nn.Module;
 import io.ganflow.train.StepContext;
-import io.ganflow.train.optim.OptimizerSpec;
+import io.ganflow.optim.OptimizerSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -6,7 +6,7 @@ import io.ganflow.data.Dataset;
 import io.ganflow.data.Standardizer;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
-import io.ganflow.flow.VelocityNet;
+import io.ganflow.nn.VelocityNet;
 import io.ganflow.nn.Activation;
 import io.ganflow.nn.Parameter;
 import io.ganflow.nn.VelocityModel;

@@ -18,7 +18,7 @@ import io.ganflow.nn.Mlp;
 import io.ganflow.nn.Module;
 import io.ganflow.nn.Reshaped;
 import io.ganflow.run.TrainingRun;
-import io.ganflow.train.optim.OptimizerSpec;
+import io.ganflow.optim.OptimizerSpec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;

@@ -9,7 +9,7 @@ import io.ganflow.BadInputException;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
-import io.ganflow.flow.VelocityNet;
+import io.ganflow.nn.VelocityNet;
 import io.ganflow.nn.Activation;
 import io.ganflow.nn.Mlp;
 import io.ganflow.nn.Module;

@@ -1,5 +1,7 @@
 package io.ganflow.train;
 
+import io.ganflow.nn.CorruptCheckpointException;
+import io.ganflow.nn.StateDict;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
 package io.ganflow.train;
 
+import io.ganflow.nn.StateDict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,7 @@ import io.ganflow.data.Dataset;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.gan.GanMethod;
-import io.ganflow.train.optim.Optimizer;
+import io.ganflow.optim.Optimizer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

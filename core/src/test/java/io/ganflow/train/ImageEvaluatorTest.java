@@ -1,5 +1,6 @@
 package io.ganflow.train;
 
+import io.ganflow.nn.StateDict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +16,7 @@ import io.ganflow.engine.Rng;
 import io.ganflow.metrics.ClassCoverage;
 import io.ganflow.metrics.features.SyntheticClasses;
 import io.ganflow.run.TrainingRun;
-import io.ganflow.train.optim.Optimizer;
+import io.ganflow.optim.Optimizer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.ganflow.train;
 
+import io.ganflow.nn.StateDict;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

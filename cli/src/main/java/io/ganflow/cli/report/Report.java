@@ -2,8 +2,6 @@ package io.ganflow.cli.report;
 
 import io.ganflow.StorageException;
 import io.ganflow.engine.Rng;
-import io.ganflow.flow.FlowMethod;
-import io.ganflow.flow.Solver;
 
 import io.ganflow.config.Config;
 import io.ganflow.data.Dataset;
@@ -12,6 +10,9 @@ import io.ganflow.engine.Ops;
 import io.ganflow.engine.Scope;
 import io.ganflow.train.Evaluator;
 import io.ganflow.train.Method;
+import io.ganflow.train.SampleRequest;
+import io.ganflow.train.Samples;
+import io.ganflow.train.SamplingProcedure;
 import io.ganflow.train.MetricsLog;
 import io.ganflow.train.RunDirectory;
 import java.io.IOException;
@@ -83,21 +84,21 @@ public final class Report {
             FieldPlot.write(samples, title, real, fake, field);
             images.add("samples.png");
         }
-        if (method instanceof FlowMethod && chw.isPresent()) {
-            Files.write(run.root().resolve("trajectory.png"),
-                    trajectoryStrip((FlowMethod) method, data, chw.get(), seed));
+        boolean paths = method.samplingProcedures().stream().anyMatch(SamplingProcedure::hasPath);
+        if (paths && chw.isPresent()) {
+            Files.write(run.root().resolve("trajectory.png"), trajectoryStrip(method, data, chw.get(), seed));
             images.add("trajectory.png");
-        } else if (method instanceof FlowMethod && data.dim() == 2) {
-            FlowMethod fm = (FlowMethod) method;
+        } else if (paths && data.dim() == 2) {
             try (Scope s = Scope.open()) {
-                Solver.Result r = fm.trajectories(300, Rng.derived(c.getLong("train.seed"), "plot/trajectories"), 50);
+                Samples r = path(method, 300, Rng.derived(c.getLong("train.seed"), "plot/trajectories"), 50);
                 List<double[][]> path = new ArrayList<>();
                 current[0] = run.root().resolve("trajectories.png");
-                for (Tensor x : r.states()) {
+                for (Tensor x : r.path()) {
                     path.add(Ops.toRows(data.standardizer().toData(x)));
                 }
+                boolean reflowed = c.getInt("flow.reflow.rounds") > 0 || c.getBool("flow.distill");
                 FieldPlot.trajectories(run.root().resolve("trajectories.png"), preset + ": flow trajectories, t = 0 (black)"
-                        + " to 1 (red)" + (fm.stages() > 1 ? ", after reflow" : ""),
+                        + " to 1 (red)" + (reflowed ? ", after reflow" : ""),
                         path, evaluator.reference(1000));
             }
             images.add("trajectories.png");
@@ -129,14 +130,14 @@ public final class Report {
      * at t = 0, 0.25, 0.5, 0.75 and 1, one sample per row, solved by RK4 in {@value #TRAJECTORY_STEPS} steps in
      * evaluation mode; a band above the columns names t. As PNG bytes.
      */
-    public static byte[] trajectoryStrip(FlowMethod fm, Dataset data, long[] chw, long seed) {
+    public static byte[] trajectoryStrip(Method m, Dataset data, long[] chw, long seed) {
         try (Scope s = Scope.open()) {
-            Solver.Result r = ImageGrid.inEvalMode(fm, () -> fm.trajectories(TRAJECTORY_SAMPLES,
-                    Rng.derived(seed, "plot/trajectory"), TRAJECTORY_STEPS));
+            Samples r = ImageGrid.inEvalMode(m, () -> path(m, TRAJECTORY_SAMPLES, Rng.derived(seed, "plot/trajectory"),
+                    TRAJECTORY_STEPS));
             int k = TRAJECTORY_TIMES.length;
             List<ImageGrid.Pixels> at = new ArrayList<>();
             for (double t : TRAJECTORY_TIMES) {
-                Tensor x = r.states().get((int) Math.round(t * TRAJECTORY_STEPS));
+                Tensor x = r.path().get((int) Math.round(t * TRAJECTORY_STEPS));
                 at.add(ImageGrid.pixels(data.standardizer().toData(x), chw));
             }
             ImageGrid.Pixels p0 = at.get(0);
@@ -154,6 +155,23 @@ public final class Report {
             }
             return ImageGrid.png(ImageGrid.withColumnLabels(ImageGrid.render(strip, k), strip, k, labels));
         }
+    }
+
+    /**
+     * The path of n samples under the method's first procedure that keeps one, in {@code steps} RK4 steps where
+     * it takes a solver (states at t = 0, 1/steps, ..., 1).
+     */
+    static Samples path(Method m, int n, Rng rng, int steps) {
+        SamplingProcedure p = m.samplingProcedures().stream().filter(SamplingProcedure::hasPath).findFirst()
+                .orElseThrow();
+        SampleRequest r = SampleRequest.of(n, rng).withProcedure(p.name()).withPath();
+        if (p.options().contains("solver")) {
+            r = r.withOption("solver", "rk4");
+        }
+        if (p.options().contains("nfe")) {
+            r = r.withOption("nfe", 4 * steps);
+        }
+        return m.sample(r);
     }
 
     /** The critic as a function of data-space points, or null when the method has none. */

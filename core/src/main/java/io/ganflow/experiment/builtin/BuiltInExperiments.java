@@ -2,12 +2,15 @@ package io.ganflow.experiment.builtin;
 
 import io.ganflow.Registry;
 import io.ganflow.experiment.Experiment;
+import io.ganflow.experiment.ExperimentPlugin;
 
-/** Registers the built-in experiments: the documents' claims, toy ones first, then image ones. */
-public final class BuiltInExperiments {
-    private BuiltInExperiments() {}
-
-    public static void register(Registry<Experiment> r) {
+/**
+ * Registers the built-in experiments: the documents' claims, toy ones first, then image ones. Found through
+ * {@code META-INF/services/io.ganflow.experiment.ExperimentPlugin} like any user's experiments.
+ */
+public final class BuiltInExperiments implements ExperimentPlugin {
+    @Override
+    public void register(Registry<Experiment> r) {
         r.register("js-saturation", "JS = ln 2 for every disjoint shift while W1 = |θ|", new JsSaturation());
         r.register("vanishing-gradient", "the saturating loss's generator gradient vanishes as D nears optimal",
                 new VanishingGradient());

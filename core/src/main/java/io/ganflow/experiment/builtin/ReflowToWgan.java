@@ -15,7 +15,7 @@ import io.ganflow.gan.GradientPenalty;
 import io.ganflow.gan.Objectives;
 import io.ganflow.nn.Activation;
 import io.ganflow.nn.Mlp;
-import io.ganflow.train.optim.OptimizerSpec;
+import io.ganflow.optim.OptimizerSpec;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Tensor;

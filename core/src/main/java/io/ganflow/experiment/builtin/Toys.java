@@ -12,8 +12,8 @@ import io.ganflow.gan.Objectives;
 import io.ganflow.gan.Regularizer;
 import io.ganflow.nn.Activation;
 import io.ganflow.nn.Mlp;
-import io.ganflow.train.optim.Optimizer;
-import io.ganflow.train.optim.OptimizerSpec;
+import io.ganflow.optim.Optimizer;
+import io.ganflow.optim.OptimizerSpec;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 

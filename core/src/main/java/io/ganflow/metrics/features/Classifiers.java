@@ -5,7 +5,7 @@ import io.ganflow.Version;
 import io.ganflow.data.image.DataDirs;
 import io.ganflow.data.image.ImageDataset;
 import io.ganflow.engine.Engine;
-import io.ganflow.train.Provenance;
+import io.ganflow.io.Provenance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

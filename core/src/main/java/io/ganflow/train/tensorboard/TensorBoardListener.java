@@ -6,7 +6,7 @@ import io.ganflow.nn.Parameter;
 import io.ganflow.train.Listener;
 import io.ganflow.train.Method;
 import io.ganflow.train.TrainResult;
-import io.ganflow.train.optim.Optimizer;
+import io.ganflow.optim.Optimizer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.ganflow.train;
+package io.ganflow.io;
 
 import io.ganflow.Version;
 import io.ganflow.engine.Engine;

@@ -1,4 +1,4 @@
-package io.ganflow.train;
+package io.ganflow.nn;
 
 import io.ganflow.engine.Ops;
 import io.ganflow.nn.Module;

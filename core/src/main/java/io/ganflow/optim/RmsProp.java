@@ -1,4 +1,4 @@
-package io.ganflow.train.optim;
+package io.ganflow.optim;
 
 import io.ganflow.engine.Ops;
 import io.ganflow.nn.Parameter;

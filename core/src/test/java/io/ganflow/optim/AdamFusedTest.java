@@ -1,5 +1,7 @@
-package io.ganflow.train.optim;
+package io.ganflow.optim;
 
+import io.ganflow.optim.OptimizerSpec;
+import io.ganflow.optim.Adam;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,7 +1,7 @@
-package io.ganflow.train.optim;
+package io.ganflow.optim;
 
 import io.ganflow.nn.Parameter;
-import io.ganflow.train.StateDict;
+import io.ganflow.nn.StateDict;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 

@@ -1,8 +1,8 @@
-package io.ganflow.train.optim;
+package io.ganflow.optim;
 
 import io.ganflow.engine.Ops;
 import io.ganflow.nn.Parameter;
-import io.ganflow.train.StateDict;
+import io.ganflow.nn.StateDict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
