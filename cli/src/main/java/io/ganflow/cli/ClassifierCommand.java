@@ -5,6 +5,8 @@ import io.ganflow.config.Config;
 import io.ganflow.config.EvalSetup;
 import io.ganflow.data.image.ImageDataset;
 import io.ganflow.engine.Engine;
+import io.ganflow.metrics.features.ClassifierFile;
+import io.ganflow.metrics.features.ClassifierTraining;
 import io.ganflow.metrics.features.Classifiers;
 import io.ganflow.metrics.features.DomainClassifier;
 import java.nio.file.Path;
@@ -75,17 +77,17 @@ final class ClassifierCommand implements Runnable {
             Config c = Config.builder().set("data.name", data, "--data")
                     .set("data.path", dataPath == null ? "" : dataPath, "--data-path").build();
             ImageDataset d = EvalSetup.classifierData(c, data);
-            DomainClassifier.TrainOptions defaults = Classifiers.options(data);
-            DomainClassifier.TrainOptions o = defaults.withEpochs(epochs != null ? epochs : defaults.epochs()).withSeed(seed)
+            ClassifierTraining.Options defaults = Classifiers.options(data);
+            ClassifierTraining.Options o = defaults.withEpochs(epochs != null ? epochs : defaults.epochs()).withSeed(seed)
                     .withDropout(dropout != null ? dropout : defaults.dropout());
             Path file = out != null ? out : Classifiers.file(Classifiers.directory(""), data);
             System.out.printf(Locale.ROOT, "training the %s classifier on %d images (%s), %d epochs, batch %d, %d thread(s)%n",
                     data, d.size(ImageDataset.Split.TRAIN), d.name(), o.epochs(), o.batch(), threads);
             DomainClassifier.Architecture arch = batchNorm == null ? Classifiers.architecture()
                     : Classifiers.architecture().withBatchNorm(batchNorm);
-            DomainClassifier.Trained t = DomainClassifier.train(arch, d, o, line -> System.out.println("  " + line));
+            ClassifierTraining.Trained t = ClassifierTraining.train(arch, d, o, line -> System.out.println("  " + line));
             String sha = Classifiers.save(t, data, d, o, file);
-            DomainClassifier.Report r = t.report();
+            ClassifierTraining.Report r = t.report();
             System.out.printf(Locale.ROOT, "test accuracy %.4f (%d of %d test images), %d steps in %.1f s wall, %.1f s CPU"
                     + " (%d thread(s))%n", r.testAccuracy(), Math.round(r.testAccuracy() * r.testImages()), r.testImages(),
                     r.steps(), r.seconds(), r.cpuSeconds(), threads);
@@ -106,7 +108,7 @@ final class ClassifierCommand implements Runnable {
         @Override
         public Integer call() {
             Path p = Classifiers.domains().contains(file) ? Classifiers.file(Classifiers.directory(""), file) : Path.of(file);
-            DomainClassifier.Loaded l = DomainClassifier.load(p);
+            ClassifierFile.Loaded l = ClassifierFile.load(p);
             System.out.println(p);
             System.out.println("  file_sha256 = " + l.fileSha256());
             for (Map.Entry<String, String> e : l.metadata().entrySet()) {

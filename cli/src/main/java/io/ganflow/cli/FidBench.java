@@ -9,6 +9,7 @@ import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.io.Npy;
 import io.ganflow.metrics.Frechet;
+import io.ganflow.metrics.features.ClassifierFile;
 import io.ganflow.metrics.features.Classifiers;
 import io.ganflow.metrics.features.DomainClassifier;
 import io.ganflow.metrics.features.FeatureExtractor;
@@ -49,7 +50,7 @@ final class FidBench {
             DomainClassifier net;
             String which;
             if (Files.isRegularFile(cached)) {
-                net = DomainClassifier.load(cached).classifier();
+                net = ClassifierFile.load(cached).classifier();
                 which = "the cached fashion-mnist classifier " + cached;
             } else {
                 net = new DomainClassifier(DomainClassifier.Architecture.lenet(1, 28, 28, 10), new Rng(0));
@@ -86,7 +87,7 @@ final class FidBench {
                 return;
             }
             Path weights = dir.resolve("classifier.safetensors");
-            net.save(weights, Map.of());
+            ClassifierFile.save(net, weights, Map.of());
             Npy.writeFloats(dir.resolve("a.npy"), Ops.toFloats(a), N, 1, 28, 28);
             Npy.writeFloats(dir.resolve("b.npy"), Ops.toFloats(b), N, 1, 28, 28);
             Npy.writeFloats(dir.resolve("fa.npy"), Ops.toFloats(fa), fa.size(0), fa.size(1));

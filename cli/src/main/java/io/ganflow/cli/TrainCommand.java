@@ -4,6 +4,7 @@ import io.ganflow.BadInputException;
 import io.ganflow.config.Presets;
 import io.ganflow.run.TrainingRun;
 import io.ganflow.train.RunDirectory;
+import io.ganflow.train.RunLock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // The writer lock lasts as long as the command (the OS drops it if the process dies first).
-        try (RunDirectory.LockScope locks = RunDirectory.lockScope()) {
+        try (RunLock.Scope locks = RunLock.scope()) {
             return train();
         }
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ganflow.data.image.ImageSet;
 import io.ganflow.io.Npy;
+import io.ganflow.metrics.features.ClassifierFile;
 import io.ganflow.metrics.features.SyntheticClasses;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -31,7 +32,8 @@ class EvalImagesTest {
     @BeforeAll
     static void setUp() throws Exception {
         classifier = dir.resolve("synthetic10-v1.safetensors");
-        SyntheticClasses.trained().classifier().save(classifier, Map.of("domain", "synthetic10", "version", "v1"));
+        ClassifierFile.save(SyntheticClasses.trained().classifier(), classifier, Map.of("domain", "synthetic10",
+                "version", "v1"));
         ImageSet real = SyntheticClasses.images(30, SyntheticClasses.all(), 2);
         realIdx = idx(dir.resolve("real.idx"), real);
         realLabels = labels(dir.resolve("real-labels.idx"), real.labels().orElseThrow());

@@ -4,6 +4,7 @@ import io.ganflow.BadInputException;
 import io.ganflow.data.Dataset;
 import io.ganflow.data.image.ImageDataset;
 import io.ganflow.metrics.ImageEvaluation;
+import io.ganflow.metrics.features.ClassifierFile;
 import io.ganflow.metrics.features.Classifiers;
 import io.ganflow.metrics.features.DomainClassifier;
 import io.ganflow.metrics.features.FeatureExtractor;
@@ -90,9 +91,9 @@ public final class EvalSetup {
         }
         if (v.startsWith("classifier:") && v.length() > "classifier:".length()) {
             Path file = Path.of(v.substring("classifier:".length()));
-            DomainClassifier.Loaded l;
+            ClassifierFile.Loaded l;
             try {
-                l = DomainClassifier.load(file);
+                l = ClassifierFile.load(file);
             } catch (BadInputException e) {
                 throw new BadInputException(KEY + "=" + v + ": " + e.getMessage(), e.getCause());
             }

@@ -86,13 +86,11 @@ public final class FlowFamily implements Family {
         io.ganflow.nn.VelocityModel v = Setup.velocityNet(c, data, init);
         io.ganflow.nn.VelocityModel distilled = Setup.velocityNet(c, data, Rng.derived(c.getLong("train.seed"), "distill"));
         Sampler prior;
+        Module priorNet = null;
         if (c.getString("flow.prior").equals("generator")) {
             int zDim = c.getInt("model.z_dim");
             Module g = Setup.generator(c, data, Rng.derived(c.getLong("train.seed"), "prior"));
-            // a fixed network outside the method's state: it goes to the run's device here
-            if (io.ganflow.engine.Engine.device() != io.ganflow.engine.Device.CPU) {
-                io.ganflow.train.Placement.moveModule(g, io.ganflow.engine.Engine.device());
-            }
+            priorNet = g;
             prior = (n, rng) -> Ops.noGrad(() -> g.forward(Ops.toDevice(rng.normal(n, zDim))));
         } else {
             prior = (n, rng) -> Ops.toDevice(rng.normal(Ops.batchShape(n, shape))); // N(0, I) of the sample's shape
@@ -104,10 +102,14 @@ public final class FlowFamily implements Family {
             throw new BadInputException("train.steps=" + c.getLong("train.steps") + " is too small for " + stages
                     + " flow stages; allowed: at least " + stages);
         }
-        FlowMethod m = new FlowMethod(v, distilled, Setup.optimizer(c, "d").create(v.parameters()),
-                Setup.optimizer(c, "d").create(distilled.parameters()), prior, s, solverOptions(c, s), rs,
-                solverOptions(c, rs), c.getInt("flow.reflow.rounds"), c.getInt("flow.reflow.pairs"),
-                c.getBool("flow.distill"));
+        FlowMethod.Builder b = FlowMethod.builder(v, Setup.optimizer(c, "d").create(v.parameters()), distilled,
+                Setup.optimizer(c, "d").create(distilled.parameters()), prior).solver(s, solverOptions(c, s))
+                .reflow(c.getInt("flow.reflow.rounds"), c.getInt("flow.reflow.pairs"), rs, solverOptions(c, rs))
+                .distill(c.getBool("flow.distill"));
+        if (priorNet != null) {
+            b.priorNet(priorNet);
+        }
+        FlowMethod m = b.build();
         m.samplingDefaults(c.getInt("flow.steps"), c.getDouble("flow.atol"), c.getDouble("flow.rtol"));
         if (shape.length > 1) {
             m.imageEvaluation(); // a solve per evaluation point: fewer for images

@@ -5,13 +5,29 @@ import java.util.Arrays;
 /**
  * What a net must map: its role ("g" generator, "d" critic) and the shapes of one input and one output
  * sample, without the batch dimension: {@code [2]} for a 2-D point, {@code [1, 28, 28]} for a grey image,
- * {@code [1]} for a critic's score.
+ * {@code [1]} for a critic's score; and, for a conditional net, the number of classes of the label it takes
+ * beside the sample (0: unconditional; {@code Setup.net} refuses a conditional spec whose factory made a net
+ * that is not an {@link io.ganflow.nn.ConditionalModule}).
  */
-public record NetSpec(String role, long[] inShape, long[] outShape) {
+public record NetSpec(String role, long[] inShape, long[] outShape, int classes) {
     public NetSpec {
         inShape = inShape.clone();
         outShape = outShape.clone();
+        if (classes < 0) {
+            throw new IllegalArgumentException("classes must be >= 0, got " + classes);
+        }
     }
+
+    /** An unconditional net. */
+    public NetSpec(String role, long[] inShape, long[] outShape) {
+        this(role, inShape, outShape, 0);
+    }
+
+    /** This spec for a net conditioned on {@code k} classes. */
+    public NetSpec conditional(int k) {
+        return new NetSpec(role, inShape, outShape, k);
+    }
+
 
     /** A net between flat vectors of the given widths. */
     public static NetSpec flat(String role, int in, int out) {
@@ -40,6 +56,7 @@ public record NetSpec(String role, long[] inShape, long[] outShape) {
 
     @Override
     public String toString() {
-        return role + ": " + Arrays.toString(inShape) + " -> " + Arrays.toString(outShape);
+        return role + ": " + Arrays.toString(inShape) + " -> " + Arrays.toString(outShape)
+                + (classes > 0 ? " given one of " + classes + " classes" : "");
     }
 }

@@ -58,7 +58,12 @@ public final class Setup {
         String kind = c.getString("model." + role + ".kind");
         NetFactory f = Registries.NETS.find(kind).map(e -> e.factory()).orElseThrow(() -> new BadInputException(
                 "model." + role + ".kind=" + kind + " is not allowed; allowed: " + String.join(", ", Registries.NETS.names())));
-        return f.create(c, spec, rng);
+        Module m = f.create(c, spec, rng);
+        if (spec.classes() > 0 && !(m instanceof io.ganflow.nn.ConditionalModule)) {
+            throw new BadInputException("model." + role + ".kind=" + kind + " takes no class label; a conditional run"
+                    + " needs a conditional net (" + spec + ")");
+        }
+        return m;
     }
 
     /** The velocity net of a flow, of the kind model.v.kind names, for samples of the data's shape. */

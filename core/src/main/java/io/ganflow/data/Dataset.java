@@ -23,6 +23,33 @@ public interface Dataset extends Sampler {
     Tensor sample(int n, Rng rng);
 
     /**
+     * The number of classes of a labelled data set (labels are 0..classes-1: an image's class, a mixture's
+     * component, a CSV's label column); 0 when the data has no labels.
+     */
+    default int classes() {
+        return 0;
+    }
+
+    /**
+     * n training samples and, when {@code labelled}, the class of each. Unlabelled, it is {@link #sample} exactly
+     * (same draws), so an unconditional run is unchanged by the seam.
+     *
+     * @throws io.ganflow.BadInputException when labels are asked of a data set without them
+     */
+    default Batch sampleBatch(int n, Rng rng, boolean labelled) {
+        if (labelled) {
+            throw noLabels(name());
+        }
+        return Batch.of(sample(n, rng));
+    }
+
+    /** The error for labels asked of a data set without them. */
+    static io.ganflow.BadInputException noLabels(String name) {
+        return new io.ganflow.BadInputException("data set " + name + " has no labels; a conditional model needs a"
+                + " labelled one (image sets with classes, the toy mixtures)");
+    }
+
+    /**
      * Rows [from, from + len) of what {@link #sample} would return for n, leaving {@code rng} in the same state:
      * one process's shard of a data-parallel batch. Data sets whose rows cost more to make than to draw (image
      * sets gather and convert pixels) make only those rows.

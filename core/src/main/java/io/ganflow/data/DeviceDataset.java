@@ -24,6 +24,12 @@ public final class DeviceDataset extends ForwardingDataset {
     }
 
     @Override
+    public Batch sampleBatch(int n, Rng rng, boolean labelled) {
+        Batch b = inner.sampleBatch(n, rng.onHost(), labelled);
+        return new Batch(Ops.onDevice(b.x(), device), b.labels().map(l -> Ops.onDevice(l, device)));
+    }
+
+    @Override
     public Tensor sampleRows(int n, Rng rng, long from, long len) {
         return Ops.onDevice(inner.sampleRows(n, rng.onHost(), from, len), device);
     }

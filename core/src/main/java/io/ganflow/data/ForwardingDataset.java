@@ -32,6 +32,17 @@ public abstract class ForwardingDataset implements Dataset {
     }
 
     @Override
+    public int classes() {
+        return inner.classes();
+    }
+
+    /** Unlabelled: this data set's own {@link #sample}; labelled: the inner one's, which subclasses adapt. */
+    @Override
+    public Batch sampleBatch(int n, Rng rng, boolean labelled) {
+        return labelled ? inner.sampleBatch(n, rng, true) : Batch.of(sample(n, rng));
+    }
+
+    @Override
     public String name() {
         return inner.name();
     }

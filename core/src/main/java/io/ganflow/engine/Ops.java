@@ -81,6 +81,33 @@ public final class Ops {
         return t;
     }
 
+    /** An int64 tensor (class labels, indices) holding a copy of {@code data}, shape (data.length). */
+    public static Tensor fromLongs(long[] data) {
+        Tensor t = torch.empty(new long[] {data.length}, longOptions(), null);
+        if (data.length > 0) {
+            t.data_ptr_long().put(data);
+        }
+        return t;
+    }
+
+    /**
+     * One-hot rows (n, classes) of int64 labels (n), of {@code like}'s type and device: a constant, never part
+     * of a gradient.
+     */
+    public static Tensor oneHot(Tensor labels, int classes, Tensor like) {
+        return torch.one_hot(labels, classes).to(like.device(), like.scalar_type());
+    }
+
+    /** The values of an int64 tensor (class labels, indices), copied to the host. */
+    public static long[] toLongs(Tensor t) {
+        Tensor c = t.to(torch.ScalarType.Long).contiguous().cpu();
+        long[] out = new long[(int) c.numel()];
+        if (out.length > 0) {
+            c.data_ptr_long().get(out);
+        }
+        return out;
+    }
+
     /** A float32 (n, d) tensor from a row-major double matrix. */
     public static Tensor fromRows(double[][] rows) {
         int n = rows.length;

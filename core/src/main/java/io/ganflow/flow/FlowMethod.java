@@ -79,21 +79,96 @@ public final class FlowMethod implements Method {
             + " t = 1 with --solver (euler, heun, rk4, dopri5) and --nfe, or --atol/--rtol for dopri5",
             List.of("solver", "nfe", "atol", "rtol"), true);
 
-    public FlowMethod(io.ganflow.nn.VelocityModel v, io.ganflow.nn.VelocityModel distilled, Optimizer optV, Optimizer optDistill, Sampler prior,
-            Solver solver, Solver.Options solverOptions, Solver reflowSolver, Solver.Options reflowOptions,
-            int reflowRounds, int reflowPairs, boolean distill) {
-        this.v = v;
-        this.distilled = distilled;
-        this.optV = optV;
-        this.optDistill = optDistill;
-        this.prior = prior;
-        this.solver = solver;
-        this.solverOptions = solverOptions;
-        this.reflowSolver = reflowSolver;
-        this.reflowOptions = reflowOptions;
-        this.reflowRounds = reflowRounds;
-        this.reflowPairs = reflowPairs;
-        this.distill = distill;
+    private final java.util.Optional<io.ganflow.nn.Module> priorNet;
+
+    private FlowMethod(Builder b) {
+        this.v = b.v;
+        this.distilled = b.distilled;
+        this.optV = b.optV;
+        this.optDistill = b.optDistill;
+        this.prior = b.prior;
+        this.priorNet = b.priorNet;
+        this.solver = b.solver;
+        this.solverOptions = b.solverOptions;
+        this.reflowSolver = b.reflowSolver;
+        this.reflowOptions = b.reflowOptions;
+        this.reflowRounds = b.reflowRounds;
+        this.reflowPairs = b.reflowPairs;
+        this.distill = b.distill;
+    }
+
+    /**
+     * A flow trained with {@code optV} from {@code prior} to the data; the rest has defaults: RK4 in 25 steps,
+     * no reflow, no distillation.
+     *
+     * @param v the velocity net
+     * @param distilled the net a distillation stage trains (of v's architecture; trained only with
+     *     {@link Builder#distill})
+     */
+    public static Builder builder(io.ganflow.nn.VelocityModel v, Optimizer optV, io.ganflow.nn.VelocityModel distilled,
+            Optimizer optDistill, Sampler prior) {
+        return new Builder(v, optV, distilled, optDistill, prior);
+    }
+
+    /** The settings of a {@link FlowMethod}. */
+    public static final class Builder {
+        private final io.ganflow.nn.VelocityModel v;
+        private final Optimizer optV;
+        private final io.ganflow.nn.VelocityModel distilled;
+        private final Optimizer optDistill;
+        private final Sampler prior;
+        private java.util.Optional<io.ganflow.nn.Module> priorNet = java.util.Optional.empty();
+        private Solver solver = Solver.RK4;
+        private Solver.Options solverOptions = Solver.Options.steps(25);
+        private Solver reflowSolver = Solver.DOPRI5;
+        private Solver.Options reflowOptions = Solver.Options.tolerances(1e-5, 1e-5);
+        private int reflowRounds;
+        private int reflowPairs = 10_000;
+        private boolean distill;
+
+        private Builder(io.ganflow.nn.VelocityModel v, Optimizer optV, io.ganflow.nn.VelocityModel distilled,
+                Optimizer optDistill, Sampler prior) {
+            this.v = v;
+            this.optV = optV;
+            this.distilled = distilled;
+            this.optDistill = optDistill;
+            this.prior = prior;
+        }
+
+        /** The sampler's solver and its settings. */
+        public Builder solver(Solver s, Solver.Options o) {
+            solver = s;
+            solverOptions = o;
+            return this;
+        }
+
+        /** {@code rounds} reflow stages after 1-RF, each on {@code pairs} couplings made by solver s. */
+        public Builder reflow(int rounds, int pairs, Solver s, Solver.Options o) {
+            reflowRounds = rounds;
+            reflowPairs = pairs;
+            reflowSolver = s;
+            reflowOptions = o;
+            return this;
+        }
+
+        /** Finish with a distillation stage into a one-step generator (SPEC C5). */
+        public Builder distill(boolean on) {
+            distill = on;
+            return this;
+        }
+
+        /**
+         * The fixed network the prior draws through (flow.prior=generator, SPEC C2): not trained, but the method's
+         * state, so it moves to the run's device with the rest.
+         */
+        public Builder priorNet(io.ganflow.nn.Module net) {
+            priorNet = java.util.Optional.of(net);
+            return this;
+        }
+
+        public FlowMethod build() {
+            return new FlowMethod(this);
+        }
     }
 
     @Override
@@ -170,8 +245,10 @@ public final class FlowMethod implements Method {
     @Override
     public List<Tensor> stateTensors() {
         List<Tensor> out = new java.util.ArrayList<>();
-        distilled.parameters().forEach(p -> out.add(p.value()));
-        distilled.buffers().forEach(b -> out.add(b.value()));
+        for (io.ganflow.nn.Module m : priorNet.isPresent() ? List.of(distilled, priorNet.get()) : List.of(distilled)) {
+            m.parameters().forEach(p -> out.add(p.value()));
+            m.buffers().forEach(b -> out.add(b.value()));
+        }
         return out;
     }
 
@@ -279,12 +356,6 @@ public final class FlowMethod implements Method {
         Solver.Result r = s.solve(this::field, z, 0, 1, o);
         lastNfe = r.nfe();
         return r;
-    }
-
-    /** The trajectories of n prior samples under the current flow (for plots). */
-    public Solver.Result trajectories(int n, Rng rng, int steps) {
-        Tensor z = Ops.noGrad(() -> prior.sample(n, rng));
-        return Solver.RK4.solve(this::field, z, 0, 1, Solver.Options.steps(steps).withTrajectory());
     }
 
     @Override

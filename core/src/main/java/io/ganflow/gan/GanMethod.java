@@ -2,6 +2,7 @@ package io.ganflow.gan;
 
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
+import io.ganflow.nn.ConditionalModule;
 import io.ganflow.nn.Ema;
 import io.ganflow.nn.Module;
 import io.ganflow.train.Method;
@@ -37,12 +38,8 @@ public final class GanMethod implements Method {
     private final Optimizer optD;
     private final InstanceNoise noise;
     private final Ema ema;
-    /** D(real) and D(fake) in one forward pass: only for critics whose output for a row ignores the others. */
-    private final boolean jointCriticPass;
-    /** The written-out gradients of both updates ({@link ReluMlpGradients}), or null where they do not apply. */
-    private final ReluMlpGradients writtenCritic;
-    private final ReluMlpGradients writtenGenerator;
-    private final GradientPenalty writtenPenalty;
+    /** Which code computes each update's gradients: written out, or autograd over one or two critic passes. */
+    private final UpdatePaths paths;
 
     private GanMethod(Builder b) {
         if (b.nCritic < 1) {
@@ -62,37 +59,17 @@ public final class GanMethod implements Method {
         this.optD = b.optD;
         this.noise = b.noise;
         this.ema = b.ema;
-        this.jointCriticPass = b.jointCriticPass && JOINT_PASS && rowwise(critic);
-        ReluMlpGradients d = ReluMlpGradients.of(critic);
-        ReluMlpGradients g = ReluMlpGradients.of(generator);
-        boolean written = b.writtenBackward && ReluMlpGradients.ENABLED && noise == null && d != null && g != null
-                && d.hidden() >= 1 && g.hidden() >= 1 && d.weight(d.hidden()).size(0) == 1
-                && regularizers.size() <= 1 && regularizers.stream().allMatch(r -> r instanceof GradientPenalty)
-                // -Dganflow.gp.fast=false asks for the penalty through autograd's double backward: so be it
-                && (regularizers.isEmpty() || GradientPenalty.skipsZeroGradients(critic));
-        this.writtenCritic = written ? d : null;
-        this.writtenGenerator = written ? g : null;
-        this.writtenPenalty = written && !regularizers.isEmpty() ? (GradientPenalty) regularizers.get(0) : null;
+        if (critic instanceof ConditionalModule || generator instanceof ConditionalModule) {
+            throw new IllegalArgumentException("conditional GAN training is not built yet: the nets, batches and"
+                    + " requests carry labels, but GanMethod's updates do not draw them");
+        }
+        this.paths = UpdatePaths.choose(generator, critic, regularizers, noise != null, b.jointCriticPass,
+                b.writtenBackward);
     }
 
     /** True if this method's updates take the written-out gradients ({@link ReluMlpGradients}) in float32. */
     boolean writesGradients() {
-        return writtenCritic != null;
-    }
-
-    /** -Dganflow.gan.joint_critic_pass=false turns the joint pass off (to measure it). */
-    private static final boolean JOINT_PASS = Boolean.parseBoolean(System.getProperty("ganflow.gan.joint_critic_pass",
-            "true"));
-
-    /**
-     * True if the critic is a plain MLP, whose output for one row depends on that row alone and whose forward
-     * pass has no side effect: not batch normalisation or minibatch features (they see the batch), not spectral
-     * normalisation (each forward pass advances its power iteration) nor virtual batch normalisation. Those
-     * add buffers or parameters, so a plain MLP has exactly layer&lt;i&gt;.weight and .bias and no buffer.
-     */
-    static boolean rowwise(io.ganflow.nn.Module critic) {
-        return critic instanceof io.ganflow.nn.Mlp mlp && !mlp.batchNorm() && mlp.buffers().isEmpty()
-                && mlp.parameters().size() == 2 * (mlp.depth() + 1);
+        return paths.writes();
     }
 
     public static Builder builder(Module generator, Module critic, int zDim, Objective objective) {
@@ -120,9 +97,11 @@ public final class GanMethod implements Method {
     private void criticStep(StepContext ctx, StepStats stats, boolean record) {
         Tensor real = criticInput(ctx.data().sample(ctx.batch(), ctx.rng()), ctx);
         Tensor fake = criticInput(Ops.noGrad(() -> generator.forward(noise(ctx.batch(), ctx.rng()))), ctx);
-        if (writtenCritic != null && real.dim() == 2 && ReluMlpGradients.applicableNow()) {
-            ReluMlpGradients.CriticUpdate u = writtenCritic.critic(objective, writtenPenalty, real, fake, ctx.rng(),
-                    record);
+        UpdatePaths.Critic path = paths.critic(real, false);
+        if (path == UpdatePaths.Critic.WRITTEN) {
+            GradientPenalty writtenPenalty = paths.writtenPenalty;
+            ReluMlpGradients.CriticUpdate u = paths.writtenCritic.critic(objective, writtenPenalty, real, fake,
+                    ctx.rng(), record);
             optD.step(u.grads());
             for (Regularizer r : regularizers) {
                 r.afterCriticStep(critic);
@@ -139,7 +118,7 @@ public final class GanMethod implements Method {
         }
         Tensor realOut;
         Tensor fakeOut;
-        if (jointCriticPass) {
+        if (path == UpdatePaths.Critic.JOINT) {
             // one pass over [real; fake]: half the operations and autograd nodes, twice the rows per product
             Tensor out = critic.forward(Ops.cat(List.of(real, fake), 0));
             realOut = out.narrow(0, 0, real.size(0));
@@ -178,8 +157,8 @@ public final class GanMethod implements Method {
 
     /** One generator update: loss = objective's generator loss on D(g(z)) + Σ regularizer terms. */
     private void generatorStep(StepContext ctx, StepStats stats) {
-        if (writtenGenerator != null && ReluMlpGradients.applicableNow()) {
-            ReluMlpGradients.GeneratorUpdate u = writtenGenerator.generator(writtenCritic, objective,
+        if (paths.writtenGenerator()) {
+            ReluMlpGradients.GeneratorUpdate u = paths.writtenGenerator.generator(paths.writtenCritic, objective,
                     noise(ctx.batch(), ctx.rng()));
             finishGeneratorStep(ctx, stats, u.loss(), u.grads());
             return;

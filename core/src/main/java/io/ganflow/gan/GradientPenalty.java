@@ -93,13 +93,24 @@ public final class GradientPenalty implements Regularizer {
     @Override
     public Tensor criticTerm(CriticBatch b) {
         ReluMlpInputGrad fast = ReluMlpInputGrad.of(b.critic());
-        if (fast != null) {
+        if (fast != null && b.labels().isEmpty()) {
             // the fast path needs no leaf copy of the interpolates: it never differentiates with respect to them
             Tensor alpha = b.rng().uniform(b.real().size(0), 1).to(b.real().scalar_type());
             Tensor fake = b.fake();
             return penaltyOf(fast.at(fake.add(alpha.mul(b.real().sub(fake)))));
         }
-        return penaltyAt(b.critic(), interpolate(b.real(), b.fake(), b.rng()));
+        Tensor xhat = interpolate(b.real(), b.fake(), b.rng());
+        if (b.labels().isPresent()) {
+            Tensor x = Ops.requiringGrad(xhat);
+            return penaltyOf(Ops.inputGrad(b.critic().forward(x, b.labels()), x, true));
+        }
+        return penaltyAt(b.critic(), xhat);
+    }
+
+    /** Interpolates between rows of one class, at that class: the gradient is taken in x alone. */
+    @Override
+    public boolean takesLabels() {
+        return true;
     }
 
     /**

@@ -32,13 +32,23 @@ public final class PointPenalty implements Regularizer {
 
     /** (γ/2)·E‖∇D(x)‖², differentiable in the critic's parameters. */
     public Tensor penaltyAt(io.ganflow.nn.Module critic, Tensor points) {
+        return penaltyAt(critic, points, java.util.Optional.empty());
+    }
+
+    /** The same at the points' classes, for a conditional critic: the gradient in x alone. */
+    public Tensor penaltyAt(io.ganflow.nn.Module critic, Tensor points, java.util.Optional<Tensor> labels) {
         Tensor x = Ops.requiringGrad(points);
-        Tensor g = Ops.inputGrad(critic.forward(x), x, true);
+        Tensor g = Ops.inputGrad(critic.forward(x, labels), x, true);
         return Ops.mul(Ops.sampleSquaredNorm(g).mean(), gamma / 2);
     }
 
     @Override
     public Tensor criticTerm(CriticBatch b) {
-        return penaltyAt(b.critic(), atReal ? b.real() : b.fake());
+        return penaltyAt(b.critic(), atReal ? b.real() : b.fake(), b.labels());
+    }
+
+    @Override
+    public boolean takesLabels() {
+        return true;
     }
 }

@@ -11,6 +11,14 @@ import org.bytedeco.pytorch.Tensor;
 public interface Regularizer {
     String name();
 
+    /**
+     * Whether the terms read a batch's labels where it has them (a conditional critic): a regularizer that would
+     * ignore them, or evaluate the critic without them, says false, and a conditional method refuses it.
+     */
+    default boolean takesLabels() {
+        return false;
+    }
+
     /** The term to add to the critic loss for this batch, or null. */
     default Tensor criticTerm(CriticBatch batch) {
         return null;

@@ -131,7 +131,7 @@ public final class Mlp implements FeatureCritic {
 
     @Override
     public Tensor forward(Tensor x) {
-        return forward(x, null);
+        return forward(x, (List<Tensor>) null);
     }
 
     /**
@@ -144,7 +144,7 @@ public final class Mlp implements FeatureCritic {
             // is evaluated in independent blocks, each acting as its own minibatch.
             List<Tensor> parts = new ArrayList<>();
             for (long s = 0; s < x.size(0); s += MBD_BLOCK) {
-                parts.add(forward(x.narrow(0, s, Math.min(MBD_BLOCK, x.size(0) - s)), null));
+                parts.add(forward(x.narrow(0, s, Math.min(MBD_BLOCK, x.size(0) - s)), (List<Tensor>) null));
             }
             return Ops.cat(parts, 0);
         }

@@ -10,6 +10,18 @@ public interface Module {
     /** Applies the module to a batch (n, in) and returns (n, out). */
     Tensor forward(Tensor x);
 
+    /**
+     * Applies the module to a batch and, for a {@link ConditionalModule}, the class of each row (int64, (n)).
+     * An unconditional module refuses labels: it would ignore them silently otherwise.
+     */
+    default Tensor forward(Tensor x, java.util.Optional<Tensor> labels) {
+        if (labels.isPresent()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " is not conditional and takes no class"
+                    + " labels");
+        }
+        return forward(x);
+    }
+
     /** Trainable parameters in a fixed order; names are unique within the module. */
     List<Parameter> parameters();
 

@@ -1,10 +1,10 @@
 package io.ganflow.nn;
 
 import io.ganflow.engine.Ops;
-import java.util.Arrays;
-import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A small U-Net velocity field v(x, t) for rectified flow on images (C, H, W), of the size of torchcfm's MNIST
@@ -34,7 +34,7 @@ public final class UNet extends Composite implements VelocityModel {
     private final long[] shape;
     private final long width;
     private final int embedDim;
-    private final Tensor freqs;
+    private final TimeEmbedding time;
     private final Linear time1;
     private final Linear time2;
     private final Conv2d in;
@@ -53,17 +53,10 @@ public final class UNet extends Composite implements VelocityModel {
             throw new IllegalArgumentException("the unet velocity net needs image samples [C, H, W] with H and W even"
                     + " and at least 4, got " + Arrays.toString(shape));
         }
-        if (embedDim < 2 || embedDim % 2 != 0) {
-            throw new IllegalArgumentException("time embedding dimension must be even and >= 2, got " + embedDim);
-        }
         this.shape = shape.clone();
         this.width = width;
         this.embedDim = embedDim;
-        int half = embedDim / 2;
-        float[] f = new float[half];
-        for (int k = 0; k < half; k++) {
-            f[k] = (float) (half == 1 ? 1 : Math.pow(MAX_FREQUENCY, (double) k / (half - 1)));
-        }
+        this.time = TimeEmbedding.sinusoidal(embedDim, MAX_FREQUENCY).map(li::buffer);
         long c = shape[0];
         long t = 4 * width;
         time1 = add("time1", new Linear(li, embedDim, t, true, false));
@@ -78,15 +71,12 @@ public final class UNet extends Composite implements VelocityModel {
         up0 = add("up0", new TimeResBlock(li, 3 * width, width, t));
         outNorm = add("outnorm", new GroupNorm(li, GroupNorm.groupsFor(width, 8), width));
         out = add("out", new Conv2d(li, width, c, 3, 1, 1, true, false));
-        freqs = li.buffer(Ops.fromFloats(f, 1, half));
-        addBuffer("time.freqs", freqs);
+        addBuffer("time.freqs", time.freqs());
     }
 
     /** The time embedding after its MLP, (n, 4w), for t of shape (n, 1). */
     public Tensor embed(Tensor t) {
-        Tensor a = t.matmul(freqs);
-        Tensor e = Ops.cat(List.of(torch.sin(a), torch.cos(a)), 1);
-        return time2.forward(torch.silu(time1.forward(e)));
+        return time2.forward(torch.silu(time1.forward(time.apply(t))));
     }
 
     /** v(x, t) for x (n, C, H, W) (or flattened, (n, C·H·W): the result has x's shape) and t (n, 1). */

@@ -12,6 +12,18 @@ public interface VelocityModel extends Module {
     /** v(x, t) with x (n, shape...) and t (n, 1). */
     Tensor velocity(Tensor x, Tensor t);
 
+    /**
+     * v(x, t) given the class of each sample, for a conditional field (a label embedding added to the time
+     * embedding); an unconditional field refuses labels.
+     */
+    default Tensor velocity(Tensor x, Tensor t, java.util.Optional<Tensor> labels) {
+        if (labels.isPresent()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " is not conditional and takes no class"
+                    + " labels");
+        }
+        return velocity(x, t);
+    }
+
     /** v(x, t) at one time t for the whole batch. */
     default Tensor velocity(Tensor x, double t) {
         // made with x's options: on x's device and of its type, inside the step

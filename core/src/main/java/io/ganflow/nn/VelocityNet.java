@@ -6,10 +6,9 @@ import io.ganflow.nn.Activation;
 import io.ganflow.nn.Mlp;
 import io.ganflow.nn.Module;
 import io.ganflow.nn.Parameter;
+import org.bytedeco.pytorch.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * A velocity field v(x, t): an MLP on [x, e(t)] where e is a time embedding of dimension E (even).
@@ -24,7 +23,7 @@ public final class VelocityNet implements io.ganflow.nn.VelocityModel {
     public static final List<String> EMBEDDINGS = List.of("sinusoidal", "fourier");
     private final int dim;
     private final int embed;
-    private final Tensor freqs;
+    private final TimeEmbedding time;
     private final String embedding;
     private final Mlp mlp;
     private final List<Parameter> buffers = new ArrayList<>();
@@ -39,24 +38,9 @@ public final class VelocityNet implements io.ganflow.nn.VelocityModel {
         this.dim = dim;
         this.embed = embedDim;
         this.embedding = embedding;
-        int half = embedDim / 2;
-        double[] f = new double[half];
-        if (embedding.equals("sinusoidal")) {
-            for (int k = 0; k < half; k++) {
-                f[k] = half == 1 ? 1 : Math.pow(100.0, (double) k / (half - 1));
-            }
-        } else {
-            double[] g = Ops.toDoubles(rng.normal(half));
-            for (int k = 0; k < half; k++) {
-                f[k] = 16 * g[k];
-            }
-        }
-        float[] ff = new float[half];
-        for (int k = 0; k < half; k++) {
-            ff[k] = (float) f[k];
-        }
-        freqs = Ops.fromFloats(ff, 1, half);
-        buffers.add(new Parameter("time.freqs", freqs));
+        time = embedding.equals("sinusoidal") ? TimeEmbedding.sinusoidal(embedDim, 100.0)
+                : TimeEmbedding.fourier(embedDim, 16, rng);
+        buffers.add(new Parameter("time.freqs", time.freqs()));
         mlp = Mlp.builder().in(dim + embedDim).out(dim).width(width).depth(depth).activation(act).build(rng);
     }
 
@@ -81,8 +65,7 @@ public final class VelocityNet implements io.ganflow.nn.VelocityModel {
 
     /** e(t) for t of shape (n, 1). */
     public Tensor embed(Tensor t) {
-        Tensor a = t.matmul(freqs);
-        return Ops.cat(List.of(torch.sin(a), torch.cos(a)), 1);
+        return time.apply(t);
     }
 
     /** v(x, t) with x (n, dim) and t (n, 1). */

@@ -1,24 +1,17 @@
 package io.ganflow.train;
 
-import io.ganflow.nn.CorruptCheckpointException;
 import io.ganflow.BadInputException;
 import io.ganflow.StorageException;
+import io.ganflow.nn.CorruptCheckpointException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -35,22 +28,17 @@ import java.util.stream.Stream;
  *   .lock              the writer lock: one process at a time trains or resumes a run (it holds the PID)
  * </pre>
  *
- * <p>Writers ({@link #create}, {@link #openForWriting}) hold an exclusive OS file lock on {@code .lock}
- * for as long as they run; readers ({@link #open}: sample, eval) take none.
+ * <p>Writers ({@link #create}, {@link #openForWriting}) hold the {@link RunLock} on {@code .lock} for as long as
+ * they run; readers ({@link #open}: sample, eval) take none.
  */
 public final class RunDirectory implements AutoCloseable {
     /** The lock file: one writer per run directory, its PID inside. Never deleted (see {@link #lockFile()}). */
     public static final String LOCK_FILE = ".lock";
 
-    /** Locks this JVM holds, by the real path of their lock file. Guarded by itself. */
-    private static final Map<Path, Lock> HELD = new HashMap<>();
-    /** Counts locks taken, so that a {@link #lockScope} knows which are its own. Guarded by HELD. */
-    private static long sequence;
-
     private final Path root;
-    private Lock lock;
+    private RunLock lock;
 
-    private RunDirectory(Path root, Lock lock) {
+    private RunDirectory(Path root, RunLock lock) {
         this.root = root;
         this.lock = lock;
     }
@@ -89,9 +77,9 @@ public final class RunDirectory implements AutoCloseable {
         } catch (IOException e) {
             throw cannotCreate(root, e);
         }
-        Lock l;
+        RunLock l;
         try {
-            l = acquire(root, "--out");
+            l = RunLock.acquire(root, "--out");
         } catch (RuntimeException e) {
             if (made) {
                 deleteTree(root);
@@ -165,7 +153,7 @@ public final class RunDirectory implements AutoCloseable {
      */
     public static RunDirectory openForWriting(Path root) {
         RunDirectory run = open(root);
-        run.lock = acquire(root, "--resume");
+        run.lock = RunLock.acquire(root, "--resume");
         try (Stream<Path> s = Files.list(run.checkpointDir())) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 if (p.getFileName().toString().endsWith(".gfck.tmp")) {
@@ -192,127 +180,12 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
-    /**
-     * Starts a scope whose {@code close()} releases every run-directory lock the calling thread takes
-     * inside it. The command line wraps each command in one, so that a later command in the same JVM
-     * (tests) may write the directory again; a process that dies loses its locks anyway, because the
-     * operating system releases them.
-     */
-    public static LockScope lockScope() {
-        Thread me = Thread.currentThread();
-        long start;
-        synchronized (HELD) {
-            start = sequence;
-        }
-        return () -> {
-            List<Lock> mine = new ArrayList<>();
-            synchronized (HELD) {
-                for (Lock l : HELD.values()) {
-                    if (l.owner == me && l.seq > start) {
-                        mine.add(l);
-                    }
-                }
-            }
-            mine.forEach(Lock::close);
-        };
-    }
-
-    /**
-     * Takes the exclusive writer lock of a run directory: an OS lock ({@link FileChannel#tryLock}) on
-     * {@code .lock}, which then holds this process's PID. It lasts until {@link Lock#close} or the end of
-     * the process, however it ends. A directory locked by another process, or already by this one, fails
-     * at once with a message naming the holder's PID.
-     */
-    public Lock lock() {
+    /** Takes this directory's writer lock ({@link RunLock}), if this object does not hold it yet. */
+    public RunLock lock() {
         if (lock == null) {
-            lock = acquire(root, "--out");
+            lock = RunLock.acquire(root, "--out");
         }
         return lock;
-    }
-
-    private static Lock acquire(Path root, String flag) {
-        Path file = root.resolve(LOCK_FILE);
-        synchronized (HELD) {
-            Path key;
-            try {
-                key = root.toRealPath().resolve(LOCK_FILE);
-            } catch (IOException e) {
-                throw new BadInputException(flag + " " + root + ": cannot open the run directory: "
-                        + StorageException.reason(e));
-            }
-            if (HELD.containsKey(key)) {
-                // Never open a second channel on a file this JVM has locked: closing it would drop the lock.
-                throw inUse(flag, root, Long.toString(ProcessHandle.current().pid()));
-            }
-            FileChannel ch;
-            try {
-                ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            } catch (IOException e) {
-                throw lockFailure(flag, root, e);
-            }
-            FileLock fl;
-            try {
-                fl = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                // Locked in this JVM outside this class; the channel is left open, since closing it would
-                // release that lock too.
-                throw inUse(flag, root, Long.toString(ProcessHandle.current().pid()));
-            } catch (IOException e) {
-                closeQuietly(ch);
-                throw lockFailure(flag, root, e);
-            }
-            if (fl == null) {
-                String holder = readPid(ch);
-                closeQuietly(ch);
-                throw inUse(flag, root, holder);
-            }
-            try {
-                byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
-                ch.truncate(0);
-                ByteBuffer b = ByteBuffer.wrap(pid);
-                for (long pos = 0; b.hasRemaining(); ) {
-                    pos += ch.write(b, pos);
-                }
-                ch.force(false);
-            } catch (IOException e) {
-                closeQuietly(ch);
-                throw lockFailure(flag, root, e);
-            }
-            Lock l = new Lock(key, ch, fl, Thread.currentThread(), ++sequence);
-            HELD.put(key, l);
-            return l;
-        }
-    }
-
-    private static BadInputException inUse(String flag, Path root, String pid) {
-        return new BadInputException(flag + " " + root + ": the run directory is in use by another ganflow process"
-                + " (PID " + pid + ", lock " + root.resolve(LOCK_FILE) + "); wait for it to end or stop it, then try"
-                + " again");
-    }
-
-    private static RuntimeException lockFailure(String flag, Path root, IOException e) {
-        String msg = flag + " " + root + ": cannot lock the run directory (" + root.resolve(LOCK_FILE) + "): "
-                + StorageException.reason(e);
-        return StorageException.isStorageProblem(e) ? new StorageException(msg, e) : new BadInputException(msg, e);
-    }
-
-    private static String readPid(FileChannel ch) {
-        try {
-            ByteBuffer b = ByteBuffer.allocate(32);
-            ch.read(b, 0);
-            String s = new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII).trim();
-            return s.matches("\\d{1,19}") ? s : "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // nothing to release
-        }
     }
 
     private static void deleteTree(Path root) {
@@ -325,50 +198,6 @@ public final class RunDirectory implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // best effort: the directory was ours and empty apart from the lock
-        }
-    }
-
-    /** See {@link #lockScope()}. */
-    public interface LockScope extends AutoCloseable {
-        @Override
-        void close();
-    }
-
-    /** A run directory's writer lock. */
-    public static final class Lock implements AutoCloseable {
-        private final Path key;
-        private final FileChannel channel;
-        private final FileLock lock;
-        private final Thread owner;
-        private final long seq;
-
-        private Lock(Path key, FileChannel channel, FileLock lock, Thread owner, long seq) {
-            this.key = key;
-            this.channel = channel;
-            this.lock = lock;
-            this.owner = owner;
-            this.seq = seq;
-        }
-
-        public boolean isHeld() {
-            return lock.isValid();
-        }
-
-        @Override
-        public void close() {
-            synchronized (HELD) {
-                if (HELD.get(key) == this) {
-                    HELD.remove(key);
-                }
-                try {
-                    if (lock.isValid()) {
-                        lock.release();
-                    }
-                } catch (IOException ignored) {
-                    // closing the channel releases it too
-                }
-                closeQuietly(channel);
-            }
         }
     }
 

@@ -85,14 +85,14 @@ class JointCriticPassTest {
 
     @Test
     void onlyRowWiseCriticsQualify() {
-        assertTrue(GanMethod.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).build(new Rng(1))));
-        assertFalse(GanMethod.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).minibatchDiscrimination(4, 3)
+        assertTrue(UpdatePaths.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).build(new Rng(1))));
+        assertFalse(UpdatePaths.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).minibatchDiscrimination(4, 3)
                 .build(new Rng(1))), "minibatch features see the batch");
-        assertFalse(GanMethod.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).batchNorm(true).build(new Rng(1))),
+        assertFalse(UpdatePaths.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).batchNorm(true).build(new Rng(1))),
                 "batch norm sees the batch");
-        assertFalse(GanMethod.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).spectralNorm(Set.of(1))
+        assertFalse(UpdatePaths.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).spectralNorm(Set.of(1))
                 .build(new Rng(1))), "spectral norm advances per pass");
-        assertFalse(GanMethod.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).virtualBatchNorm(16)
+        assertFalse(UpdatePaths.rowwise(Mlp.builder().in(2).out(1).width(8).depth(2).virtualBatchNorm(16)
                 .build(new Rng(1))));
     }
 

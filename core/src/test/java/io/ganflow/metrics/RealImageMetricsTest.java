@@ -12,8 +12,8 @@ import io.ganflow.data.image.ImageDataset.Split;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
+import io.ganflow.metrics.features.ClassifierFile;
 import io.ganflow.metrics.features.Classifiers;
-import io.ganflow.metrics.features.DomainClassifier;
 import io.ganflow.metrics.features.FeatureExtractor;
 import java.nio.file.Files;
 import java.util.Locale;
@@ -33,12 +33,12 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("slow")
 class RealImageMetricsTest {
-    private static DomainClassifier.Loaded classifier(String domain) {
+    private static ClassifierFile.Loaded classifier(String domain) {
         return Classifiers.loadOrTrain(domain, Classifiers.directory(""), () -> EvalSetup.classifierData(Config.builder()
                 .build(), domain), msg -> System.out.println("note: " + msg));
     }
 
-    private static void report(String domain, DomainClassifier.Loaded l, ImageDataset d) {
+    private static void report(String domain, ClassifierFile.Loaded l, ImageDataset d) {
         double acc = l.classifier().accuracy(d, Split.TEST);
         System.out.printf(Locale.ROOT, "%s classifier: test accuracy %.4f (%d images); file %s sha256 %s; weights sha256 %s;"
                 + " trained in %s s wall, %s s CPU (%s thread)%n", domain, acc, d.size(Split.TEST), l.file(), l.fileSha256(),
@@ -50,7 +50,7 @@ class RealImageMetricsTest {
     void fashionMnistClassifierAndFid() {
         assumeTrue(Files.isDirectory(DataDirs.FASHION_MNIST), "apt-get install dataset-fashion-mnist");
         ImageDataset d = EvalSetup.classifierData(Config.builder().build(), "fashion-mnist");
-        DomainClassifier.Loaded l = classifier("fashion-mnist");
+        ClassifierFile.Loaded l = classifier("fashion-mnist");
         report("fashion-mnist", l, d);
         assertTrue(l.classifier().accuracy(d, Split.TEST) >= 0.92);
         FeatureExtractor fx = l.classifier().extractor(Classifiers.extractorName("fashion-mnist"));
@@ -96,7 +96,7 @@ class RealImageMetricsTest {
     void mnistClassifierAndStackedMnistModesOfRealStacks() {
         assumeTrue(Files.isDirectory(DataDirs.mnist()), "run tools/mnist-to-idx");
         ImageDataset d = EvalSetup.classifierData(Config.builder().build(), "mnist");
-        DomainClassifier.Loaded l = classifier("mnist");
+        ClassifierFile.Loaded l = classifier("mnist");
         report("mnist", l, d);
         assertTrue(l.classifier().accuracy(d, Split.TEST) >= 0.99);
         FeatureExtractor fx = l.classifier().extractor(Classifiers.extractorName("mnist"));

@@ -14,6 +14,7 @@ import io.ganflow.data.image.ImageDataset;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.metrics.ClassCoverage;
+import io.ganflow.metrics.features.ClassifierFile;
 import io.ganflow.metrics.features.SyntheticClasses;
 import io.ganflow.run.TrainingRun;
 import io.ganflow.optim.Optimizer;
@@ -38,7 +39,8 @@ class ImageEvaluatorTest {
     @BeforeAll
     static void setUp() throws Exception {
         classifier = dir.resolve("synthetic10.safetensors");
-        SyntheticClasses.trained().classifier().save(classifier, Map.of("domain", "synthetic10", "version", "v1"));
+        ClassifierFile.save(SyntheticClasses.trained().classifier(), classifier, Map.of("domain", "synthetic10",
+                "version", "v1"));
         register("synthetic10", () -> SyntheticClasses.dataset("synthetic10", 60, 30, SyntheticClasses.all()));
         register("synthetic10-3", () -> SyntheticClasses.dataset("synthetic10-3", 60, 100, new int[] {2, 5, 7}));
         register("synthetic-stacked", () -> ImageDataset.stacked("synthetic-stacked",

@@ -64,7 +64,7 @@ class RunDirectoryLockTest {
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
         try (RunDirectory outer = RunDirectory.create(a)) {
-            try (RunDirectory.LockScope scope = RunDirectory.lockScope()) {
+            try (RunLock.Scope scope = RunLock.scope()) {
                 RunDirectory.create(b);
             }
             assertTrue(outer.isLocked(), "a lock taken before the scope stays");

@@ -1,6 +1,7 @@
 package io.ganflow.data.image;
 
 import io.ganflow.BadInputException;
+import io.ganflow.data.Batch;
 import io.ganflow.data.Dataset;
 import io.ganflow.data.Standardizer;
 import io.ganflow.engine.Ops;
@@ -270,6 +271,24 @@ public final class ImageDataset implements Dataset {
     }
 
     /** The same draw of n indices as {@link #sample}; only the rows asked for are gathered. */
+    /** Labelled: the class of each drawn image (the same draw as {@link #sample}). */
+    @Override
+    public Batch sampleBatch(int n, Rng rng, boolean labelled) {
+        if (!labelled) {
+            return Batch.of(sample(n, rng));
+        }
+        if (classes == 0) {
+            throw Dataset.noLabels(name);
+        }
+        Tensor idx = rng.integers(train.size(), n);
+        long[] at = Ops.toLongs(idx);
+        long[] y = new long[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = train.labels[(int) at[i]];
+        }
+        return new Batch(toModel(train.select(idx)), Optional.of(Ops.fromLongs(y)));
+    }
+
     @Override
     public Tensor sampleRows(int n, Rng rng, long from, long len) {
         return toModel(train.select(rng.integers(train.size(), n).narrow(0, from, len)));

@@ -1,5 +1,6 @@
 package io.ganflow.data.toy;
 
+import io.ganflow.data.Batch;
 import io.ganflow.data.Dataset;
 import io.ganflow.data.Mixture;
 import io.ganflow.engine.Ops;
@@ -60,9 +61,20 @@ public final class GaussianMixture implements Dataset {
 
     @Override
     public Tensor sample(int n, Rng rng) {
+        return sampleBatch(n, rng, false).x();
+    }
+
+    /** The component index of each sample is its label. */
+    @Override
+    public int classes() {
+        return mixture.modes();
+    }
+
+    @Override
+    public Batch sampleBatch(int n, Rng rng, boolean labelled) {
         Tensor idx = rng.integers(mixture.modes(), n);
         Tensor noise = Ops.mul(rng.normal(n, dim()), mixture.std());
-        return centers.index_select(0, idx).add(noise);
+        return new Batch(centers.index_select(0, idx).add(noise), labelled ? Optional.of(idx) : Optional.empty());
     }
 
     @Override

@@ -56,9 +56,9 @@ public final class Classifiers {
      * 0; Fashion-MNIST: 20 epochs of its 60,000 images (9,380 steps), no dropout (it underfits with the shifts);
      * MNIST: 40 epochs of the 8,000 digits (2,520 steps) with dropout 0.25 (0.125 on the convolutions).
      */
-    public static DomainClassifier.TrainOptions options(String domain) {
-        return domain.equals("mnist") ? DomainClassifier.TrainOptions.defaults(40).withDropout(0.25)
-                : DomainClassifier.TrainOptions.defaults(20);
+    public static ClassifierTraining.Options options(String domain) {
+        return domain.equals("mnist") ? ClassifierTraining.Options.defaults(40).withDropout(0.25)
+                : ClassifierTraining.Options.defaults(20);
     }
 
     /**
@@ -95,18 +95,18 @@ public final class Classifiers {
      * The domain's classifier from the cache folder, trained on {@code data} and written there first when the
      * file is missing or damaged (saying so through {@code notes}, which the command line prints on stderr).
      */
-    public static DomainClassifier.Loaded loadOrTrain(String domain, Path dir, Supplier<ImageDataset> data,
+    public static ClassifierFile.Loaded loadOrTrain(String domain, Path dir, Supplier<ImageDataset> data,
             Consumer<String> notes) {
         return loadOrTrain(domain, dir, data, architecture(), options(domain), notes);
     }
 
     /** {@link #loadOrTrain(String, Path, Supplier, Consumer)} with a given architecture and recipe (for tests). */
-    public static DomainClassifier.Loaded loadOrTrain(String domain, Path dir, Supplier<ImageDataset> data,
-            DomainClassifier.Architecture arch, DomainClassifier.TrainOptions o, Consumer<String> notes) {
+    public static ClassifierFile.Loaded loadOrTrain(String domain, Path dir, Supplier<ImageDataset> data,
+            DomainClassifier.Architecture arch, ClassifierTraining.Options o, Consumer<String> notes) {
         Path f = file(dir, domain);
         if (Files.isRegularFile(f)) {
             try {
-                return DomainClassifier.load(f);
+                return ClassifierFile.load(f);
             } catch (BadInputException e) {
                 notes.accept("the cached classifier cannot be used (" + e.getMessage() + "); training it again");
             }
@@ -115,7 +115,7 @@ public final class Classifiers {
                 + (domain.equals("mnist") ? "about 5 minutes" : "about 20 minutes") + " of one core), then caching it as "
                 + f.getFileName() + " (ganflow classifier train does the same explicitly)");
         ImageDataset d = data.get();
-        DomainClassifier.Trained t = DomainClassifier.train(arch, d, o, line -> {});
+        ClassifierTraining.Trained t = ClassifierTraining.train(arch, d, o, line -> {});
         try {
             String sha = save(t, domain, d, o, f);
             notes.accept(String.format(Locale.ROOT, "wrote %s: test accuracy %.4f on %d images, %.0f s; sha256 %s", f,
@@ -123,7 +123,7 @@ public final class Classifiers {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the classifier " + f, e);
         }
-        return DomainClassifier.load(f);
+        return ClassifierFile.load(f);
     }
 
     /**
@@ -132,8 +132,8 @@ public final class Classifiers {
      *
      * @return the SHA-256 of the file
      */
-    public static String save(DomainClassifier.Trained t, String domain, ImageDataset data,
-            DomainClassifier.TrainOptions o, Path file) throws IOException {
+    public static String save(ClassifierTraining.Trained t, String domain, ImageDataset data,
+            ClassifierTraining.Options o, Path file) throws IOException {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("domain", domain);
         m.put("version", VERSION);
@@ -158,6 +158,6 @@ public final class Classifiers {
         m.put("threads", Integer.toString(Engine.threads()));
         m.put("ganflow.version", Version.ganflow());
         m.put("ganflow.commit", Provenance.gitCommit());
-        return t.classifier().save(file, m);
+        return ClassifierFile.save(t.classifier(), file, m);
     }
 }

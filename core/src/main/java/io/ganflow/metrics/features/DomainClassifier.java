@@ -6,9 +6,6 @@ import io.ganflow.data.image.ImageDataset.Split;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
-import io.ganflow.io.SafeTensor;
-import io.ganflow.io.Safetensors;
-import io.ganflow.io.SafetensorsFile;
 import io.ganflow.nn.BatchNorm;
 import io.ganflow.nn.Composite;
 import io.ganflow.nn.Conv2d;
@@ -16,24 +13,12 @@ import io.ganflow.nn.Init;
 import io.ganflow.nn.LayerInit;
 import io.ganflow.nn.Linear;
 import io.ganflow.nn.Parameter;
-import io.ganflow.optim.Optimizer;
-import io.ganflow.optim.OptimizerSpec;
-import java.io.IOException;
-import java.io.InputStream;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -49,19 +34,10 @@ import org.bytedeco.pytorch.global.torch;
  *   ReLU, fc2  Linear(128 → K)                                           the logits
  * </pre>
  *
- * The widths are parameters ({@link Architecture}), so tests can train a tiny one in a second. Training
- * ({@link #train}) is deterministic for a seed on one machine and one thread: the initial weights come from
- * ganflow's seeded generator, the order of the images and the augmentation (a random shift of up to ±2 pixels
- * in each direction, filled with black) from a {@link SplittableRandom} with the same seed, the dropout masks
- * (training only) from a generator derived from it; Adam with a cosine learning-rate decay minimises the
- * cross-entropy. Files are safetensors ({@link #save}) with the
- * architecture, the training protocol, the test accuracy and the SHA-256 of the weights in the metadata;
- * {@link #load} refuses a file whose weights do not hash to the recorded value.
+ * The widths are parameters ({@link Architecture}), so tests can train a tiny one in a second. Training is
+ * {@link ClassifierTraining}, the file format {@link ClassifierFile}.
  */
 public final class DomainClassifier extends Composite {
-    /** The value of the metadata entry {@code format} of a classifier file. */
-    public static final String FORMAT = "ganflow-classifier/1";
-
     /**
      * The shape of a classifier.
      *
@@ -135,61 +111,6 @@ public final class DomainClassifier extends Composite {
         }
     }
 
-    /**
-     * How a classifier is trained.
-     *
-     * @param epochs passes over the training split
-     * @param batch images per Adam step
-     * @param lr Adam's initial learning rate (betas 0.9, 0.999), decayed to 0 by a cosine over all steps
-     * @param shift augmentation: each training image moves by dx, dy uniform in [-shift, shift] pixels (0: off)
-     * @param dropout training only: inverted dropout with this probability on the penultimate activations (after
-     *     the ReLU) and with half of it on conv2's pooled output (0: off)
-     * @param seed initial weights, image order, augmentation and dropout masks
-     */
-    public record TrainOptions(int epochs, int batch, double lr, int shift, double dropout, long seed) {
-        public TrainOptions {
-            if (epochs < 1 || batch < 1 || !(lr > 0) || shift < 0 || !(dropout >= 0 && dropout < 1)) {
-                throw new IllegalArgumentException("bad training options " + this);
-            }
-        }
-
-        /** Batch 128, learning rate 1e-3, shifts of ±2 pixels, no dropout, seed 0. */
-        public static TrainOptions defaults(int epochs) {
-            return new TrainOptions(epochs, 128, 1e-3, 2, 0, 0);
-        }
-
-        public TrainOptions withEpochs(int e) {
-            return new TrainOptions(e, batch, lr, shift, dropout, seed);
-        }
-
-        public TrainOptions withSeed(long s) {
-            return new TrainOptions(epochs, batch, lr, shift, dropout, s);
-        }
-
-        public TrainOptions withDropout(double p) {
-            return new TrainOptions(epochs, batch, lr, shift, p, seed);
-        }
-    }
-
-    /**
-     * What training measured.
-     *
-     * @param testAccuracy fraction of the test split classified correctly (no augmentation)
-     * @param trainAccuracy fraction of the last epoch's augmented training batches classified correctly, during
-     *     the epoch
-     * @param seconds wall-clock time of the training loop
-     * @param cpuSeconds CPU time of the process during the training loop (all threads)
-     * @param steps Adam steps
-     */
-    public record Report(double testAccuracy, double trainAccuracy, int trainImages, int testImages, double seconds,
-            double cpuSeconds, long steps) {}
-
-    /** A trained classifier and its report. */
-    public record Trained(DomainClassifier classifier, Report report) {}
-
-    /** A classifier read from a file, with the file's metadata and SHA-256. */
-    public record Loaded(DomainClassifier classifier, Path file, Map<String, String> metadata, String fileSha256) {}
-
     private final Architecture arch;
     private final Conv2d conv1;
     private final Conv2d conv2;
@@ -197,7 +118,8 @@ public final class DomainClassifier extends Composite {
     private final BatchNorm bn2;
     private final Linear fc1;
     private final Linear fc2;
-    private final Tensor featureScale;
+    /** The buffer {@code feature_scale}, which {@link ClassifierTraining#train} sets. */
+    final Tensor featureScale;
 
     /** A classifier with PyTorch's default initialisation, drawn from {@code rng}. */
     public DomainClassifier(Architecture a, Rng rng) {
@@ -212,7 +134,7 @@ public final class DomainClassifier extends Composite {
         fc2 = add("fc2", new Linear(li, a.hidden(), a.classes(), true, false));
         featureScale = Ops.ones(1);
         addBuffer("feature_scale", featureScale);
-        train(false); // evaluation mode, except while train() trains it
+        train(false); // evaluation mode, except while ClassifierTraining.train trains it
         ownTensors();
     }
 
@@ -240,7 +162,7 @@ public final class DomainClassifier extends Composite {
 
     /**
      * The features of images (n, C, H, W) in [-1, 1]: fc1's pre-activations (n, hidden) divided by the buffer
-     * {@code feature_scale}, their root mean square over the training images (set at the end of {@link #train}),
+     * {@code feature_scale}, their root mean square over the training images (set at the end of {@link ClassifierTraining#train}),
      * so that a feature vector's mean square is about 1 on the data. Metrics whose kernel is not scale-free
      * (KID's cubic kernel (x·y/d + 1)³) then see values of order 1, and FIDs are in units of that scale.
      */
@@ -249,7 +171,7 @@ public final class DomainClassifier extends Composite {
     }
 
     /** fc1's outputs, unscaled. */
-    private Tensor preActivations(Tensor x) {
+    Tensor preActivations(Tensor x) {
         if (x.dim() != 4 || x.size(1) != arch.channels() || x.size(2) != arch.height() || x.size(3) != arch.width()) {
             throw new IllegalArgumentException("the classifier takes images (n, " + arch.channels() + ", " + arch.height()
                     + ", " + arch.width() + "), got " + Arrays.toString(Ops.shape(x)));
@@ -282,7 +204,7 @@ public final class DomainClassifier extends Composite {
     }
 
     /** The training forward pass: the logits with dropout masks drawn from {@code rng} (p on fc1, p/2 on conv2). */
-    private Tensor forwardTraining(Tensor x, double p, Rng rng) {
+    Tensor forwardTraining(Tensor x, double p, Rng rng) {
         if (p == 0) {
             return forward(x);
         }
@@ -330,149 +252,13 @@ public final class DomainClassifier extends Composite {
         return x.narrow(2, (h - arch.height()) / 2, arch.height()).narrow(3, (w - arch.width()) / 2, arch.width());
     }
 
-    // ---- training ---------------------------------------------------------------------------------------
-
-    /**
-     * Trains a classifier of architecture {@code a} on the training split of {@code data} and measures its
-     * accuracy on the test split. The data set must be labelled, neither stacked nor flattened, of the
-     * architecture's image shape, with at most {@code a.classes()} classes.
-     *
-     * @param log receives one line per epoch
-     */
-    public static Trained train(Architecture a, ImageDataset data, TrainOptions o, Consumer<String> log) {
-        long[] shape = data.imageShape();
-        if (shape[0] != a.channels() || shape[1] != a.height() || shape[2] != a.width()) {
-            throw new BadInputException(data.name() + ": images are " + shape[0] + " x " + shape[1] + " x " + shape[2]
-                    + ", the classifier takes " + a.channels() + " x " + a.height() + " x " + a.width());
-        }
-        int[] labels = data.labels(Split.TRAIN).orElseThrow(() -> new BadInputException(data.name()
-                + ": has no labels; a domain classifier is trained on labelled images"));
-        int[] testLabels = data.labels(Split.TEST).orElseThrow();
-        if (data.classes() > a.classes()) {
-            throw new BadInputException(data.name() + ": has " + data.classes() + " classes, the classifier " + a.classes());
-        }
-        int n = data.size(Split.TRAIN);
-        int per = a.channels() * a.height() * a.width();
-        byte[] pixels = new byte[n * per];
-        try (Scope s = Scope.open()) {
-            Tensor all = data.pixels(Split.TRAIN, torch.arange(new org.bytedeco.pytorch.Scalar(n),
-                    new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long))).contiguous();
-            all.data_ptr_byte().get(pixels);
-        }
-        DomainClassifier net = new DomainClassifier(a, new Rng(o.seed()));
-        net.train(true);
-        List<Parameter> params = net.parameters();
-        List<Tensor> tensors = net.tensors();
-        Optimizer opt = OptimizerSpec.adam(o.lr(), 0.9, 0.999).create(params);
-        SplittableRandom random = new SplittableRandom(o.seed());
-        Rng masks = Rng.derived(o.seed(), "classifier/dropout");
-        int stepsPerEpoch = (n + o.batch() - 1) / o.batch();
-        long total = (long) stepsPerEpoch * o.epochs();
-        long step = 0;
-        double trainAcc = 0;
-        long t0 = System.nanoTime();
-        double cpu0 = cpuSeconds();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
-            shuffle(order, random);
-            double lossSum = 0;
-            long correct = 0;
-            for (int b = 0; b < n; b += o.batch()) {
-                int len = Math.min(o.batch(), n - b);
-                float[] x = new float[len * per];
-                double[] y = new double[len];
-                for (int i = 0; i < len; i++) {
-                    int img = order[b + i];
-                    y[i] = labels[img];
-                    int dx = o.shift() == 0 ? 0 : random.nextInt(-o.shift(), o.shift() + 1);
-                    int dy = o.shift() == 0 ? 0 : random.nextInt(-o.shift(), o.shift() + 1);
-                    shifted(pixels, img * per, x, i * per, a.channels(), a.height(), a.width(), dx, dy);
-                }
-                opt.setLearningRate(o.lr() * 0.5 * (1 + Math.cos(Math.PI * step / total)));
-                try (Scope s = Scope.open()) {
-                    Tensor target = Ops.fromDoubles(y, len).to(torch.ScalarType.Long);
-                    Tensor logits = net.forwardTraining(Ops.fromFloats(x, len, a.channels(), a.height(), a.width()),
-                            o.dropout(), masks);
-                    Tensor loss = torch.cross_entropy(logits, target);
-                    opt.step(Ops.grad(loss, tensors, false));
-                    lossSum += Ops.item(loss) * len;
-                    correct += logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(target).sum().item_long();
-                }
-                step++;
-            }
-            trainAcc = correct / (double) n;
-            double testAcc = io.ganflow.nn.Module.inEvalMode(net, () -> net.accuracy(data, Split.TEST, testLabels));
-            log.accept(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, training accuracy %.4f (augmented), test"
-                    + " accuracy %.4f, %.0f s", epoch, o.epochs(), lossSum / n, trainAcc, testAcc,
-                    (System.nanoTime() - t0) / 1e9));
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double cpu = cpuSeconds() - cpu0;
-        net.train(false); // a trained classifier is only ever used in evaluation mode
-        net.setFeatureScale(data);
-        double testAcc = net.accuracy(data, Split.TEST, testLabels);
-        return new Trained(net, new Report(testAcc, trainAcc, n, testLabels.length, seconds, cpu, step));
-    }
-
-    /**
-     * Sets {@code feature_scale} to the root mean square of fc1's outputs over the first min(n, 10,000) training
-     * images (index order, no augmentation, evaluation mode).
-     */
-    private void setFeatureScale(ImageDataset data) {
-        int n = Math.min(10_000, data.size(Split.TRAIN));
-        double sum = 0;
-        for (int b = 0; b < n; b += 500) {
-            int len = Math.min(500, n - b);
-            int from = b;
-            sum += Ops.noGrad(() -> {
-                try (Scope s = Scope.open()) {
-                    Tensor idx = torch.arange(new org.bytedeco.pytorch.Scalar(from), new org.bytedeco.pytorch.Scalar(from
-                            + len), new org.bytedeco.pytorch.Scalar(1), new org.bytedeco.pytorch.TensorOptions(
-                            torch.ScalarType.Long));
-                    return Ops.item(preActivations(data.images(Split.TRAIN, idx)).to(torch.ScalarType.Double).square()
-                            .sum());
-                }
-            });
-        }
-        double rms = Math.sqrt(sum / ((double) n * arch.hidden()));
-        Ops.noGrad(() -> featureScale.fill_(Ops.s(rms)));
-    }
-
-    /** Fisher–Yates. */
-    private static void shuffle(int[] a, SplittableRandom r) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-    }
-
-    /** One image moved by (dx, dy) pixels, the uncovered border black (-1), into model space. */
-    static void shifted(byte[] src, int from, float[] dst, int to, int c, int h, int w, int dx, int dy) {
-        Arrays.fill(dst, to, to + c * h * w, -1f);
-        for (int ch = 0; ch < c; ch++) {
-            int base = ch * h * w;
-            for (int r = Math.max(0, dy); r < Math.min(h, h + dy); r++) {
-                int sr = r - dy;
-                for (int col = Math.max(0, dx); col < Math.min(w, w + dx); col++) {
-                    int sc = col - dx;
-                    dst[to + base + r * w + col] = (src[from + base + sr * w + sc] & 0xFF) / 127.5f - 1f;
-                }
-            }
-        }
-    }
-
     /** The fraction of a split's images whose argmax logit is their label (autograd off, batches of 500). */
     public double accuracy(ImageDataset data, Split split) {
         int[] labels = data.labels(split).orElseThrow(() -> new BadInputException(data.name() + ": has no labels"));
         return accuracy(data, split, labels);
     }
 
-    private double accuracy(ImageDataset data, Split split, int[] labels) {
+    double accuracy(ImageDataset data, Split split, int[] labels) {
         int n = labels.length;
         long correct = 0;
         for (int b = 0; b < n; b += 500) {
@@ -506,113 +292,6 @@ public final class DomainClassifier extends Composite {
                 return out;
             }
         });
-    }
-
-    /** CPU time of this process in seconds (all threads), or NaN where the JVM cannot say. */
-    static double cpuSeconds() {
-        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            long ns = sun.getProcessCpuTime();
-            return ns < 0 ? Double.NaN : ns / 1e9;
-        }
-        return Double.NaN;
-    }
-
-    // ---- files ------------------------------------------------------------------------------------------
-
-    /**
-     * Writes the weights as float32 safetensors (names {@code conv1.weight}, ..., {@code fc2.bias}, those of the
-     * PyTorch module in {@code bench/peers/fid.py}) with the architecture, {@code weights_sha256} and the given
-     * entries in the metadata, atomically.
-     *
-     * @return the SHA-256 of the file written
-     */
-    public String save(Path file, Map<String, String> extraMetadata) throws IOException {
-        Map<String, SafeTensor> tensors = new TreeMap<>();
-        try (Scope s = Scope.open()) {
-            for (Parameter p : tensorsToSave()) {
-                tensors.put(p.name(), SafeTensor.ofFloats(Ops.toFloats(p.value()), Ops.shape(p.value())));
-            }
-        }
-        Map<String, String> meta = new TreeMap<>(extraMetadata);
-        meta.put("format", FORMAT);
-        meta.putAll(arch.metadata());
-        meta.put("weights_sha256", weightsSha256());
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Safetensors.write(file, tensors, meta);
-        return fileSha256(file);
-    }
-
-    /**
-     * Reads a classifier file written by {@link #save}.
-     *
-     * @throws BadInputException naming the file when it is missing, not a classifier file, lacks or mis-shapes a
-     *     tensor, or its weights do not hash to the recorded {@code weights_sha256} (a damaged file)
-     */
-    public static Loaded load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new BadInputException(file + ": no such classifier file");
-        }
-        SafetensorsFile f = Safetensors.read(file);
-        Map<String, String> meta = f.metadata();
-        if (!FORMAT.equals(meta.get("format"))) {
-            throw new BadInputException(file + ": not a ganflow classifier file (metadata format is "
-                    + (meta.containsKey("format") ? "'" + meta.get("format") + "'" : "missing") + ", expected '" + FORMAT
-                    + "')");
-        }
-        Architecture a = Architecture.fromMetadata(meta, file);
-        DomainClassifier net = new DomainClassifier(a, new Rng(0));
-        net.train(false);
-        List<Parameter> all = net.tensorsToSave();
-        if (f.tensors().size() != all.size()) {
-            throw new BadInputException(file + ": holds " + f.tensors().size() + " tensors, the classifier has "
-                    + all.size());
-        }
-        Ops.noGrad(() -> {
-            for (Parameter p : all) {
-                SafeTensor t = f.tensor(p.name());
-                if (!Arrays.equals(t.shape(), Ops.shape(p.value()))) {
-                    throw new BadInputException(file + ": tensor '" + p.name() + "' has shape " + Arrays.toString(t.shape())
-                            + ", expected " + Arrays.toString(Ops.shape(p.value())));
-                }
-                try (Scope s = Scope.open()) {
-                    p.value().copy_(Ops.fromFloats(t.floats(), t.shape()));
-                }
-            }
-        });
-        String recorded = meta.get("weights_sha256");
-        String actual = net.weightsSha256();
-        if (!actual.equals(recorded)) {
-            throw new BadInputException(file + ": damaged: its weights hash to sha256 " + actual + ", the file records "
-                    + recorded);
-        }
-        return new Loaded(net, file, meta, fileSha256(file));
-    }
-
-    /** Parameters, then buffers (batch norm's running statistics). */
-    private List<Parameter> tensorsToSave() {
-        List<Parameter> all = new java.util.ArrayList<>(parameters());
-        all.addAll(buffers());
-        return all;
-    }
-
-    /** The SHA-256 of a file, lower-case hex. */
-    public static String fileSha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int r; (r = in.read(buf)) > 0;) {
-                md.update(buf, 0, r);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ganflow.train.dist;
 
+import io.ganflow.data.Batch;
 import io.ganflow.data.Dataset;
 import io.ganflow.data.ForwardingDataset;
 import io.ganflow.engine.Rng;
@@ -26,6 +27,17 @@ public final class ShardedDataset extends ForwardingDataset {
     @Override
     public Tensor sample(int n, Rng rng) {
         return inner.sampleRows(n * world, rng.unsharded(), (long) rank * n, n);
+    }
+
+    /** Labelled: the whole batch's draw, then this process's rows of samples and labels alike. */
+    @Override
+    public Batch sampleBatch(int n, Rng rng, boolean labelled) {
+        if (!labelled) {
+            return Batch.of(sample(n, rng));
+        }
+        Batch all = inner.sampleBatch(n * world, rng.unsharded(), true);
+        long from = (long) rank * n;
+        return new Batch(all.x().narrow(0, from, n), all.labels().map(l -> l.narrow(0, from, n)));
     }
 
     @Override

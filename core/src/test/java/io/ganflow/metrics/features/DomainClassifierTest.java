@@ -30,22 +30,22 @@ class DomainClassifierTest {
 
     @Test
     void trainsToFullAccuracyDeterministicallyAndRoundTripsThroughItsFile() throws Exception {
-        DomainClassifier.Trained t = SyntheticClasses.trained();
+        ClassifierTraining.Trained t = SyntheticClasses.trained();
         assertTrue(t.report().testAccuracy() >= 0.99, "accuracy " + t.report().testAccuracy());
         assertEquals(600, t.report().trainImages());
         assertEquals(200, t.report().testImages());
         assertEquals(t.classifier().weightsSha256(), SyntheticClasses.trained().classifier().weightsSha256(),
                 "the same seed gives the same weights");
-        DomainClassifier.Trained other = DomainClassifier.train(SyntheticClasses.architecture(),
+        ClassifierTraining.Trained other = ClassifierTraining.train(SyntheticClasses.architecture(),
                 SyntheticClasses.dataset("synthetic10", 60, 20, SyntheticClasses.all()),
                 SyntheticClasses.options().withSeed(1), line -> {});
         assertNotEquals(t.classifier().weightsSha256(), other.classifier().weightsSha256(), "another seed, other weights");
 
         Path f = dir.resolve("c.safetensors");
-        String sha = t.classifier().save(f, Map.of("domain", "synthetic10", "version", "v1"));
-        DomainClassifier.Loaded l = DomainClassifier.load(f);
+        String sha = ClassifierFile.save(t.classifier(), f, Map.of("domain", "synthetic10", "version", "v1"));
+        ClassifierFile.Loaded l = ClassifierFile.load(f);
         assertEquals(sha, l.fileSha256());
-        assertEquals(DomainClassifier.fileSha256(f), sha);
+        assertEquals(ClassifierFile.fileSha256(f), sha);
         assertEquals(t.classifier().weightsSha256(), l.classifier().weightsSha256());
         assertEquals(t.classifier().weightsSha256(), l.metadata().get("weights_sha256"));
         assertEquals("synthetic10", l.metadata().get("domain"));
@@ -88,7 +88,7 @@ class DomainClassifierTest {
 
     @Test
     void withBatchNormTheRunningStatisticsAreTrainedSavedAndUsed() throws Exception {
-        DomainClassifier.Trained t = DomainClassifier.train(SyntheticClasses.architecture().withBatchNorm(true),
+        ClassifierTraining.Trained t = ClassifierTraining.train(SyntheticClasses.architecture().withBatchNorm(true),
                 SyntheticClasses.dataset("synthetic10", 60, 20, SyntheticClasses.all()), SyntheticClasses.options(),
                 line -> {});
         assertTrue(t.report().testAccuracy() >= 0.99, "accuracy " + t.report().testAccuracy());
@@ -98,8 +98,8 @@ class DomainClassifierTest {
                 "feature_scale"), c.buffers().stream().map(p -> p.name()).toList());
         assertTrue(Ops.item(c.buffers().get(0).value().abs().sum()) > 0, "the running mean moved");
         Path f = dir.resolve("bn.safetensors");
-        c.save(f, Map.of());
-        DomainClassifier.Loaded l = DomainClassifier.load(f);
+        ClassifierFile.save(c, f, Map.of());
+        ClassifierFile.Loaded l = ClassifierFile.load(f);
         assertEquals(c.weightsSha256(), l.classifier().weightsSha256(), "the hash covers the buffers");
         try (Scope s = Scope.open()) {
             Tensor x = new Rng(5).uniform(3, 1, 8, 8).mul(Ops.s(2)).sub(Ops.s(1));
@@ -113,10 +113,10 @@ class DomainClassifierTest {
     @Test
     void aClassifierLoadedInsideANativeScopeOutlivesIt() throws Exception {
         Path f = dir.resolve("scoped.safetensors");
-        SyntheticClasses.trained().classifier().save(f, Map.of());
+        ClassifierFile.save(SyntheticClasses.trained().classifier(), f, Map.of());
         DomainClassifier c;
         try (Scope s = Scope.open()) { // as when the first evaluation loads the cached classifier
-            c = DomainClassifier.load(f).classifier();
+            c = ClassifierFile.load(f).classifier();
             c.features(new Rng(1).uniform(2, 1, 8, 8));
         }
         DomainClassifier d;
@@ -128,7 +128,7 @@ class DomainClassifierTest {
             Tensor x = new Rng(2).uniform(3, 1, 8, 8);
             assertArrayEquals(new long[] {3, 16}, Ops.shape(c.features(x)));
             assertArrayEquals(new long[] {3, 10}, Ops.shape(d.forward(x)));
-            assertEquals(c.weightsSha256(), DomainClassifier.load(f).classifier().weightsSha256());
+            assertEquals(c.weightsSha256(), ClassifierFile.load(f).classifier().weightsSha256());
         }
     }
 
@@ -136,19 +136,19 @@ class DomainClassifierTest {
     void aDamagedOrForeignFileIsRefusedByName() throws Exception {
         DomainClassifier c = new DomainClassifier(SyntheticClasses.architecture(), new Rng(0));
         Path f = dir.resolve("c.safetensors");
-        c.save(f, Map.of());
+        ClassifierFile.save(c, f, Map.of());
         byte[] bytes = Files.readAllBytes(f);
         bytes[bytes.length - 3] ^= 0x40; // a weight changes
         Path bad = dir.resolve("bad.safetensors");
         Files.write(bad, bytes);
-        BadInputException e = assertThrows(BadInputException.class, () -> DomainClassifier.load(bad));
+        BadInputException e = assertThrows(BadInputException.class, () -> ClassifierFile.load(bad));
         assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("damaged"), e.getMessage());
 
         Path foreign = dir.resolve("foreign.safetensors");
         Safetensors.write(foreign, Map.of("w", SafeTensor.ofFloats(new float[] {1}, 1)), Map.of());
-        e = assertThrows(BadInputException.class, () -> DomainClassifier.load(foreign));
+        e = assertThrows(BadInputException.class, () -> ClassifierFile.load(foreign));
         assertTrue(e.getMessage().contains("not a ganflow classifier file"), e.getMessage());
-        e = assertThrows(BadInputException.class, () -> DomainClassifier.load(dir.resolve("missing.safetensors")));
+        e = assertThrows(BadInputException.class, () -> ClassifierFile.load(dir.resolve("missing.safetensors")));
         assertTrue(e.getMessage().contains("no such classifier file"), e.getMessage());
     }
 
@@ -161,14 +161,14 @@ class DomainClassifierTest {
             return SyntheticClasses.dataset("synthetic10", 60, 20, SyntheticClasses.all());
         };
         Path cache = dir.resolve("classifiers");
-        DomainClassifier.Loaded first = Classifiers.loadOrTrain("synthetic10", cache, data,
+        ClassifierFile.Loaded first = Classifiers.loadOrTrain("synthetic10", cache, data,
                 SyntheticClasses.architecture(), SyntheticClasses.options(), notes::add);
         assertEquals(1, trainings[0]);
         assertEquals(cache.resolve("synthetic10-v1.safetensors"), first.file());
         assertTrue(notes.get(0).contains("training it once"), notes.toString());
         assertTrue(notes.get(1).contains("test accuracy"), notes.toString());
         notes.clear();
-        DomainClassifier.Loaded second = Classifiers.loadOrTrain("synthetic10", cache, data,
+        ClassifierFile.Loaded second = Classifiers.loadOrTrain("synthetic10", cache, data,
                 SyntheticClasses.architecture(), SyntheticClasses.options(), notes::add);
         assertEquals(1, trainings[0], "the cached file is used");
         assertTrue(notes.isEmpty(), notes.toString());
@@ -204,7 +204,7 @@ class DomainClassifierTest {
             src[i] = (byte) (10 * (i + 1));
         }
         float[] dst = new float[16];
-        DomainClassifier.shifted(src, 0, dst, 0, 1, 4, 4, 1, -1); // right 1, up 1
+        ClassifierTraining.shifted(src, 0, dst, 0, 1, 4, 4, 1, -1); // right 1, up 1
         assertEquals(-1f, dst[0], 0); // column 0 uncovered
         assertEquals(50 / 127.5f - 1f, dst[1], 1e-6); // row 0, col 1 <- row 1, col 0 (pixel 50)
         assertEquals(-1f, dst[12], 0);
@@ -213,7 +213,7 @@ class DomainClassifierTest {
 
     @Test
     void perChannelFeaturesAndJointLogitsOfStackedImages() {
-        DomainClassifier.Trained t = SyntheticClasses.trained();
+        ClassifierTraining.Trained t = SyntheticClasses.trained();
         FeatureExtractor base = t.classifier().extractor("digits");
         StackedFeatures st = new StackedFeatures(base, 3);
         try (Scope s = Scope.open()) {

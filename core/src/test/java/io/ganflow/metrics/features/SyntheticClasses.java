@@ -66,12 +66,12 @@ public final class SyntheticClasses {
     }
 
     /** 4 epochs, batch 32, learning rate 0.01, no shifts, no dropout, seed 0. */
-    public static DomainClassifier.TrainOptions options() {
-        return new DomainClassifier.TrainOptions(4, 32, 0.01, 0, 0, 0);
+    public static ClassifierTraining.Options options() {
+        return new ClassifierTraining.Options(4, 32, 0.01, 0, 0, 0);
     }
 
     /** The tiny classifier trained on 60 images per class. */
-    public static DomainClassifier.Trained trained() {
-        return DomainClassifier.train(architecture(), dataset("synthetic10", 60, 20, all()), options(), line -> {});
+    public static ClassifierTraining.Trained trained() {
+        return ClassifierTraining.train(architecture(), dataset("synthetic10", 60, 20, all()), options(), line -> {});
     }
 }

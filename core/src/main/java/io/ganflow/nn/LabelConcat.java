@@ -1,0 +1,53 @@
+package io.ganflow.nn;
+
+import io.ganflow.engine.Ops;
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * The simplest conditioning, input concatenation: f(x, y) = net([x, onehot(y)]) for flat samples (n, d), with a
+ * net whose input width is d + classes. The labels enter as constants: a gradient with respect to the input is
+ * taken with respect to x alone (a gradient penalty never differentiates through the label columns).
+ */
+public final class LabelConcat implements ConditionalModule {
+    private final Module net;
+    private final int classes;
+
+    public LabelConcat(Module net, int classes) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("classes must be >= 1, got " + classes);
+        }
+        this.net = net;
+        this.classes = classes;
+    }
+
+    @Override
+    public int classes() {
+        return classes;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Tensor labels) {
+        return net.forward(Ops.cat(List.of(x, Ops.oneHot(labels, classes, x)), 1));
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return net.parameters();
+    }
+
+    @Override
+    public List<Parameter> buffers() {
+        return net.buffers();
+    }
+
+    @Override
+    public void train(boolean on) {
+        net.train(on);
+    }
+
+    @Override
+    public boolean isTraining() {
+        return net.isTraining();
+    }
+}
