@@ -1,11 +1,11 @@
 package io.ganflow.cli;
 
+import io.ganflow.cli.process.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +23,6 @@ import java.util.function.IntFunction;
  * worker killed by a signal), else rank 0's.
  */
 final class Launcher {
-    /** After a worker fails, how long the others get to stop by themselves. */
-    static final long GRACE_MS = 30_000;
-
     private Launcher() {}
 
     /**
@@ -48,7 +45,7 @@ final class Launcher {
         // Ctrl-C reaches every worker through the terminal's process group; the launcher only waits for them.
         try (Interrupts ignored = Interrupts.install(() -> { }, new PrintStream(PrintStream.nullOutputStream()))) {
             for (int r = 0; r < n; r++) {
-                List<String> cmd = new ArrayList<>(javaCommand());
+                List<String> cmd = new ArrayList<>(ChildJvm.javaCommand(Main.class.getName()));
                 cmd.add("train");
                 cmd.addAll(rest);
                 if (out != null) {
@@ -77,7 +74,7 @@ final class Launcher {
                     pumps.add(pump(p, "[rank " + r + "] ", err));
                 }
             }
-            return await(workers, err);
+            return ChildJvm.await(workers, err);
         } catch (IOException e) {
             workers.forEach(Process::destroyForcibly);
             throw new UncheckedIOException("cannot start a worker process: " + e.getMessage(), e);
@@ -98,53 +95,6 @@ final class Launcher {
         }
     }
 
-    /** Waits for every worker; after the first failure the others get {@link #GRACE_MS}, then are stopped. */
-    static int await(List<Process> workers, PrintStream err) {
-        int n = workers.size();
-        Integer[] codes = new Integer[n];
-        int firstFailure = -1;
-        long deadline = Long.MAX_VALUE;
-        while (true) {
-            boolean running = false;
-            for (int r = 0; r < n; r++) {
-                if (codes[r] == null && !workers.get(r).isAlive()) {
-                    codes[r] = workers.get(r).exitValue();
-                    if (codes[r] != 0 && codes[r] != Main.INTERRUPTED && firstFailure < 0) {
-                        firstFailure = r;
-                        deadline = System.currentTimeMillis() + GRACE_MS;
-                        err.println("ganflow: worker rank " + r + " exited with code " + codes[r]
-                                + "; the other workers stop at their next collective");
-                    }
-                }
-                running |= codes[r] == null;
-            }
-            if (!running) {
-                break;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                for (int r = 0; r < n; r++) {
-                    if (codes[r] == null) {
-                        err.println("ganflow: worker rank " + r + " still running " + GRACE_MS / 1000
-                                + " s after rank " + firstFailure + " failed; stopping it");
-                        workers.get(r).destroyForcibly();
-                    }
-                }
-                deadline = Long.MAX_VALUE;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                workers.forEach(Process::destroyForcibly);
-                Thread.currentThread().interrupt();
-                return Main.INTERRUPTED;
-            }
-        }
-        int code = firstFailure >= 0 ? codes[firstFailure] : codes[0];
-        // a worker killed by a signal (128 + n) or with a code of its own is an error of the job: 1
-        return List.of(Main.OK, Main.INTERNAL, Main.BAD_INPUT, Main.STORAGE, Main.INTERRUPTED).contains(code) ? code
-                : Main.INTERNAL;
-    }
-
     /** The arguments after 'train', without --nproc N (and without --out DIR when the launcher sets it). */
     static List<String> strip(List<String> args, boolean dropOut) {
         List<String> rest = new ArrayList<>();
@@ -162,23 +112,6 @@ final class Launcher {
             }
         }
         return rest;
-    }
-
-    /** This JVM's java binary, JVM options and class path, with the ganflow entry point. */
-    static List<String> javaCommand() {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-javaagent")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-Dganflow.dist.loopback=true");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        return cmd;
     }
 
     private static Thread pump(Process p, String prefix, PrintStream err) {

@@ -1,5 +1,7 @@
 package io.ganflow.cli;
 
+import io.ganflow.cli.bench.BenchCommand;
+import io.ganflow.cli.process.ExitCodes;
 import io.ganflow.BadInputException;
 import io.ganflow.StorageException;
 import io.ganflow.Version;
@@ -21,11 +23,11 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, ExportCommand.class, PresetsCommand.class, KeysCommand.class,
             BenchCommand.class, ClassifierCommand.class, ExperimentCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    public static final int OK = 0;
-    public static final int INTERNAL = 1;
-    public static final int BAD_INPUT = 2;
-    public static final int STORAGE = 3;
-    public static final int INTERRUPTED = 130;
+    public static final int OK = ExitCodes.OK;
+    public static final int INTERNAL = ExitCodes.INTERNAL;
+    public static final int BAD_INPUT = ExitCodes.BAD_INPUT;
+    public static final int STORAGE = ExitCodes.STORAGE;
+    public static final int INTERRUPTED = ExitCodes.INTERRUPTED;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,4 +1,4 @@
-package io.ganflow.cli;
+package io.ganflow.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.ganflow.cli;
+package io.ganflow.cli.bench;
 
 import org.bytedeco.pytorch.global.torch;
 
@@ -11,7 +11,7 @@ import org.bytedeco.pytorch.global.torch;
  * <pre>valgrind --tool=callgrind --separate-threads=yes \
  *   --zero-before=Java_org_bytedeco_pytorch_global_torch_get_1num_1interop_1threads \
  *   --dump-before=Java_org_bytedeco_pytorch_global_torch_get_1num_1threads \
- *   java -cp cli/target/ganflow.jar io.ganflow.cli.StepProfile 128 30 5</pre>
+ *   java -cp cli/target/ganflow.jar io.ganflow.cli.bench.StepProfile 128 30 5</pre>
  */
 public final class StepProfile {
     private StepProfile() {}
@@ -27,12 +27,12 @@ public final class StepProfile {
         System.gc();
         torch.get_num_interop_threads();
         long t0 = System.nanoTime();
-        long c0 = BenchCommand.processCpuNanos();
+        long c0 = StepTimer.processCpuNanos();
         for (int i = 0; i < iters; i++) {
             w.iteration();
         }
         long t1 = System.nanoTime();
-        long c1 = BenchCommand.processCpuNanos();
+        long c1 = StepTimer.processCpuNanos();
         torch.get_num_threads();
         System.out.printf(java.util.Locale.ROOT, "width %d: %d iterations, %.2f ms/iter, CPU %.2f ms/iter%n", width, iters,
                 (t1 - t0) / 1e6 / iters, (c1 - c0) / 1e6 / iters);

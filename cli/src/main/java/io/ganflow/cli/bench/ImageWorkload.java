@@ -1,4 +1,4 @@
-package io.ganflow.cli;
+package io.ganflow.cli.bench;
 
 import io.ganflow.BadInputException;
 import io.ganflow.config.Config;
@@ -33,7 +33,7 @@ import java.util.Random;
  */
 final class ImageWorkload implements BenchWorkload {
     static final int BATCH = 64;
-    static final List<String> SUITES = List.of("dcgan", "conv-gp", "unet");
+    static final List<String> SUITES = Suite.IMAGE.stream().map(s -> s.key).toList();
 
     private final String suite;
     private final ImageDataset data;

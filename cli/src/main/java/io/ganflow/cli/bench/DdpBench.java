@@ -1,5 +1,6 @@
-package io.ganflow.cli;
+package io.ganflow.cli.bench;
 
+import io.ganflow.cli.process.ChildJvm;
 import io.ganflow.run.TrainingRun;
 import io.ganflow.train.Listener;
 import io.ganflow.train.dist.DataParallel;
@@ -31,14 +32,15 @@ final class DdpBench {
 
     private DdpBench() {}
 
-    static void run(int width, int iters, int warmup, int threads) throws IOException, InterruptedException {
+    static void run(String mainClass, int width, int iters, int warmup, int threads) throws IOException,
+            InterruptedException {
         int warm = Math.max(warmup, 20);
         System.out.printf(Locale.ROOT, "workload: ring8-wgan-gp, MLP width %d x 3, global batch 256 split over the"
                 + " processes, 5 critic steps; %d warm-up steps, then %d timed steps; %d thread(s) per process;"
                 + " Gloo over loopback%n", width, warm, iters, threads);
         double base = 0;
         for (int n : PROCESSES) {
-            Map<String, String> r = launch(n, width, iters, warm, threads);
+            Map<String, String> r = launch(mainClass, n, width, iters, warm, threads);
             if (r == null) {
                 System.out.printf(Locale.ROOT, "%d process(es): failed (see the lines above)%n", n);
                 continue;
@@ -57,14 +59,14 @@ final class DdpBench {
         }
     }
 
-    private static Map<String, String> launch(int n, int width, int iters, int warm, int threads)
+    private static Map<String, String> launch(String mainClass, int n, int width, int iters, int warm, int threads)
             throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("ganflow-ddp-bench-");
         Path store = dir.resolve("store");
         List<Process> ps = new ArrayList<>();
         try {
             for (int r = 0; r < n; r++) {
-                List<String> cmd = new ArrayList<>(Launcher.javaCommand());
+                List<String> cmd = new ArrayList<>(ChildJvm.javaCommand(mainClass));
                 cmd.addAll(List.of("bench", "--suite=ddp", "--side=ddp", "--width=" + width, "--iters=" + iters,
                         "--warmup=" + warm, "--threads=" + threads, "--ddp-rank=" + r, "--ddp-world=" + n,
                         "--ddp-store=" + store));
@@ -85,7 +87,7 @@ final class DdpBench {
                     }
                 }
             }
-            int code = Launcher.await(ps, System.err);
+            int code = ChildJvm.await(ps, System.err);
             return code == 0 && out.containsKey("seconds") ? out : null;
         } finally {
             ps.forEach(Process::destroyForcibly);

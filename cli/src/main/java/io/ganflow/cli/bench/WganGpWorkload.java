@@ -1,4 +1,4 @@
-package io.ganflow.cli;
+package io.ganflow.cli.bench;
 
 import io.ganflow.config.Config;
 import io.ganflow.config.Setup;

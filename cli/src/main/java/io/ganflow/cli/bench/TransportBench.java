@@ -1,4 +1,4 @@
-package io.ganflow.cli;
+package io.ganflow.cli.bench;
 
 import io.ganflow.engine.Engine;
 import io.ganflow.engine.Ops;
@@ -41,19 +41,19 @@ final class TransportBench {
         Engine.setThreads(threads);
         Map<String, String> r = new LinkedHashMap<>(BlasInfo.describe());
         double[] rate = BlasInfo.sgemmGflops(5, 0.15);
-        r.put("sgemm_gflops", BenchCommand.fmt(rate[0]));
-        r.put("sgemm_cpu_gflops", BenchCommand.fmt(rate[1]));
+        r.put("sgemm_gflops", StepTimer.fmt(rate[0]));
+        r.put("sgemm_cpu_gflops", StepTimer.fmt(rate[1]));
         double[][] ex = gaussians(2000, 0, 1);
         double[][] ey = gaussians(2000, 1, 2);
         long t0 = System.nanoTime();
         double w1 = Transport.exactW1(ex, ey);
-        r.put("exact_seconds", BenchCommand.fmt((System.nanoTime() - t0) / 1e9));
+        r.put("exact_seconds", StepTimer.fmt((System.nanoTime() - t0) / 1e9));
         r.put("exact_w1", String.format(Locale.ROOT, "%.8f", w1));
         Tensor tx = Ops.fromRowsExact(gaussians(sinkhornPoints, 0, 3));
         Tensor ty = Ops.fromRowsExact(gaussians(sinkhornPoints, 1, 4));
         t0 = System.nanoTime();
         Sinkhorn.Result sk = Sinkhorn.solve(tx, ty, 2, reg, 100000, TOL);
-        r.put("sinkhorn_seconds", BenchCommand.fmt((System.nanoTime() - t0) / 1e9));
+        r.put("sinkhorn_seconds", StepTimer.fmt((System.nanoTime() - t0) / 1e9));
         r.put("sinkhorn_cost", String.format(Locale.ROOT, "%.8f", sk.cost()));
         r.put("sinkhorn_iterations", Integer.toString(sk.iterations()));
         return r;
@@ -77,8 +77,8 @@ final class TransportBench {
                         dir.resolve("sx.csv").toString(), "--sinkhorn-y", dir.resolve("sy.csv").toString(), "--reg",
                         Double.toString(reg), "--tol", Double.toString(TOL));
             }
-            BenchCommand.KernelPlan plan = b.planKernels(peerCmd);
-            BenchCommand.printKernelNote(plan);
+            KernelPlan plan = b.planKernels(peerCmd);
+            plan.printNote();
             PeerProcess.Result ours = b.ganflowSide(plan, "transport");
             if (ours == null) {
                 return;
@@ -92,7 +92,7 @@ final class TransportBench {
             if (peerCmd == null || !plan.peerUsable()) {
                 return;
             }
-            PeerProcess.Result peer = PeerProcess.run(peerCmd, b.peerEnv(plan), 120);
+            PeerProcess.Result peer = PeerProcess.run(peerCmd, plan.peerEnv(b.threads()), 120);
             if (!peer.has("sinkhorn_seconds")) {
                 System.out.println("POT      skipped: " + peerCmd.get(0) + " could not run the reference ("
                         + peer.lastLine() + "); install python3-pot");

@@ -1,8 +1,13 @@
-package io.ganflow.cli;
+package io.ganflow.cli.bench;
 
 import io.ganflow.BadInputException;
+import io.ganflow.cli.process.ExitCodes;
 import io.ganflow.engine.Engine;
 import io.ganflow.engine.Precision;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ganflow bench}: times ganflow and its reference peer on the same workload in one invocation and
@@ -37,7 +40,7 @@ import picocli.CommandLine.Option;
             "--precision bf16: the training step in fp32 and in bf16 mixed precision on both sides.",
             "Both sides print their BLAS, OpenBLAS kernel, threads and sgemm rate; differing kernels are set",
             "to a common one (OPENBLAS_CORETYPE) unless --no-fix-kernel."})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--suite", defaultValue = "wgan-gp", description = "wgan-gp (default), transport, fid, dcgan,"
             + " conv-gp, unet, ddp (data-parallel training with 1, 2 and 4 processes) or all (all but ddp)")
     String suite;
@@ -110,19 +113,16 @@ final class BenchCommand implements Callable<Integer> {
         if (!List.of("fp32", "bf16").contains(precision)) {
             throw new BadInputException("--precision " + precision + " is not allowed; allowed: fp32, bf16");
         }
-        if (precision.equals("bf16") && List.of("transport", "fid", "ddp").contains(suite)) {
+        Suite run = Suite.parse(suite);
+        if (precision.equals("bf16") && !run.hasBf16()) {
             throw new BadInputException("--precision bf16 times the training steps only (wgan-gp, dcgan, conv-gp,"
                     + " unet, all), not --suite " + suite);
-        }
-        if (!List.of("wgan-gp", "transport", "fid", "dcgan", "conv-gp", "unet", "ddp", "all").contains(suite)) {
-            throw new BadInputException("--suite " + suite + " is not allowed; allowed: wgan-gp, transport, fid, dcgan,"
-                    + " conv-gp, unet, ddp, all");
         }
         if (!List.of("cpu", "cuda").contains(device)) {
             throw new BadInputException("--device " + device + " is not allowed; allowed: cpu, cuda");
         }
         if (device.equals("cuda")) {
-            if (!suite.equals("wgan-gp")) {
+            if (run != Suite.WGAN_GP) {
                 throw new BadInputException("--device cuda times the WGAN-GP step (--suite wgan-gp) only, not --suite "
                         + suite);
             }
@@ -132,21 +132,21 @@ final class BenchCommand implements Callable<Integer> {
                                 : "CPU natives; build with mvn -Pgpu package") + "); allowed here: cpu");
             }
         }
-        if (suite.equals("ddp")) {
+        if (run == Suite.DDP) {
             if ("ddp".equals(side)) {
                 DdpBench.worker(ddpRank, ddpWorld, ddpStore, width, iters("ddp"), warmup, threads);
-                return Main.OK;
+                return ExitCodes.OK;
             }
             System.out.printf(Locale.ROOT, "machine:  %s; load average %s (1, 5, 15 min) at the start%n", BlasInfo.cpu(),
                     BlasInfo.loadAverage());
-            DdpBench.run(width, iters("ddp"), warmup, threads);
+            DdpBench.run(mainClass(), width, iters("ddp"), warmup, threads);
             System.out.printf(Locale.ROOT, "machine:  load average %s at the end%n", BlasInfo.loadAverage());
-            return Main.OK;
+            return ExitCodes.OK;
         }
-        if (suite.equals("fid") || suite.equals("all")) {
+        if (run.includes(Suite.FID)) {
             FidBench.run(threads, noPeer ? null : pythonExe());
-            if (suite.equals("fid")) {
-                return Main.OK;
+            if (run == Suite.FID) {
+                return ExitCodes.OK;
             }
         }
         if (kernel != null) {
@@ -157,23 +157,23 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (side != null) {
             ganflowInProcess(suite).forEach((k, v) -> System.out.println(k + "=" + v));
-            return Main.OK;
+            return ExitCodes.OK;
         }
         System.out.printf(Locale.ROOT, "machine:  %s; load average %s (1, 5, 15 min) at the start%n", BlasInfo.cpu(),
                 BlasInfo.loadAverage());
-        if (suite.equals("transport") || suite.equals("all")) {
+        if (run.includes(Suite.TRANSPORT)) {
             TransportBench.run(this);
         }
-        if (suite.equals("wgan-gp") || suite.equals("all")) {
+        if (run.includes(Suite.WGAN_GP)) {
             runWgan();
         }
-        for (String s : ImageWorkload.SUITES) {
-            if (suite.equals(s) || suite.equals("all")) {
-                runImage(s);
+        for (Suite s : Suite.IMAGE) {
+            if (run.includes(s)) {
+                runImage(s.key);
             }
         }
         System.out.printf(Locale.ROOT, "machine:  load average %s at the end%n", BlasInfo.loadAverage());
-        return Main.OK;
+        return ExitCodes.OK;
     }
 
     // ---- the WGAN-GP step ----------------------------------------------------------------------------
@@ -221,7 +221,7 @@ final class BenchCommand implements Callable<Integer> {
                 peerCmd.addAll(List.of("--precision", precision));
             }
             KernelPlan plan = planKernels(peerCmd);
-            printKernelNote(plan);
+            plan.printNote();
             PeerProcess.Result ours = ganflowSide(plan, which);
             if (ours == null) {
                 return;
@@ -229,7 +229,7 @@ final class BenchCommand implements Callable<Integer> {
             printBlas("ganflow ", ours, plan);
             PeerProcess.Result peer = null;
             if (peerCmd != null && plan.peerUsable()) {
-                peer = PeerProcess.run(peerCmd, peerEnv(plan), 30);
+                peer = PeerProcess.run(peerCmd, plan.peerEnv(threads), 30);
                 if (!peer.has("ms_per_iter")) {
                     System.out.println("pytorch  skipped: " + peerCmd.get(0) + " could not run the reference ("
                             + peer.lastLine() + "); install Debian's python3-torch and libopenblas0-pthread, or pass"
@@ -324,38 +324,25 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, String> r = new LinkedHashMap<>(BlasInfo.describe());
         r.putAll(extra);
         double[] rate = BlasInfo.sgemmGflops(5, 0.15);
-        r.put("sgemm_gflops", fmt(rate[0]));
-        r.put("sgemm_cpu_gflops", fmt(rate[1]));
+        r.put("sgemm_gflops", StepTimer.fmt(rate[0]));
+        r.put("sgemm_cpu_gflops", StepTimer.fmt(rate[1]));
         r.put("flops", Double.toString(w.flops()));
         long warmStart = System.nanoTime();
-        int warmed = warmUp(w);
+        int warmed = StepTimer.warmUp(w, warmup, warmupSeconds);
         r.put("warmup_iterations", Integer.toString(warmed));
-        r.put("warmup_seconds", fmt((System.nanoTime() - warmStart) / 1e9));
-        time(w, iters, "", r);
+        r.put("warmup_seconds", StepTimer.fmt((System.nanoTime() - warmStart) / 1e9));
+        StepTimer.time(w, iters, "", r);
         if (precision.equals("bf16")) {
             double[] bf = BlasInfo.bf16GemmGflops(5, 0.15);
-            r.put("bf16_gemm_gflops", fmt(bf[0]));
-            r.put("bf16_gemm_cpu_gflops", fmt(bf[1]));
+            r.put("bf16_gemm_gflops", StepTimer.fmt(bf[0]));
+            r.put("bf16_gemm_cpu_gflops", StepTimer.fmt(bf[1]));
             BenchWorkload b = bf16.get();
             long bfStart = System.nanoTime();
-            r.put("bf16_warmup_iterations", Integer.toString(warmUp(b)));
-            r.put("bf16_warmup_seconds", fmt((System.nanoTime() - bfStart) / 1e9));
-            time(b, iters, "bf16_", r);
+            r.put("bf16_warmup_iterations", Integer.toString(StepTimer.warmUp(b, warmup, warmupSeconds)));
+            r.put("bf16_warmup_seconds", StepTimer.fmt((System.nanoTime() - bfStart) / 1e9));
+            StepTimer.time(b, iters, "bf16_", r);
         }
         return r;
-    }
-
-    /** Times {@code iters} iterations of w into {@code <prefix>ms_per_iter} and {@code <prefix>cpu_ms_per_iter}. */
-    private static void time(BenchWorkload w, int iters, String prefix, Map<String, String> r) {
-        synchronizeDevice();
-        long t0 = System.nanoTime();
-        long c0 = processCpuNanos();
-        for (int i = 0; i < iters; i++) {
-            w.iteration();
-        }
-        synchronizeDevice(); // a GPU runs behind the host: the time ends when its queue has drained
-        r.put(prefix + "ms_per_iter", fmt((System.nanoTime() - t0) / 1e6 / iters));
-        r.put(prefix + "cpu_ms_per_iter", fmt((processCpuNanos() - c0) / 1e6 / iters));
     }
 
     /**
@@ -390,55 +377,6 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The longest warm-up while the JIT compiler is still busy. */
-    static final double MAX_WARMUP_SECONDS = 60;
-
-    /** Waits for the GPU's queued work when the workload runs on CUDA; nothing on the CPU. */
-    private static void synchronizeDevice() {
-        if (Engine.device() == io.ganflow.engine.Device.CUDA) {
-            org.bytedeco.pytorch.global.torch.cuda_synchronize();
-        }
-    }
-
-    /**
-     * Runs warm-up iterations: at least {@code --warmup} of them and {@code --warmup-seconds}, then on until the
-     * JIT compiler has been quiet for three seconds in a row (under 2 % of each spent compiling), at most
-     * {@link #MAX_WARMUP_SECONDS}. At width 128 the compiler worked in bursts for 13 s (quiet single seconds
-     * in between), and a step measured after a 4 s warm-up, with those bursts in its process CPU time, came
-     * out 12 % slower than after 20 s (10.0 against 8.8 ms). Returns the number of iterations run.
-     */
-    private int warmUp(BenchWorkload w) {
-        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
-        long start = System.nanoTime();
-        long windowStart = start;
-        long jitAtWindow = timed ? jit.getTotalCompilationTime() : 0;
-        int quietSeconds = 0;
-        int n = 0;
-        while (true) {
-            w.iteration();
-            n++;
-            long now = System.nanoTime();
-            double elapsed = (now - start) / 1e9;
-            if (n < warmup || elapsed < warmupSeconds) {
-                continue;
-            }
-            if (!timed || elapsed >= MAX_WARMUP_SECONDS) {
-                return n;
-            }
-            if (now - windowStart >= 1e9) {
-                long jitNow = jit.getTotalCompilationTime();
-                boolean quiet = jitNow - jitAtWindow < 0.02 * (now - windowStart) / 1e6;
-                windowStart = now;
-                jitAtWindow = jitNow;
-                quietSeconds = quiet ? quietSeconds + 1 : 0;
-                if (quietSeconds >= 3) {
-                    return n;
-                }
-            }
-        }
-    }
-
     /** Wall-clock over CPU time of a side's step (1 for a single thread with the CPU to itself). */
     private static double crowding(PeerProcess.Result r) {
         return r.number("ms_per_iter") / r.number("cpu_ms_per_iter");
@@ -459,100 +397,6 @@ final class BenchCommand implements Callable<Integer> {
                 cpu / cpuLimit, 100 * limit / ms, 100 * cpuLimit / cpu, version);
     }
 
-    // ---- BLAS kernels --------------------------------------------------------------------------------
-
-    /**
-     * How the two sides' OpenBLAS kernels are set.
-     *
-     * @param target the kernel both sides run with (OPENBLAS_CORETYPE), or null to leave each side's own
-     * @param ganflowKernel the kernel ganflow's OpenBLAS picks in this process
-     * @param peerUsable false if the peer's probe failed (the peer is then skipped)
-     * @param note one line for the output
-     */
-    record KernelPlan(String target, String ganflowKernel, boolean peerUsable, String note) {}
-
-    /** Probes the peer's kernel (if any) and decides on a common one. */
-    KernelPlan planKernels(List<String> peerCmd) throws InterruptedException {
-        String ours = BlasInfo.kernel();
-        String ourBlas = BlasInfo.version();
-        if (kernel != null) {
-            return new KernelPlan(kernel, ours, true, "both sides set to " + kernel + " (--kernel; ganflow's OpenBLAS"
-                    + " picked " + ours + ")");
-        }
-        if (peerCmd == null) {
-            return new KernelPlan(null, ours, false, "ganflow's " + ourBlas + " picked " + ours);
-        }
-        PeerProcess.Result probe = probe(peerCmd, null);
-        if (!probe.has("kernel")) {
-            System.out.println("peer     skipped: " + peerCmd.get(0) + " could not run the reference ("
-                    + probe.lastLine() + ")");
-            return new KernelPlan(null, ours, false, "ganflow's " + ourBlas + " picked " + ours);
-        }
-        String theirs = probe.get("kernel");
-        String theirBlas = probe.get("blas_version");
-        String picked = "ganflow's " + ourBlas + " picked " + ours + describeKernel(ours) + ", the peer's " + theirBlas
-                + " picked " + theirs + describeKernel(theirs);
-        boolean generic = BlasInfo.isGeneric(ours) && !BlasInfo.isGeneric(BlasInfo.kernelForCpuFlags());
-        if (ours.equalsIgnoreCase(theirs) && !generic) {
-            return new KernelPlan(null, ours, true, "both OpenBLAS builds picked " + ours + "; left as they are");
-        }
-        if (noFixKernel) {
-            return new KernelPlan(null, ours, true, picked + "; left as they are (--no-fix-kernel)"
-                    + (ours.equalsIgnoreCase(theirs) ? "" : ": the ratio compares BLAS kernels too"));
-        }
-        String top = !BlasInfo.isGeneric(ours) ? ours : !BlasInfo.isGeneric(theirs) ? theirs
-                : BlasInfo.kernelForCpuFlags();
-        for (String c : BlasInfo.fallbacks(top)) {
-            if (c.equalsIgnoreCase(theirs) || c.equalsIgnoreCase(probe(peerCmd, c).get("kernel"))) {
-                return new KernelPlan(c, ours, true, picked + ": both set to " + c + " (OPENBLAS_CORETYPE"
-                        + (c.equalsIgnoreCase(ours) ? " in the peer's environment" : ", ganflow in a child process")
-                        + "; --no-fix-kernel keeps each side's own)");
-            }
-        }
-        return new KernelPlan(null, ours, true, picked + "; no kernel both builds know was found: left as they are,"
-                + " and the ratio compares BLAS kernels too");
-    }
-
-    /** Prints the plan, and any OPENBLAS_CORETYPE inherited from the environment (it overrides detection). */
-    static void printKernelNote(KernelPlan plan) {
-        System.out.println("kernel:   " + plan.note());
-        String inherited = System.getenv("OPENBLAS_CORETYPE");
-        if (inherited != null) {
-            System.out.println("          OPENBLAS_CORETYPE=" + inherited + " is set in this environment: it chose the"
-                    + " kernels above" + (plan.target() == null ? "" : " before the bench set its own"));
-        }
-    }
-
-    private static String describeKernel(String k) {
-        return BlasInfo.isGeneric(k) ? " (a generic fallback)" : "";
-    }
-
-    /** Runs the peer's --probe with OPENBLAS_CORETYPE set to {@code coretype} (null: as inherited). */
-    private PeerProcess.Result probe(List<String> peerCmd, String coretype) throws InterruptedException {
-        List<String> cmd = new ArrayList<>(peerCmd.subList(0, 2));
-        cmd.add("--probe");
-        Map<String, String> env = threadEnv();
-        if (coretype != null) {
-            env.put("OPENBLAS_CORETYPE", coretype);
-        }
-        return PeerProcess.run(cmd, env, 5);
-    }
-
-    Map<String, String> threadEnv() {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
-        env.put("OMP_NUM_THREADS", Integer.toString(threads));
-        return env;
-    }
-
-    Map<String, String> peerEnv(KernelPlan plan) {
-        Map<String, String> env = threadEnv();
-        if (plan.target() != null) {
-            env.put("OPENBLAS_CORETYPE", plan.target());
-        }
-        return env;
-    }
-
     /**
      * ganflow's side of {@code which} suite: in this process when its kernel is already the plan's, else in a
      * child JVM with OPENBLAS_CORETYPE set (OpenBLAS reads it only when it loads). Null if the child failed.
@@ -566,7 +410,7 @@ final class BenchCommand implements Callable<Integer> {
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
+        cmd.add(mainClass());
         cmd.addAll(List.of("bench", "--side=ganflow", "--suite=" + which, "--iters=" + iters(which), "--warmup=" + warmup,
                 "--warmup-seconds=" + warmupSeconds,
                 "--width=" + width, "--threads=" + threads, "--precision=" + precision, "--device=" + device,
@@ -592,6 +436,19 @@ final class BenchCommand implements Callable<Integer> {
 
     // ---- helpers -------------------------------------------------------------------------------------
 
+    @Spec
+    CommandSpec spec;
+
+    /** The kernel plan of this invocation's --kernel, --no-fix-kernel and --threads for a peer command (or none). */
+    KernelPlan planKernels(List<String> peerCmd) throws InterruptedException {
+        return KernelPlan.plan(peerCmd, kernel, noFixKernel, threads);
+    }
+
+    /** The application's entry point, to start a child JVM like this one (the command line's root object). */
+    String mainClass() {
+        return spec.root().userObject().getClass().getName();
+    }
+
     String pythonExe() {
         String exe = python != null ? python : System.getenv("GANFLOW_PEER_PYTHON");
         if (exe == null) {
@@ -614,18 +471,5 @@ final class BenchCommand implements Callable<Integer> {
 
     double sinkhornReg() {
         return sinkhornReg;
-    }
-
-    /** CPU time of the whole process (every thread), in nanoseconds. */
-    static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return sun.getProcessCpuTime();
-        }
-        return System.nanoTime();
-    }
-
-    static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.3f", v);
     }
 }

@@ -1,4 +1,4 @@
-package io.ganflow.cli;
+package io.ganflow.cli.bench;
 
 import io.ganflow.engine.Engine;
 import java.io.IOException;
@@ -205,12 +205,12 @@ final class BlasInfo {
             int reps = 10;
             for (int k = 0; k < blocks; k++) {
                 long t0 = System.nanoTime();
-                long c0 = single ? threadCpuNanos() : BenchCommand.processCpuNanos();
+                long c0 = single ? threadCpuNanos() : StepTimer.processCpuNanos();
                 for (int i = 0; i < reps; i++) {
                     torch.mm_out(out, a, b);
                 }
                 double s = (System.nanoTime() - t0) / 1e9;
-                double cs = ((single ? threadCpuNanos() : BenchCommand.processCpuNanos()) - c0) / 1e9;
+                double cs = ((single ? threadCpuNanos() : StepTimer.processCpuNanos()) - c0) / 1e9;
                 wall[k] = reps * flops / s / 1e9;
                 cpu[k] = reps * flops / Math.max(cs, 1e-9) / 1e9;
                 reps = Math.max(1, (int) Math.min(100000, reps * blockSeconds / Math.max(s, 1e-6)));

@@ -1,4 +1,4 @@
-package io.ganflow.cli;
+package io.ganflow.cli.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;

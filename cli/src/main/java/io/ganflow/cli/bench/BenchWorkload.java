@@ -1,4 +1,4 @@
-package io.ganflow.cli;
+package io.ganflow.cli.bench;
 
 /** A step {@code ganflow bench} times: one iteration in its own native-memory scope, and its FLOP count. */
 interface BenchWorkload {

@@ -1,4 +1,4 @@
-package io.ganflow.cli;
+package io.ganflow.cli.bench;
 
 import io.ganflow.engine.Engine;
 import io.ganflow.engine.Scope;
@@ -20,7 +20,7 @@ import org.bytedeco.pytorch.global.torch;
  * data, no arithmetic) inside a scope and its release, a {@code Scalar}, and an empty scope. Nanoseconds of
  * this thread's CPU time per call (other processes on the machine do not inflate it), best of 5 rounds.
  *
- * <pre>java [-Dorg.bytedeco.javacpp.maxphysicalbytes=0] -cp cli/target/ganflow.jar io.ganflow.cli.JniCost</pre>
+ * <pre>java [-Dorg.bytedeco.javacpp.maxphysicalbytes=0] -cp cli/target/ganflow.jar io.ganflow.cli.bench.JniCost</pre>
  */
 public final class JniCost {
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
