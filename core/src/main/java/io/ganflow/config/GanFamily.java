@@ -37,6 +37,9 @@ public final class GanFamily implements Family {
                 "fgan: the f-divergence");
         k.number("gan.real_label", KeyType.DOUBLE, "1", 0.5, true, 1.0, false,
                 "target for real samples in classifier losses; 0.9 is one-sided label smoothing (1: off)");
+        k.number("gan.pack", KeyType.INT, "1", 1.0, false, 8.0, false,
+                "PacGAN: the critic judges packs of this many samples, concatenated along channels (images) or"
+                + " coordinates (points); 1: off");
         k.number("gan.n_critic", KeyType.INT, "5", 1.0, false, 1000.0, false, "critic updates per generator update");
         k.number("gan.n_gen", KeyType.INT, "1", 1.0, false, 1000.0, false, "gan: generator updates per step, each on"
                 + " a fresh batch against the same critic (K > 1: K steps of the generator loss against a frozen critic;"
@@ -85,6 +88,11 @@ public final class GanFamily implements Family {
         });
         r.objectives().register("fgan", "f-GAN for gan.fgan.divergence (SPEC A8)",
                 c -> FDivergence.byKey(withoutLabel(c, c.getString("gan.fgan.divergence"))).objective());
+        r.objectives().register("relativistic_pairing", "RpGAN: softplus(D(fake) - D(real)) over paired rows; with"
+                + " gan.r1.weight and gan.r2.weight it is R3GAN's loss", c -> Objectives.byName(withoutLabel(c,
+                        "relativistic_pairing")));
+        r.objectives().register("relativistic_average", "RaGAN: each side against the other side's mean output",
+                c -> Objectives.byName(withoutLabel(c, "relativistic_average")));
     }
 
     /** gan.real_label, which only classifier objectives accept. */
@@ -108,7 +116,12 @@ public final class GanFamily implements Family {
         Rng init = Rng.derived(c.getLong("train.seed"), "init");
         int zDim = c.getInt("model.z_dim");
         Module g = Setup.generator(c, data, init);
-        Module d = Setup.critic(c, data, init);
+        int pack = c.getInt("gan.pack");
+        if (pack > 1 && c.getInt("train.batch") % pack != 0) {
+            throw new BadInputException("gan.pack=" + pack + " needs train.batch to be a multiple of it; train.batch="
+                    + c.getInt("train.batch"));
+        }
+        Module d = Setup.critic(c, data, init, pack);
         GanMethod.Builder b = GanMethod.builder(g, d, zDim, Setup.objective(c)).nCritic(c.getInt("gan.n_critic")).nGen(c.getInt("gan.n_gen"))
                 .optimizers(Setup.optimizer(c, "g").create(g.parameters()), Setup.optimizer(c, "d").create(d.parameters()));
         double gp = c.getDouble("gan.gp.weight");

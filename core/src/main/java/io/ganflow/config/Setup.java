@@ -81,6 +81,19 @@ public final class Setup {
         return net(c, new NetSpec("d", data.shape(), new long[] {1}), rng);
     }
 
+    /**
+     * The critic of m packed samples (PacGAN, gan.pack): the net on m times the first axis of one sample (channels
+     * of an image, coordinates of a point), wrapped in {@link io.ganflow.nn.Packed}; the plain critic for m = 1.
+     */
+    public static Module critic(Config c, Dataset data, Rng rng, int m) {
+        if (m == 1) {
+            return critic(c, data, rng);
+        }
+        long[] in = data.shape();
+        in[0] *= m;
+        return new io.ganflow.nn.Packed(net(c, new NetSpec("d", in, new long[] {1}), rng), m);
+    }
+
     /** The objective the config names, with its arguments. */
     public static Objective objective(Config c) {
         return Registries.OBJECTIVES.get(c.getString("gan.objective")).create(c);

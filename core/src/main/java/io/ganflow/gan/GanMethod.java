@@ -63,7 +63,7 @@ public final class GanMethod implements Method {
             throw new IllegalArgumentException("conditional GAN training is not built yet: the nets, batches and"
                     + " requests carry labels, but GanMethod's updates do not draw them");
         }
-        this.paths = UpdatePaths.choose(generator, critic, regularizers, noise != null, b.jointCriticPass,
+        this.paths = UpdatePaths.choose(generator, critic, objective, regularizers, noise != null, b.jointCriticPass,
                 b.writtenBackward);
     }
 
@@ -164,10 +164,14 @@ public final class GanMethod implements Method {
             return;
         }
         Tensor fake = generator.forward(noise(ctx.batch(), ctx.rng()));
-        Tensor loss = objective.generatorLoss(critic.forward(criticInput(fake, ctx)));
         Tensor[] real = new Tensor[1];
         Supplier<Tensor> realBatch = () -> real[0] != null ? real[0]
                 : (real[0] = ctx.data().sample(ctx.batch(), ctx.rng()));
+        Tensor fakeOut = critic.forward(criticInput(fake, ctx));
+        // a relativistic loss judges the generated batch against the critic's outputs on a real one (no gradient:
+        // the generator's loss does not depend on them through the generator)
+        Tensor loss = objective.generatorNeedsReal() ? objective.generatorLoss(fakeOut,
+                Ops.noGrad(() -> critic.forward(criticInput(realBatch.get(), ctx)))) : objective.generatorLoss(fakeOut);
         GeneratorBatch batch = new GeneratorBatch(critic, generator, fake, realBatch);
         for (Regularizer r : regularizers) {
             Tensor term = r.generatorTerm(batch);

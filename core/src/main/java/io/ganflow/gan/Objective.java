@@ -17,6 +17,19 @@ public interface Objective {
     Tensor generatorLoss(Tensor fakeOut);
 
     /**
+     * True when the generator's loss also reads the critic's outputs on real data (the relativistic objectives):
+     * the generator update then draws a real batch and calls {@link #generatorLoss(Tensor, Tensor)}.
+     */
+    default boolean generatorNeedsReal() {
+        return false;
+    }
+
+    /** The generator's loss given the critic's outputs on generated and on real data; by default the real ones are unused. */
+    default Tensor generatorLoss(Tensor fakeOut, Tensor realOut) {
+        return generatorLoss(fakeOut);
+    }
+
+    /**
      * What the critic's outputs estimate, logged every step: E_p f − E_q f for the Wasserstein family, the
      * variational bound for f-GANs, and for classifier objectives (JS) the estimate (−loss + 2 ln 2)/2 of
      * JS(p‖q), exact at the optimal discriminator (A3). Null when there is none.

@@ -15,7 +15,7 @@ public final class Objectives {
     private Objectives() {}
 
     public static final List<String> NAMES = List.of("minimax", "nonsaturating", "wasserstein", "hinge",
-            "least_squares", "monoflow", "fgan");
+            "least_squares", "monoflow", "fgan", "relativistic_pairing", "relativistic_average");
 
     /** The objectives that need no extra argument, by config name. */
     public static Objective byName(String name) {
@@ -30,6 +30,10 @@ public final class Objectives {
                 return HINGE;
             case "least_squares":
                 return LEAST_SQUARES;
+            case "relativistic_pairing":
+                return RELATIVISTIC_PAIRING;
+            case "relativistic_average":
+                return RELATIVISTIC_AVERAGE;
             default:
                 throw new IllegalArgumentException("unknown objective " + name + "; allowed: " + NAMES);
         }
@@ -111,6 +115,114 @@ public final class Objectives {
         public Tensor generatorLoss(Tensor fakeOut) {
             return gLoss.apply(fakeOut);
         }
+    }
+
+    /**
+     * The relativistic pairing GAN (RpGAN: Jolicoeur-Martineau 2019; R3GAN, Huang, Gokaslan, Kuleshov &amp; Tompkin
+     * 2024, eq. 2): with f(t) = softplus(−t) = −log σ(t) and real and generated rows paired in order,
+     * L_D = E f(D(x_r) − D(x_f)) and L_G = E f(D(x_f) − D(x_r)). The critic judges a real sample against a generated
+     * one, not each alone; R3GAN shows that with the zero-centred penalties R1 and R2 together it converges locally.
+     * The batches must have equal sizes.
+     */
+    public static final Objective RELATIVISTIC_PAIRING = new Objective() {
+        @Override
+        public String name() {
+            return "relativistic_pairing";
+        }
+
+        @Override
+        public Tensor criticLoss(Tensor realOut, Tensor fakeOut) {
+            return Ops.softplus(fakeOut.sub(paired(realOut, fakeOut))).mean();
+        }
+
+        @Override
+        public Tensor generatorLoss(Tensor fakeOut) {
+            throw new IllegalStateException("the relativistic pairing loss needs the critic's outputs on real data");
+        }
+
+        @Override
+        public boolean generatorNeedsReal() {
+            return true;
+        }
+
+        @Override
+        public Tensor generatorLoss(Tensor fakeOut, Tensor realOut) {
+            return Ops.softplus(paired(realOut, fakeOut).sub(fakeOut)).mean();
+        }
+
+        /** E_p D − E_q D, as for the Wasserstein critic: the mean difference the loss pushes apart. */
+        @Override
+        public Tensor estimate(Tensor realOut, Tensor fakeOut) {
+            return realOut.mean().sub(fakeOut.mean());
+        }
+
+        @Override
+        public String estimateName() {
+            return "d_gap";
+        }
+
+        @Override
+        public boolean isClassifier() {
+            return false;
+        }
+    };
+
+    /**
+     * The relativistic average GAN (RaGAN: Jolicoeur-Martineau 2018, eq. for RaSGAN): each sample is judged against
+     * the other side's mean critic output, with f(t) = softplus(−t):
+     * L_D = E_r f(D(x_r) − E_f D) + E_f f(E_r D − D(x_f)), L_G = E_f f(D(x_f) − E_r D) + E_r f(E_f D − D(x_r)).
+     */
+    public static final Objective RELATIVISTIC_AVERAGE = new Objective() {
+        @Override
+        public String name() {
+            return "relativistic_average";
+        }
+
+        @Override
+        public Tensor criticLoss(Tensor realOut, Tensor fakeOut) {
+            return Ops.softplus(fakeOut.mean().sub(realOut)).mean()
+                    .add(Ops.softplus(fakeOut.sub(realOut.mean())).mean());
+        }
+
+        @Override
+        public Tensor generatorLoss(Tensor fakeOut) {
+            throw new IllegalStateException("the relativistic average loss needs the critic's outputs on real data");
+        }
+
+        @Override
+        public boolean generatorNeedsReal() {
+            return true;
+        }
+
+        @Override
+        public Tensor generatorLoss(Tensor fakeOut, Tensor realOut) {
+            return Ops.softplus(realOut.mean().sub(fakeOut)).mean()
+                    .add(Ops.softplus(realOut.sub(fakeOut.mean())).mean());
+        }
+
+        @Override
+        public Tensor estimate(Tensor realOut, Tensor fakeOut) {
+            return realOut.mean().sub(fakeOut.mean());
+        }
+
+        @Override
+        public String estimateName() {
+            return "d_gap";
+        }
+
+        @Override
+        public boolean isClassifier() {
+            return false;
+        }
+    };
+
+    /** The real outputs paired row by row with the generated ones: the batches must have one size. */
+    private static Tensor paired(Tensor realOut, Tensor fakeOut) {
+        if (realOut.size(0) != fakeOut.size(0)) {
+            throw new IllegalArgumentException("the relativistic pairing loss pairs real and generated rows: got "
+                    + realOut.size(0) + " and " + fakeOut.size(0));
+        }
+        return realOut;
     }
 
     /**

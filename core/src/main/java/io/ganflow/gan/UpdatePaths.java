@@ -12,7 +12,8 @@ import org.bytedeco.pytorch.Tensor;
  * <ul>
  *   <li>{@link Critic#WRITTEN} / {@link #writtenGenerator}: the written-out ReLU-MLP updates
  *       ({@link ReluMlpGradients}), for a plain ReLU MLP generator and critic with at most one gradient penalty,
- *       no instance noise, no labels, in float32;</li>
+ *       no instance noise, no labels, an objective whose generator loss reads generated outputs only, in
+ *       float32;</li>
  *   <li>{@link Critic#JOINT}: autograd over one critic pass on [real; fake], for a critic whose output for a row
  *       depends on that row alone ({@link #rowwise});</li>
  *   <li>{@link Critic#SEPARATE}: autograd over two critic passes (every other critic).</li>
@@ -45,12 +46,13 @@ final class UpdatePaths {
      * The paths for these nets and terms; {@code allowJoint} and {@code allowWritten} are the builder's own
      * switches (tests pin one path with them).
      */
-    static UpdatePaths choose(Module generator, Module critic, List<Regularizer> regularizers, boolean noise,
-            boolean allowJoint, boolean allowWritten) {
+    static UpdatePaths choose(Module generator, Module critic, Objective objective, List<Regularizer> regularizers,
+            boolean noise, boolean allowJoint, boolean allowWritten) {
         boolean joint = allowJoint && JOINT_PASS && rowwise(critic);
         ReluMlpGradients d = ReluMlpGradients.of(critic);
         ReluMlpGradients g = ReluMlpGradients.of(generator);
         boolean written = allowWritten && ReluMlpGradients.ENABLED && !noise && d != null && g != null
+                && !objective.generatorNeedsReal()
                 && !(critic instanceof ConditionalModule) && !(generator instanceof ConditionalModule)
                 && d.hidden() >= 1 && g.hidden() >= 1 && d.weight(d.hidden()).size(0) == 1
                 && regularizers.size() <= 1 && regularizers.stream().allMatch(r -> r instanceof GradientPenalty)

@@ -126,7 +126,7 @@ class ConditioningSeamTest {
         try (Scope s = Scope.open()) {
             Mlp g = Mlp.builder().in(2).out(2).width(8).depth(2).build(new Rng(1));
             Mlp fedWithLabels = Mlp.builder().in(2 + 3).out(1).width(8).depth(2).build(new Rng(2));
-            UpdatePaths paths = UpdatePaths.choose(g, fedWithLabels, List.of(new GradientPenalty(0.1, 1)), false, true,
+            UpdatePaths paths = UpdatePaths.choose(g, fedWithLabels, Objectives.WASSERSTEIN, List.of(new GradientPenalty(0.1, 1)), false, true,
                     true);
             Tensor real = new Rng(3).normal(4, 5);
             if (ReluMlpGradients.ENABLED) {
@@ -142,7 +142,7 @@ class ConditioningSeamTest {
             LabelConcat conditional = new LabelConcat(fedWithLabels, 3);
             assertNull(ReluMlpGradients.of(conditional));
             assertNotNull(ReluMlpGradients.of(fedWithLabels));
-            UpdatePaths cp = UpdatePaths.choose(g, conditional, List.of(new GradientPenalty(0.1, 1)), false, true, true);
+            UpdatePaths cp = UpdatePaths.choose(g, conditional, Objectives.WASSERSTEIN, List.of(new GradientPenalty(0.1, 1)), false, true, true);
             assertEquals(UpdatePaths.Critic.SEPARATE, cp.critic(real, true), "autograd, two passes");
             OptimizerSpec sgd = OptimizerSpec.sgd(0.01, 0);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GanMethod.builder(g,
