@@ -150,6 +150,9 @@ public final class Session {
                     + " Continue with: ganflow train --resume " + run.root());
         } else {
             out.println(oneLine(preset, summary, run));
+            if (summary.get("features_id") instanceof String id) {
+                out.println("image metrics on the features " + id);
+            }
             tr.group().filter(g -> g.world() > 1).ifPresent(g -> out.println(String.format(Locale.ROOT,
                     "data-parallel: %d processes, %d rows each per batch; rank 0 spent %.1f s of %.1f s in"
                             + " communication (%d collectives)", g.world(), tr.spec().batch() / g.world(),
@@ -167,12 +170,20 @@ public final class Session {
             if (s.containsKey("high_quality_fraction")) {
                 b.append(String.format(Locale.ROOT, " | high quality %.3f", num(s.get("high_quality_fraction"))));
             }
-            b.append(String.format(Locale.ROOT, " | reverse KL %.4f", num(s.get("reverse_kl_modes"))));
+            double rkl = num(s.get("reverse_kl_modes"));
+            // no sample of high quality: the histogram over modes is empty, and its KL is not defined
+            b.append(Double.isFinite(rkl) ? String.format(Locale.ROOT, " | reverse KL %.4f", rkl)
+                    : " | reverse KL n/a (no sample on a mode)");
         }
         if (s.containsKey("fid")) {
             b.append(String.format(Locale.ROOT, " | FID %.4g", num(s.get("fid"))));
             if (s.containsKey("fid_floor")) {
                 b.append(String.format(Locale.ROOT, " (floor %.4g)", num(s.get("fid_floor"))));
+            }
+            double m = num(s.get("image_samples"));
+            if (m < io.ganflow.metrics.ImageEvaluation.COMPARABLE_SAMPLES) {
+                b.append(String.format(Locale.ROOT, " [%d images: not comparable, < %d]", Math.round(m),
+                        io.ganflow.metrics.ImageEvaluation.COMPARABLE_SAMPLES));
             }
         }
         if (s.containsKey("classes_covered") && !s.containsKey("modes_covered")) {

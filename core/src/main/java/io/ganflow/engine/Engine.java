@@ -94,14 +94,20 @@ public final class Engine {
      * request above the machine's cores is capped to the core count, with a warning: more threads than
      * cores only make OpenBLAS's spinning workers fight (--threads 1000 on 2 cores ran 20 steps in 4m23s).
      */
+    /** The last thread request above the core count, warned about once. */
+    private static int cappedRequest;
+
     public static synchronized void setThreads(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + n);
         }
         int cores = Runtime.getRuntime().availableProcessors();
         if (n > cores) {
-            System.err.println("ganflow: warning: train.threads=" + n + " is more than the " + cores + " cores of this"
-                    + " machine; using " + cores);
+            if (n != cappedRequest) { // once per request: a run sets its threads at set-up and again at start
+                System.err.println("ganflow: warning: train.threads=" + n + " is more than the " + cores + " cores of"
+                        + " this machine; using " + cores);
+                cappedRequest = n;
+            }
             n = cores;
         }
         if (n != threads) {

@@ -10,6 +10,8 @@ import io.ganflow.config.ResolvedConfig;
 import io.ganflow.config.Setup;
 import io.ganflow.config.YamlKeys;
 import io.ganflow.data.Dataset;
+import io.ganflow.engine.Engine;
+import io.ganflow.engine.Precision;
 import io.ganflow.engine.Rng;
 import io.ganflow.train.Checkpoint;
 import io.ganflow.train.CheckpointListener;
@@ -85,10 +87,12 @@ public final class TrainingRun {
         this.resumeFrom = resumeFrom;
         this.provenance = new LinkedHashMap<>(provenance);
         this.provenance.put("precision", spec.precision().word());
-        String why = Setup.precision(config).reason();
-        if (!why.isEmpty() && resumeFrom == null) {
-            System.err.println("ganflow: train.precision=auto chose " + why);
+        Precision.Choice precision = Setup.precision(config);
+        if (!precision.reason().isEmpty() && resumeFrom == null) {
+            System.err.println("ganflow: train.precision=auto chose " + precision.reason());
         }
+        Precision.emulationWarning(precision.precision(), Engine.device())
+                .ifPresent(w -> System.err.println("ganflow: warning: " + w));
         List<Path> dataFiles = data.files();
         if (!dataFiles.isEmpty()) {
             this.provenance.put("data_files_sha256", Provenance.dataFiles(dataFiles));

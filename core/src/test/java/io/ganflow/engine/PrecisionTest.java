@@ -52,4 +52,16 @@ class PrecisionTest {
         }
         assertEquals(Precision.FP32, Precision.current());
     }
+
+    /** bf16 on a CPU without bfloat16 units is emulated: a warning names what the CPU lacks and points to auto. */
+    @Test
+    void bf16WithoutBf16UnitsWarns() {
+        String avx2 = " fpu sse2 avx avx2 fma ";
+        String w = Precision.emulationWarning(Precision.BF16, Device.CPU, avx2).orElseThrow();
+        assertTrue(w.contains("no AMX, no AVX-512-BF16") && w.contains("train.precision=auto"), w);
+        assertTrue(Precision.emulationWarning(Precision.BF16, Device.CPU, " avx2 avx512_bf16 ").isEmpty());
+        assertTrue(Precision.emulationWarning(Precision.BF16, Device.CPU, " avx2 amx_bf16 ").isEmpty());
+        assertTrue(Precision.emulationWarning(Precision.FP32, Device.CPU, avx2).isEmpty(), "fp32 is never emulated");
+        assertTrue(Precision.emulationWarning(Precision.BF16, Device.CUDA, avx2).isEmpty(), "a GPU has its own units");
+    }
 }
