@@ -20,8 +20,9 @@ import picocli.CommandLine.Parameters;
 /** {@code ganflow classifier}: the domain classifiers whose features the image metrics use. */
 @Command(name = "classifier", mixinStandardHelpOptions = true,
         description = {"Train or inspect the domain classifiers of the image metrics (docs/metrics.md).",
-            "Evaluation trains a missing classifier once by itself; this command does it explicitly."},
-        subcommands = {ClassifierCommand.Train.class, ClassifierCommand.Show.class})
+            "Evaluation uses the classifiers shipped in the jar (pinned by SHA-256); with eval.classifier_dir or",
+            "$GANFLOW_CLASSIFIER_DIR set it uses (and trains once, when missing) those of that folder."},
+        subcommands = {ClassifierCommand.Train.class, ClassifierCommand.Show.class, ClassifierCommand.Stats.class})
 final class ClassifierCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -29,6 +30,17 @@ final class ClassifierCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The data set of a classifier domain (--data, --data-path), or a bad-input error naming the domains. */
+    static ImageDataset domainData(String data, String dataPath) {
+        if (!Classifiers.domains().contains(data)) {
+            throw new BadInputException("--data " + data + " is not allowed; allowed: "
+                    + String.join(", ", Classifiers.domains()) + " (stacked-mnist uses the mnist classifier)");
+        }
+        Config c = Config.builder().set("data.name", data, "--data")
+                .set("data.path", dataPath == null ? "" : dataPath, "--data-path").build();
+        return EvalSetup.classifierData(c, data);
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -66,17 +78,11 @@ final class ClassifierCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (!Classifiers.domains().contains(data)) {
-                throw new BadInputException("--data " + data + " is not allowed; allowed: "
-                        + String.join(", ", Classifiers.domains()) + " (stacked-mnist uses the mnist classifier)");
-            }
             if (threads < 1 || (epochs != null && epochs < 1)) {
                 throw new BadInputException("--threads and --epochs must be >= 1");
             }
+            ImageDataset d = domainData(data, dataPath);
             Engine.setThreads(threads);
-            Config c = Config.builder().set("data.name", data, "--data")
-                    .set("data.path", dataPath == null ? "" : dataPath, "--data-path").build();
-            ImageDataset d = EvalSetup.classifierData(c, data);
             ClassifierTraining.Options defaults = Classifiers.options(data);
             ClassifierTraining.Options o = defaults.withEpochs(epochs != null ? epochs : defaults.epochs()).withSeed(seed)
                     .withDropout(dropout != null ? dropout : defaults.dropout());
@@ -102,18 +108,64 @@ final class ClassifierCommand implements Runnable {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Print a classifier file's metadata (architecture, data, recipe, accuracy, hashes).")
     static final class Show implements Callable<Integer> {
-        @Parameters(paramLabel = "FILE", description = "a classifier file, or a data set name for its cached file")
+        @Parameters(paramLabel = "FILE", description = "a classifier file, or a data set name for its cached file (the"
+                + " shipped one when none is cached)")
         String file;
 
         @Override
         public Integer call() {
-            Path p = Classifiers.domains().contains(file) ? Classifiers.file(Classifiers.directory(""), file) : Path.of(file);
-            ClassifierFile.Loaded l = ClassifierFile.load(p);
-            System.out.println(p);
+            boolean domain = Classifiers.domains().contains(file);
+            Path p = domain ? Classifiers.file(Classifiers.directory(""), file) : Path.of(file);
+            ClassifierFile.Loaded l;
+            if (domain && !java.nio.file.Files.isRegularFile(p) && Classifiers.pinned(file).isPresent()) {
+                l = Classifiers.pinned(file).get();
+                System.out.println("the " + file + " classifier shipped in ganflow's jar (pinned)");
+            } else {
+                l = ClassifierFile.load(p);
+                System.out.println(p);
+            }
             System.out.println("  file_sha256 = " + l.fileSha256());
             for (Map.Entry<String, String> e : l.metadata().entrySet()) {
                 System.out.println("  " + e.getKey() + " = " + e.getValue());
             }
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Compute a data set's reference statistics on a classifier: the Gaussian fits (float64) of the",
+                "features of its test and training splits and its train-vs-test FID floors, so that FID needs no real",
+                "images (ganflow eval --data NAME --fake FILE). ganflow ships them for its pinned classifiers."})
+    static final class Stats implements Callable<Integer> {
+        @Option(names = "--data", required = true, paramLabel = "NAME", description = "fashion-mnist or mnist")
+        String data;
+
+        @Option(names = "--data-path", paramLabel = "DIR", description = "the data set's IDX directory (default: its"
+                + " usual place)")
+        String dataPath;
+
+        @Option(names = "--classifier", paramLabel = "FILE", description = "the classifier (default: the shipped one)")
+        Path classifier;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "where to write the statistics")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            ImageDataset d = domainData(data, dataPath);
+            ClassifierFile.Loaded l = classifier != null ? ClassifierFile.load(classifier) : Classifiers.pinned(data)
+                    .orElseThrow(() -> new BadInputException("this build ships no " + data + " classifier; give"
+                            + " --classifier FILE"));
+            io.ganflow.metrics.features.FeatureExtractor fx = l.classifier().extractor(Classifiers.extractorName(data));
+            io.ganflow.metrics.ImageEvaluation ie = new io.ganflow.metrics.ImageEvaluation(d, () -> fx,
+                    java.util.Optional.empty(), 10_000, 10_000, 0);
+            io.ganflow.engine.Rng all = new io.ganflow.engine.Rng(0);
+            int n = d.size(ImageDataset.Split.TRAIN);
+            org.bytedeco.pytorch.Tensor train = d.images(ImageDataset.Split.TRAIN, all.permutation(n));
+            io.ganflow.metrics.ReferenceStats st = io.ganflow.metrics.ReferenceStats.compute(ie, data, train);
+            st.write(out);
+            System.out.printf(Locale.ROOT, "wrote %s: %s on %d test and %d training images; floors %s%n", out, fx.id(),
+                    st.test().n(), st.train().n(), st.floors());
             return Main.OK;
         }
     }

@@ -15,6 +15,8 @@ import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.metrics.Frechet;
 import io.ganflow.metrics.ImageEvaluation;
+import io.ganflow.metrics.features.Classifiers;
+import io.ganflow.metrics.ReferenceStats;
 import io.ganflow.metrics.ImageMetrics;
 import io.ganflow.metrics.MetricSuite;
 import io.ganflow.metrics.MetricValue;
@@ -68,7 +70,8 @@ final class EvalCommand implements Callable<Integer> {
             + " (uint8 [n, H, W] or [n, C, H, W]) or .npy (uint8, or float32 in [-1, 1])")
     Path real;
 
-    @Option(names = "--fake", paramLabel = "B", description = "generated samples (with --real), in the same format")
+    @Option(names = "--fake", paramLabel = "B", description = "generated samples (with --real), in the same format; image"
+            + " files may go without --real, with --data: measured against that data set's shipped statistics")
     Path fake;
 
     @Option(names = "--modes", paramLabel = "DATASET", description = "with CSV --real/--fake: count modes of ring8 or grid25")
@@ -114,7 +117,8 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         boolean fromRun = run != null || checkpoint != null;
         if (fromRun == (real != null || fake != null)) {
-            throw new BadInputException("give either --run DIR (or --checkpoint FILE), or both --real A and --fake B");
+            throw new BadInputException("give either --run DIR (or --checkpoint FILE), or both --real A and --fake B (image"
+                    + " files: or --fake B with --data NAME alone)");
         }
         if (n != null && (n < 10 || n > 100_000)) {
             throw new BadInputException("--n " + n + " is out of range (allowed: 10 to 100000)");
@@ -140,8 +144,12 @@ final class EvalCommand implements Callable<Integer> {
             }
             return pointRun(tr);
         }
+        if (real == null && fake != null && data != null && ImageFiles.detect(fake) != ImageFiles.Format.OTHER) {
+            return imagesAgainstStats();
+        }
         if (real == null || fake == null) {
-            throw new BadInputException("--real and --fake go together");
+            throw new BadInputException("--real and --fake go together (image files may also be measured with --data"
+                    + " alone, against that data set's shipped statistics)");
         }
         ImageFiles.Format fr = ImageFiles.detect(real);
         ImageFiles.Format ff = ImageFiles.detect(fake);
@@ -241,7 +249,8 @@ final class EvalCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliFiles.cannotWrite("--out", file, e);
         }
-        System.out.println("wrote " + file);
+        System.out.println("wrote " + file.toAbsolutePath().normalize()
+                + (out == null ? " (the current directory; --out FILE writes elsewhere)" : ""));
         return Main.OK;
     }
 
@@ -380,6 +389,75 @@ final class EvalCommand implements Callable<Integer> {
         }
         json.put("real_samples", a.size(0));
         json.put("generated_samples", b.size(0));
+        json.put("features_id", fx.id());
+        json.put("features", fx.description());
+        return write(json, result);
+    }
+
+    /**
+     * Generated image files against the reference statistics shipped with the data set's pinned classifier: FID
+     * against its test split's Gaussian fit and the shipped floor, IS and classes from the generated images alone,
+     * Stacked MNIST modes; KID and PRDC need real images (--real) and are left out, saying so.
+     */
+    private Integer imagesAgainstStats() throws Exception {
+        Selection sel = imageSelection();
+        if (!sel.points().isEmpty()) {
+            throw new BadInputException("--metrics " + metrics + ": for image files the metrics are "
+                    + String.join(", ", ImageEvaluation.GROUPS));
+        }
+        Tensor b = ImageFiles.read(fake);
+        long[] sb = Arrays.copyOfRange(Ops.shape(b), 1, 4);
+        if (b.size(0) < 10) {
+            throw new BadInputException("need at least 10 generated images, got " + b.size(0));
+        }
+        Config.Builder cb = Config.builder().set("eval.features", features != null ? features : "classifier", "--features")
+                .set("data.name", data, "--data");
+        if (classifierDir != null) {
+            cb.set("eval.classifier_dir", classifierDir, "--classifier-dir");
+        }
+        Config c = cb.build();
+        EvalSetup.Features f = EvalSetup.features(c, data, sb, EvalCommand::note).orElseThrow(() ->
+                new BadInputException("--features none: image files have no metrics without features"));
+        FeatureExtractor fx = f.features().get();
+        String domain = Classifiers.domainOf(data).orElseThrow();
+        ReferenceStats stats = Classifiers.pinnedStats(domain, fx.id()).orElseThrow(() -> new BadInputException(
+                "--data " + data + " without --real: ganflow ships reference statistics for its pinned " + domain
+                        + " classifier only, and these features are " + fx.id() + "; give --real FILE"));
+        Map<String, MetricValue> result = new LinkedHashMap<>();
+        int n = (int) b.size(0);
+        try (Scope s = Scope.open()) {
+            FeatureExtractor.Extracted ext = fx.extract(b);
+            if (sel.image().contains("fid")) {
+                result.put("fid", new MetricValue(stats.fid(ext.features()), "FID: Frechet distance of Gaussian fits"
+                        + " (covariances with n - 1, float64) to the features of " + fx.description() + ", the shipped"
+                        + " statistics of " + stats.test().n() + " test images of " + data + " vs " + n + " generated"
+                        + (n < ImageEvaluation.COMPARABLE_SAMPLES ? "; NOT COMPARABLE with FIDs at other sample counts:"
+                                + " fewer than " + ImageEvaluation.COMPARABLE_SAMPLES + " generated images (FID's bias"
+                                + " grows as 1/n)" : "")));
+            }
+            if (sel.image().contains("floor")) {
+                result.put("fid_floor", new MetricValue(stats.floor(n), stats.floorProtocol(n)));
+            }
+            Set<String> own = new LinkedHashSet<>(sel.image());
+            own.retainAll(Set.of("is", "classes"));
+            if (!own.isEmpty()) {
+                result.putAll(ImageEvaluation.compare(fx, ext.features(), stats.test(), "", ext, own,
+                        ImageMetrics.Options.defaults().withSeed(seed)));
+            }
+            if (sel.image().contains("modes") && f.digits().isPresent()) {
+                result.putAll(ImageEvaluation.modes(b, f.digits().get().get()));
+            }
+        }
+        if (sel.image().contains("kid") || sel.image().contains("prdc")) {
+            note("kid and prdc compare two sets of images; without --real they are left out");
+        }
+        String source = fake + " against the shipped statistics of " + data;
+        printImages(System.out, source, fx, result);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("source", source);
+        json.put("data", data);
+        json.put("real_samples", stats.test().n());
+        json.put("generated_samples", n);
         json.put("features_id", fx.id());
         json.put("features", fx.description());
         return write(json, result);

@@ -141,8 +141,8 @@ public final class EvalSetup {
             throw new BadInputException(KEY + "=classifier: the " + domain + " classifier takes 28 x 28 images (larger"
                     + " ones centre-cropped), the data's are " + imageShape[1] + " x " + imageShape[2]);
         }
-        Path dir = classifierDir(c);
-        return memo(() -> Classifiers.loadOrTrain(domain, dir, () -> classifierData(c, domain), notes).classifier()
+        String dir = c.getString("eval.classifier_dir");
+        return memo(() -> Classifiers.forEvaluation(domain, dir, () -> classifierData(c, domain), notes).classifier()
                 .extractor(Classifiers.extractorName(domain)));
     }
 

@@ -46,6 +46,12 @@ import org.bytedeco.pytorch.global.torch;
 public final class ImageEvaluation {
     /** The most test images the real statistics use (a seeded subset of larger test splits). */
     public static final int REAL_LIMIT = 10_000;
+    /**
+     * The fewest generated images whose FID is comparable with published ones (clean-fid, pytorch-fid): FID is biased
+     * upwards by a term that falls as 1/n, so FIDs at other n are not comparable. Below it the value is still
+     * computed, and its protocol says "NOT COMPARABLE".
+     */
+    public static final int COMPARABLE_SAMPLES = 2048;
     /** Images generated per call of the sampler, so activations stay one chunk's worth. */
     public static final int CHUNK = 500;
 
@@ -84,7 +90,9 @@ public final class ImageEvaluation {
         this.samples = samples;
         this.modeSamples = digits.isPresent() ? modeSamples : 0;
         this.seed = seed;
-        this.options = ImageMetrics.Options.defaults().withSeed(seed);
+        // Stacked MNIST's joint classes are its 1,000 modes: the literature's one-prediction rule, as for the modes
+        this.options = ImageMetrics.Options.defaults().withSeed(seed)
+                .withClassRule(digits.isPresent() ? ClassCoverage.Rule.ANY : ClassCoverage.Rule.IMAGES);
     }
 
     /** [C, H, W] of a data set's images (also of a flattened image data set). */
@@ -213,7 +221,10 @@ public final class ImageEvaluation {
             if (groups.contains("fid")) {
                 out.put("fid", new MetricValue(Frechet.distance(realFit, Frechet.fit(fake.features())),
                         "FID: Frechet distance of Gaussian fits (covariances with n - 1, float64) to the features of " + who
-                                + " (d = " + real.size(1) + "), " + realWhat + " vs " + m + " generated"));
+                                + " (d = " + real.size(1) + "), " + realWhat + " vs " + m + " generated"
+                                + (m < COMPARABLE_SAMPLES ? "; NOT COMPARABLE with FIDs at other sample counts: fewer"
+                                        + " than " + COMPARABLE_SAMPLES + " generated images (FID's bias grows as 1/n)"
+                                        : "")));
             }
             List<String> rest = new java.util.ArrayList<>();
             for (String g : List.of("kid", "is", "classes")) {
@@ -247,6 +258,12 @@ public final class ImageEvaluation {
         out.put("reverse_kl_modes", new MetricValue(r.klToUniform(), p));
         out.put("mode_samples", new MetricValue(k, p));
         return out;
+    }
+
+    /** The Gaussian fit of {@link #realFeatures()} (kept). */
+    public Frechet.Gaussian realFit() {
+        realFeatures();
+        return realFit;
     }
 
     /** The real features (kept), extracting them at the first call. */

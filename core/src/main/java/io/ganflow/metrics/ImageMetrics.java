@@ -33,11 +33,11 @@ public final class ImageMetrics {
      * @param isSplits splits of the Inception-style score
      * @param prdcK k of the k-NN balls for all four of precision, recall, density and coverage
      * @param prdcMaxSamples PRDC uses the first min(n, this) rows of each side
-     * @param classMinCount predictions a class needs to count as covered
+     * @param classRule when a class counts as covered
      * @param seed seeds the KID subsets
      */
     public record Options(List<String> metrics, int kidSubsetSize, int kidSubsets, int isSplits, int prdcK,
-            int prdcMaxSamples, int classMinCount, long seed) {
+            int prdcMaxSamples, ClassCoverage.Rule classRule, long seed) {
         public Options {
             metrics = List.copyOf(metrics);
             for (String m : metrics) {
@@ -50,16 +50,20 @@ public final class ImageMetrics {
         /** Every metric; KID 1,000 x 100 subsets, IS 10 splits, PRDC k = 5 on up to 10,000 per side, seed 0. */
         public static Options defaults() {
             return new Options(NAMES, Kid.DEFAULT_SUBSET_SIZE, Kid.DEFAULT_SUBSETS, InceptionScore.DEFAULT_SPLITS, 5,
-                    10_000, ClassCoverage.DEFAULT_MIN_COUNT, 0);
+                    10_000, ClassCoverage.Rule.IMAGES, 0);
         }
 
         public Options withMetrics(String... names) {
-            return new Options(List.of(names), kidSubsetSize, kidSubsets, isSplits, prdcK, prdcMaxSamples, classMinCount,
+            return new Options(List.of(names), kidSubsetSize, kidSubsets, isSplits, prdcK, prdcMaxSamples, classRule,
                     seed);
         }
 
+        public Options withClassRule(ClassCoverage.Rule r) {
+            return new Options(metrics, kidSubsetSize, kidSubsets, isSplits, prdcK, prdcMaxSamples, r, seed);
+        }
+
         public Options withSeed(long s) {
-            return new Options(metrics, kidSubsetSize, kidSubsets, isSplits, prdcK, prdcMaxSamples, classMinCount, s);
+            return new Options(metrics, kidSubsetSize, kidSubsets, isSplits, prdcK, prdcMaxSamples, classRule, s);
         }
     }
 
@@ -124,8 +128,9 @@ public final class ImageMetrics {
                     out.put("is_std", new MetricValue(r.std(), p));
                 }
                 if (o.metrics().contains("classes")) {
-                    ClassCoverage.Report r = ClassCoverage.ofLogits(logits, o.classMinCount());
-                    String p = "classes predicted >= " + r.minCount() + " times, of " + r.classes() + "; KL(q || uniform)"
+                    ClassCoverage.Report r = ClassCoverage.ofLogits(logits, o.classRule());
+                    String p = "classes covered: " + o.classRule().describe(r.samples(), r.classes()) + ", of "
+                            + r.classes() + "; KL(q || uniform)"
                             + " in nats of the predicted-class histogram q; " + lg;
                     out.put("classes_covered", new MetricValue(r.covered(), p));
                     out.put("classes_total", new MetricValue(r.classes(), p));

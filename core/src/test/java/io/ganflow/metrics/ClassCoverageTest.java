@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.ganflow.engine.Ops;
+import io.ganflow.engine.Scope;
 import io.ganflow.metrics.features.ModuleFeatures;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,39 @@ class ClassCoverageTest {
         int[][] got = StackedModes.classify(images, digits);
         for (int i = 0; i < 3; i++) {
             assertEquals(java.util.Arrays.toString(want[i]), java.util.Arrays.toString(got[i]));
+        }
+    }
+
+    /**
+     * Three classes generated, a classifier's errors scattered over the other seven: the one-prediction rule reads
+     * 10 of 10, the image rule 3 of 10; a balanced set of all ten reads 10 under both. Logits by hand: a confident
+     * row puts 8 on its class (softmax 0.9973 against nine zeros), an error row 1.5 on a wrong class (0.33).
+     */
+    @Test
+    void theImageRuleIsNotFooledByScatteredErrors() {
+        int n = 2000;
+        float[] three = new float[n * 10];
+        float[] all = new float[n * 10];
+        for (int i = 0; i < n; i++) {
+            int c = new int[] {0, 1, 7}[i % 3];
+            if (i % 14 == 13) { // about 7 % errors, spread over the seven other classes
+                int wrong = new int[] {2, 3, 4, 5, 6, 8, 9}[(i / 14) % 7];
+                three[i * 10 + wrong] = 1.5f;
+            } else {
+                three[i * 10 + c] = 8;
+            }
+            all[i * 10 + i % 10] = 8;
+        }
+        try (Scope s = Scope.open()) {
+            Tensor t = Ops.fromFloats(three, n, 10);
+            assertEquals(10, ClassCoverage.ofLogits(t, 1).covered(), "one prediction a class: fooled");
+            ClassCoverage.Report r = ClassCoverage.ofLogits(t, ClassCoverage.Rule.IMAGES);
+            assertEquals(3, r.covered(), "the image rule");
+            assertEquals(40, r.minCount(), "0.2 of 2000 / 10");
+            Tensor u = Ops.fromFloats(all, n, 10);
+            assertEquals(10, ClassCoverage.ofLogits(u, ClassCoverage.Rule.IMAGES).covered());
+            assertEquals(10, ClassCoverage.ofLogits(u, ClassCoverage.Rule.ANY).covered());
+            assertEquals(0.0, ClassCoverage.ofLogits(u, ClassCoverage.Rule.IMAGES).klToUniform(), 1e-12);
         }
     }
 }

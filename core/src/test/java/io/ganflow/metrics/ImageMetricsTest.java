@@ -19,7 +19,7 @@ class ImageMetricsTest {
     @Test
     void everyMetricWithItsProtocol() {
         TorchScriptFeatures net = new TorchScriptFeatures(FeatureFixtures.file("feature_net.pt"), 100);
-        ImageMetrics.Options o = new ImageMetrics.Options(ImageMetrics.NAMES, 200, 10, 5, 5, 10_000, 1, 0);
+        ImageMetrics.Options o = new ImageMetrics.Options(ImageMetrics.NAMES, 200, 10, 5, 5, 10_000, ClassCoverage.Rule.ANY, 0);
         try (Scope s = Scope.open()) {
             Tensor real = FeatureFixtures.blobs(300, 11);
             Tensor fake = FeatureFixtures.blobs(250, 12).add(Ops.mul(new Rng(13).normal(250, 1, 28, 28), 0.3));

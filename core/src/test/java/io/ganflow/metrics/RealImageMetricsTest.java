@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The image metrics on the real data sets, where they are installed (skipped otherwise), with the domain
- * classifiers of the cache folder (trained there first when missing: minutes). Prints the figures docs/metrics.md
+ * classifiers evaluation uses (the shipped ones, unless $GANFLOW_CLASSIFIER_DIR names a folder). Prints the figures docs/metrics.md
  * records: the classifiers' test accuracy and hashes, FID(train, test), FID(test, noisy test), the Stacked MNIST
  * modes of real stacks.
  *
@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class RealImageMetricsTest {
     private static ClassifierFile.Loaded classifier(String domain) {
-        return Classifiers.loadOrTrain(domain, Classifiers.directory(""), () -> EvalSetup.classifierData(Config.builder()
-                .build(), domain), msg -> System.out.println("note: " + msg));
+        return Classifiers.forEvaluation(domain, "", () -> EvalSetup.classifierData(Config.builder().build(), domain),
+                msg -> System.out.println("note: " + msg));
     }
 
     private static void report(String domain, ClassifierFile.Loaded l, ImageDataset d) {
@@ -121,5 +121,52 @@ class RealImageMetricsTest {
         ImageEvaluation stacked = new ImageEvaluation(st, () -> new io.ganflow.metrics.features.StackedFeatures(fx, 3),
                 Optional.empty(), 10_000, 1, 0);
         System.out.printf(Locale.ROOT, "FID(train, test) of Stacked MNIST: %.4f at 10,000 vs 10,000%n", stacked.floor(10_000));
+    }
+
+    /**
+     * Class coverage on real images: 2,000 Fashion-MNIST test images of three classes (T-shirt/top, Trouser,
+     * Sneaker) read 3 of 10 under the image rule (10 of 10 under one prediction a class), the 10,000 test images
+     * 10 of 10. Prints each class's predictions, all and confident, for docs/metrics.md.
+     */
+    @Test
+    void threeRealClassesReadThreeOfTen() {
+        assumeTrue(Files.isDirectory(DataDirs.FASHION_MNIST), "apt-get install dataset-fashion-mnist");
+        ImageDataset d = EvalSetup.classifierData(Config.builder().build(), "fashion-mnist");
+        FeatureExtractor fx = classifier("fashion-mnist").classifier().extractor("fashion-mnist");
+        int[] labels = d.labels(Split.TEST).orElseThrow();
+        java.util.List<Long> three = new java.util.ArrayList<>();
+        for (int i = 0; i < labels.length && three.size() < 2000; i++) {
+            if (labels[i] == 0 || labels[i] == 1 || labels[i] == 7) {
+                three.add((long) i);
+            }
+        }
+        try (Scope s = Scope.open()) {
+            long[] idx = three.stream().mapToLong(Long::longValue).toArray();
+            Tensor logits3 = logits(fx, d.images(Split.TEST, Ops.fromLongs(idx)));
+            Tensor logitsAll = logits(fx, d.images(Split.TEST, torch.arange(new org.bytedeco.pytorch.Scalar(
+                    labels.length))));
+            for (String what : new String[] {"three classes", "test split"}) {
+                Tensor l = what.equals("three classes") ? logits3 : logitsAll;
+                ClassCoverage.Report any = ClassCoverage.ofLogits(l, ClassCoverage.Rule.ANY);
+                ClassCoverage.Report img = ClassCoverage.ofLogits(l, ClassCoverage.Rule.IMAGES);
+                ClassCoverage.Report loose = ClassCoverage.ofLogits(l, new ClassCoverage.Rule(0.2, 0));
+                System.out.printf(Locale.ROOT, "%s (%d images): covered %d (one prediction), %d (0.2 of uniform, any"
+                        + " confidence), %d (image rule); predictions per class %s; KL %.4f%n", what, any.samples(),
+                        any.covered(), loose.covered(), img.covered(), java.util.Arrays.toString(any.counts()),
+                        any.klToUniform());
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(3, ClassCoverage.ofLogits(logits3, ClassCoverage.Rule.IMAGES)
+                    .covered());
+            org.junit.jupiter.api.Assertions.assertEquals(10, ClassCoverage.ofLogits(logitsAll,
+                    ClassCoverage.Rule.IMAGES).covered());
+        }
+    }
+
+    private static Tensor logits(FeatureExtractor fx, Tensor images) {
+        java.util.List<Tensor> parts = new java.util.ArrayList<>();
+        for (long at = 0; at < images.size(0); at += 500) {
+            parts.add(fx.logits(images.narrow(0, at, Math.min(500, images.size(0) - at))).orElseThrow());
+        }
+        return Ops.cat(parts, 0);
     }
 }

@@ -13,6 +13,8 @@ import io.ganflow.metrics.features.ClassifierFile;
 import io.ganflow.metrics.features.Classifiers;
 import io.ganflow.metrics.features.DomainClassifier;
 import io.ganflow.metrics.features.FeatureExtractor;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,8 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * The fid suite of {@code ganflow bench}: the features of 10,000 + 10,000 images through the domain classifier
@@ -46,15 +46,15 @@ final class FidBench {
         Engine.setThreads(threads);
         Path dir = Files.createTempDirectory("ganflow-bench-fid-");
         try (Scope s = Scope.open()) {
-            Path cached = Classifiers.file(Classifiers.directory(""), "fashion-mnist");
+            java.util.Optional<ClassifierFile.Loaded> pinned = Classifiers.pinned("fashion-mnist");
             DomainClassifier net;
             String which;
-            if (Files.isRegularFile(cached)) {
-                net = ClassifierFile.load(cached).classifier();
-                which = "the cached fashion-mnist classifier " + cached;
+            if (pinned.isPresent()) {
+                net = pinned.get().classifier();
+                which = "the shipped fashion-mnist classifier (sha256 " + pinned.get().fileSha256().substring(0, 12) + ")";
             } else {
                 net = new DomainClassifier(DomainClassifier.Architecture.lenet(1, 28, 28, 10), new Rng(0));
-                which = "an untrained classifier of the same architecture (seed 0; none cached in " + cached.getParent() + ")";
+                which = "an untrained classifier of the same architecture (seed 0; this build ships none)";
             }
             Tensor a;
             String images;

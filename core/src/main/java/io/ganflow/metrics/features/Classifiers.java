@@ -69,6 +69,77 @@ public final class Classifiers {
         return DomainClassifier.Architecture.lenet(1, 28, 28, 10).withBatchNorm(true);
     }
 
+    /**
+     * The SHA-256 of the classifier files shipped in the core jar ({@code io/ganflow/classifiers/<domain>-v1.safetensors}),
+     * trained once with {@link #options} and {@link #architecture} (docs/metrics.md gives their accuracies). Every FID
+     * on a data set's default features is computed on these bytes, whoever computes it, on whatever CPU.
+     */
+    public static final Map<String, String> PINNED = Map.of(
+            "fashion-mnist", "ea75dd75b4542189fe7c5b2a22ef141d873635a204228dbae244658ccd4865e9",
+            "mnist", "a0daa017beb4645c8f5124f2f1c53cfcf0afd13c12cdd0707e92721413888c86");
+
+    /** The resource of a domain's shipped classifier, or of its reference statistics ({@code -stats}). */
+    static String resource(String domain, String suffix) {
+        return "/io/ganflow/classifiers/" + domain + "-" + VERSION + suffix + ".safetensors";
+    }
+
+    /**
+     * The domain's classifier shipped in the jar, its file checked against {@link #PINNED}; empty when this build
+     * ships none.
+     *
+     * @throws IllegalStateException if the shipped bytes do not hash to the pinned value (a broken build)
+     */
+    public static Optional<ClassifierFile.Loaded> pinned(String domain) {
+        return fromResource(resource(domain, ""), file -> {
+            String sha = ClassifierFile.fileSha256(file);
+            if (!sha.equals(PINNED.get(domain))) {
+                throw new IllegalStateException("the shipped " + domain + " classifier hashes to " + sha + ", pinned "
+                        + PINNED.get(domain));
+            }
+            return ClassifierFile.load(file);
+        });
+    }
+
+    /** The reference statistics shipped with the domain's pinned classifier, on the features {@code featuresId}. */
+    public static Optional<io.ganflow.metrics.ReferenceStats> pinnedStats(String domain, String featuresId) {
+        return fromResource(resource(domain, "-stats"), file -> io.ganflow.metrics.ReferenceStats.read(file, featuresId));
+    }
+
+    private static <T> Optional<T> fromResource(String name, java.util.function.Function<Path, T> read) {
+        try (java.io.InputStream in = Classifiers.class.getResourceAsStream(name)) {
+            if (in == null) {
+                return Optional.empty();
+            }
+            Path tmp = Files.createTempFile("ganflow-classifier-", ".safetensors");
+            try {
+                Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                return Optional.of(read.apply(tmp));
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the shipped " + name, e);
+        }
+    }
+
+    /**
+     * The classifier an evaluation uses for a domain: the shipped one ({@link #pinned}) unless a cache folder is
+     * configured ({@code eval.classifier_dir} or {@code $GANFLOW_CLASSIFIER_DIR}), whose file is loaded or trained
+     * there ({@link #loadOrTrain(String, Path, Supplier, Consumer)}).
+     */
+    public static ClassifierFile.Loaded forEvaluation(String domain, String configuredDir, Supplier<ImageDataset> data,
+            Consumer<String> notes) {
+        boolean configured = (configuredDir != null && !configuredDir.isBlank())
+                || (System.getenv(ENV) != null && !System.getenv(ENV).isBlank());
+        if (!configured) {
+            Optional<ClassifierFile.Loaded> p = pinned(domain);
+            if (p.isPresent()) {
+                return p.get();
+            }
+        }
+        return loadOrTrain(domain, directory(configuredDir), data, notes);
+    }
+
     /** The cache folder: {@code configured} when not blank, else $GANFLOW_CLASSIFIER_DIR, else the user cache. */
     public static Path directory(String configured) {
         if (configured != null && !configured.isBlank()) {
@@ -126,6 +197,13 @@ public final class Classifiers {
         return ClassifierFile.load(f);
     }
 
+    /** A training recipe in words, as a classifier file's metadata records it. */
+    public static String recipe(ClassifierTraining.Options o) {
+        return String.format(Locale.ROOT, "Adam lr %s (0.9, 0.999), cosine decay to 0, batch %d, %d epochs,"
+                + " random shifts of +-%d px (black fill), dropout %s (fc1) and %s (conv2), seed %d", o.lr(), o.batch(),
+                o.epochs(), o.shift(), o.dropout(), o.dropout() / 2, o.seed());
+    }
+
     /**
      * Writes a trained classifier with the provenance in its metadata: the domain, the data set and the SHA-256
      * of its files, the recipe, the accuracy and times, ganflow's version and commit, the thread count.
@@ -147,9 +225,7 @@ public final class Classifiers {
         m.put("test_images", Integer.toString(t.report().testImages()));
         m.put("test_accuracy", String.format(Locale.ROOT, "%.6f", t.report().testAccuracy()));
         m.put("train_accuracy_augmented", String.format(Locale.ROOT, "%.6f", t.report().trainAccuracy()));
-        m.put("recipe", String.format(Locale.ROOT, "Adam lr %s (0.9, 0.999), cosine decay to 0, batch %d, %d epochs,"
-                + " random shifts of +-%d px (black fill), dropout %s (fc1) and %s (conv2), seed %d", o.lr(), o.batch(),
-                o.epochs(), o.shift(), o.dropout(), o.dropout() / 2, o.seed()));
+        m.put("recipe", recipe(o));
         m.put("epochs", Integer.toString(o.epochs()));
         m.put("seed", Long.toString(o.seed()));
         m.put("steps", Long.toString(t.report().steps()));
