@@ -16,16 +16,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class Charts {
     private Charts() {}
 
-    /**
-     * Plots the named series of a metrics log.
-     *
-     * @param records the metrics.jsonl records
-     * @param kind "train" or "eval"
-     * @param keys which series, in order; missing ones are skipped
-     * @return false when nothing was plotted (no data)
-     */
-    public static boolean lines(Path file, String title, List<Map<String, Object>> records, String kind, List<String> keys)
-            throws IOException {
+    /** The named series of a metrics log, (step, value) pairs of the finite values, in the order of {@code keys}. */
+    public static Map<String, List<double[]>> series(List<Map<String, Object>> records, String kind, List<String> keys) {
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         for (String k : keys) {
             series.put(k, new ArrayList<>());
@@ -42,30 +34,74 @@ public final class Charts {
                 }
             }
         }
-        XYChart chart = new XYChartBuilder().width(900).height(420).title(title).xAxisTitle("step").build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setPlotGridLinesVisible(true);
-        boolean any = false;
-        for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
-            List<double[]> pts = e.getValue();
-            if (pts.isEmpty()) {
-                continue;
-            }
-            double[] x = new double[pts.size()];
-            double[] y = new double[pts.size()];
-            for (int i = 0; i < pts.size(); i++) {
-                x[i] = pts.get(i)[0];
-                y[i] = pts.get(i)[1];
-            }
-            XYSeries s = chart.addSeries(e.getKey(), x, y);
-            s.setMarker(pts.size() > 30 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
-            any = true;
-        }
-        if (!any) {
+        series.values().removeIf(List::isEmpty);
+        return series;
+    }
+
+    /**
+     * Small multiples: one panel per series of a metrics log, each with its own y-axis (a loss of scale 10 beside a
+     * penalty of scale 0.01 would flatten the penalty on a shared axis), three panels a row.
+     *
+     * @return false when nothing was plotted (no data)
+     */
+    public static boolean panels(Path file, String title, List<Map<String, Object>> records, String kind,
+            List<String> keys) throws IOException {
+        Map<String, List<double[]>> series = series(records, kind, keys);
+        if (series.isEmpty()) {
             return false;
         }
-        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        List<XYChart> charts = new ArrayList<>();
+        for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
+            XYChart c = chart(300, 220, title + ": " + e.getKey());
+            c.getStyler().setLegendVisible(false);
+            add(c, e.getKey(), e.getValue());
+            charts.add(c);
+        }
+        int cols = Math.min(3, charts.size());
+        int rows = (charts.size() + cols - 1) / cols;
+        java.awt.image.BufferedImage sheet = new java.awt.image.BufferedImage(cols * 300, rows * 220,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = sheet.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
+        for (int i = 0; i < charts.size(); i++) {
+            g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), (i % cols) * 300, (i / cols) * 220, null);
+        }
+        g.dispose();
+        javax.imageio.ImageIO.write(sheet, "png", file.toFile());
         return true;
+    }
+
+    /** One chart of several runs' series of one statistic, overlaid (the comparison page), as PNG bytes. */
+    public static byte[] overlay(String title, Map<String, List<double[]>> byRun) throws IOException {
+        XYChart c = chart(460, 300, title);
+        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        for (Map.Entry<String, List<double[]>> e : byRun.entrySet()) {
+            add(c, e.getKey(), e.getValue());
+        }
+        return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static XYChart chart(int width, int height, String title) {
+        XYChart c = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle("step").build();
+        c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        c.getStyler().setPlotGridLinesVisible(true);
+        return c;
+    }
+
+    private static void add(XYChart c, String name, List<double[]> pts) {
+        double[] x = new double[pts.size()];
+        double[] y = new double[pts.size()];
+        double top = 0;
+        for (int i = 0; i < pts.size(); i++) {
+            x[i] = pts.get(i)[0];
+            y[i] = pts.get(i)[1];
+            top = Math.max(top, Math.abs(y[i]));
+        }
+        // about 4 significant digits on the y axis (a single point otherwise gets its value to 17 digits)
+        int decimals = top == 0 ? 4 : Math.max(0, Math.min(8, 3 - (int) Math.floor(Math.log10(top))));
+        c.getStyler().setYAxisDecimalPattern(decimals == 0 ? "#,##0" : "#,##0." + "#".repeat(decimals));
+        XYSeries s = c.addSeries(name, x, y);
+        s.setMarker(pts.size() > 30 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
     }
 }

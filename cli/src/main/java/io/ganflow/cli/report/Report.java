@@ -105,18 +105,23 @@ public final class Report {
         }
         List<Map<String, Object>> records = Files.exists(run.metrics()) ? MetricsLog.read(run.metrics()) : List.of();
         current[0] = run.root().resolve("losses.png");
-        if (Charts.lines(run.root().resolve("losses.png"), "training losses", records, "train",
-                List.of("d_loss", "g_loss", "w_estimate", "gp", "gp0", "rf_loss", "distill_loss"))) {
+        if (Charts.panels(run.root().resolve("losses.png"), "train", records, "train", LOSS_SERIES)) {
             images.add("losses.png");
         }
         current[0] = run.root().resolve("eval.png");
-        if (Charts.lines(run.root().resolve("eval.png"), "evaluation", records, "eval",
-                List.of("w1", "high_quality_fraction", "reverse_kl_modes"))) {
+        if (Charts.panels(run.root().resolve("eval.png"), "eval", records, "eval", EVAL_SERIES)) {
             images.add("eval.png");
         }
         current[0] = run.root().resolve("report.html");
         Html.write(current[0], preset, summary, c, images, EvalGrids.steps(run.root()));
     }
+
+    /** The training statistics of losses.png, a panel each where logged. */
+    public static final List<String> LOSS_SERIES = List.of("d_loss", "g_loss", "w_estimate", "gp", "gp0", "r1", "r2",
+            "rf_loss", "distill_loss");
+    /** The evaluation metrics of eval.png, a panel each where measured (points, then images). */
+    public static final List<String> EVAL_SERIES = List.of("w1", "high_quality_fraction", "reverse_kl_modes",
+            "modes_covered", "fid", "kid", "classes_covered", "class_kl", "precision", "recall", "is");
 
     /** Samples in trajectory.png: rows, one per sample. */
     public static final int TRAJECTORY_SAMPLES = 8;
@@ -191,6 +196,40 @@ public final class Report {
         };
     }
 
+    /**
+     * A number as the page shows it: whole numbers as they are, others to 4 significant digits, non-finite ones
+     * in words (the summary's JSON writes them as text).
+     */
+    public static String value(Object v) {
+        if (v instanceof Number n) {
+            double d = n.doubleValue();
+            if (!Double.isFinite(d)) {
+                return "n/a";
+            }
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                return Long.toString((long) d);
+            }
+            return new java.math.BigDecimal(d).round(new java.math.MathContext(4)).stripTrailingZeros()
+                    .toPlainString();
+        }
+        String t = String.valueOf(v);
+        return t.equals("NaN") || t.equals("Infinity") || t.equals("-Infinity") ? "n/a" : t;
+    }
+
+    /**
+     * Marks the page once loaded with how many of its images decoded and how many did not
+     * ({@code data-images-loaded}, {@code data-images-broken} on the body): what a headless browser reads back.
+     */
+    private static final String IMAGE_CHECK = "<script>window.addEventListener('load',function(){var ok=0,bad=0;"
+            + "document.querySelectorAll('img').forEach(function(i){if(i.complete&&i.naturalWidth>0){ok++}else{bad++}});"
+            + "document.body.setAttribute('data-images-loaded',ok);document.body.setAttribute('data-images-broken',"
+            + "bad)});</script>";
+
+    /** The script of {@link #IMAGE_CHECK}, for every page the application writes. */
+    public static String imageCheck() {
+        return IMAGE_CHECK;
+    }
+
     /** The HTML page: summary table, pictures, resolved config. */
     static final class Html {
         private Html() {}
@@ -209,9 +248,18 @@ public final class Report {
                             + ".grids figure{margin:0;text-align:center;font-size:80%;color:#555}"
                             + ".grids img{width:150px;margin:0}</style>"
                             + "</head><body>");
+            b.append(IMAGE_CHECK);
             b.append("<h1>ganflow run: ").append(esc(preset)).append("</h1><h2>Summary</h2><table>");
             for (Map.Entry<String, Object> e : summary.entrySet()) {
-                b.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(String.valueOf(e.getValue())))
+                if (e.getValue() instanceof Map<?, ?> m) {
+                    // a nested map (last_step_stats): a row per entry
+                    for (Map.Entry<?, ?> f : m.entrySet()) {
+                        b.append("<tr><th>").append(esc(e.getKey() + "." + f.getKey())).append("</th><td>")
+                                .append(esc(value(f.getValue()))).append("</td></tr>");
+                    }
+                    continue;
+                }
+                b.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(value(e.getValue())))
                         .append("</td></tr>");
             }
             b.append("</table>");
