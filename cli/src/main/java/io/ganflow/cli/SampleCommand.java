@@ -18,6 +18,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
@@ -64,6 +65,14 @@ final class SampleCommand implements Callable<Integer> {
             + " offers (default: its first; flows: ode)")
     String sampler;
 
+    @Option(names = "--class", paramLabel = "K[,K...]", split = ",", description = "a conditional run: the class of the"
+            + " samples; with several, the samples go through them in turn")
+    List<Long> classList;
+
+    @Option(names = "--per-class", paramLabel = "N", description = "a conditional run: N samples of every class, in"
+            + " class order (a PNG grid: one row per class); instead of --n")
+    Integer perClass;
+
     @Option(names = "--option", paramLabel = "KEY=VALUE", description = "an option of the chosen sampler that has no"
             + " flag of its own (repeatable); --sampler's help in docs/ lists them")
     Map<String, String> samplerOptions = new LinkedHashMap<>();
@@ -84,6 +93,12 @@ final class SampleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         SampleFiles.Format format = SampleFiles.Format.of(out.getFileName().toString());
+        if (perClass != null && (n != null || classList != null)) {
+            throw new BadInputException("--per-class N gives N samples of every class; it goes without --n and --class");
+        }
+        if (perClass != null && perClass < 1) {
+            throw new BadInputException("--per-class " + perClass + " is out of range (allowed: at least 1)");
+        }
         int count = n != null ? n : format == SampleFiles.Format.PNG ? 64 : 1000;
         if (count < 1 || count > 10_000_000) {
             throw new BadInputException("--n " + count + " is out of range (allowed: 1 to 10000000)");
@@ -117,8 +132,37 @@ final class SampleCommand implements Callable<Integer> {
         for (Map.Entry<String, String> e : samplerOptions.entrySet()) {
             proto = proto.withOption(e.getKey(), e.getValue());
         }
+        long[] labels = null;
+        if (classList != null || perClass != null) {
+            int k = method.classes();
+            if (k == 0) {
+                throw new BadInputException((perClass != null ? "--per-class" : "--class") + " needs a conditional run;"
+                        + " this run (method " + c.getString("method") + ", model.condition "
+                        + c.getString("model.condition") + ") samples without a class");
+            }
+            if (perClass != null) {
+                count = perClass * k;
+                if (format == SampleFiles.Format.PNG && count > MAX_PNG) {
+                    throw new BadInputException("--per-class " + perClass + " gives " + count + " images, too many for a"
+                            + " PNG grid (at most " + MAX_PNG + ")");
+                }
+            }
+            labels = new long[count];
+            for (int i = 0; i < count; i++) {
+                labels[i] = perClass != null ? i / perClass : classList.get(i % classList.size());
+                if (labels[i] < 0 || labels[i] >= k) {
+                    throw new BadInputException("--class " + labels[i] + " is not one of this run's classes; allowed: 0"
+                            + " to " + (k - 1));
+                }
+            }
+            proto = proto.withLabels(labels);
+        }
+        if (perClass != null) {
+            gridColumns = perClass;
+        }
         // refuse bad flags before any work
-        SamplingProcedure used = proto.procedureIn(c.getString("method"), method.samplingProcedures());
+        SamplingProcedure used = proto.procedureIn(c.getString("method"), method.samplingProcedures(),
+                method.classes() > 0);
         // images travel as pixels or floats per chunk; keep a chunk's floats to about 4 million values
         long per = 1;
         for (long d : chw.orElse(data.shape())) {
@@ -134,8 +178,9 @@ final class SampleCommand implements Callable<Integer> {
             for (int done = 0; done < count; done += chunk) {
                 int m = Math.min(chunk, count - done);
                 try (Scope s = Scope.open()) {
-                    SampleRequest r = new SampleRequest(m, rng, proto.labels(), proto.procedure(), proto.options(),
-                            false);
+                    final int from = done;
+                    SampleRequest r = new SampleRequest(m, rng, proto.labels().map(l -> java.util.Arrays.copyOfRange(l,
+                            from, from + m)), proto.procedure(), proto.options(), false);
                     Samples drawn = ImageGrid.inEvalMode(method, () -> method.sample(r));
                     Tensor x = drawn.x();
                     nfeTotal += drawn.nfe();
@@ -173,7 +218,7 @@ final class SampleCommand implements Callable<Integer> {
     private String describe(SampleFiles.Format f, int count, Optional<long[]> chw) {
         switch (f) {
             case PNG:
-                int cols = ImageGrid.columns(count);
+                int cols = gridColumns > 0 ? gridColumns : ImageGrid.columns(count);
                 return " (a grid of " + cols + " x " + ((count + cols - 1) / cols) + ")";
             case IDX:
                 return " (IDX, uint8 " + idxShape(count, chw.get()) + ")";
@@ -207,6 +252,9 @@ final class SampleCommand implements Callable<Integer> {
         return new long[] {count, dim};
     }
 
+    /** Columns of a PNG grid of --per-class samples (one row per class); 0: the square default. */
+    private int gridColumns;
+
     /** Values per point sample (the data's dimension), set by {@link #writer}. */
     private int dim;
 
@@ -235,7 +283,8 @@ final class SampleCommand implements Callable<Integer> {
 
                     @Override
                     public void finish() throws IOException {
-                        Files.write(file, ImageGrid.png(new ImageGrid.Pixels(count, (int) s[0], (int) s[1], (int) s[2], all)));
+                        ImageGrid.Pixels p = new ImageGrid.Pixels(count, (int) s[0], (int) s[1], (int) s[2], all);
+                        Files.write(file, gridColumns > 0 ? ImageGrid.png(ImageGrid.render(p, gridColumns)) : ImageGrid.png(p));
                     }
 
                     @Override

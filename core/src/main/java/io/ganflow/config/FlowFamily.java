@@ -79,8 +79,17 @@ public final class FlowFamily implements Family {
                 : Solver.Options.steps(c.getInt("flow.steps"));
     }
 
+    /** Conditioning is built for method=gan only: the flows refuse model.condition, saying so. */
+    private static void unconditional(Config c) {
+        if (!c.getString("model.condition").equals("none")) {
+            throw new BadInputException("model.condition=" + c.getString("model.condition") + " is for method=gan;"
+                    + " method=" + c.getString("method") + " has no conditional velocity net yet (allowed: none)");
+        }
+    }
+
     /** SPEC C: rectified flow, with reflow rounds and distillation as configured; opt.d trains v. */
     static FlowMethod flow(Config c, Dataset data) {
+        unconditional(c);
         Rng init = Rng.derived(c.getLong("train.seed"), "init");
         long[] shape = data.shape();
         io.ganflow.nn.VelocityModel v = Setup.velocityNet(c, data, init);
@@ -119,6 +128,7 @@ public final class FlowFamily implements Family {
 
     /** SPEC D: a generator trained as a particle flow; opt.d trains the field's network. */
     static ParticleGan particle(Config c, Dataset data, ParticleGan.Form form) {
+        unconditional(c);
         Rng init = Rng.derived(c.getLong("train.seed"), "init");
         int zDim = c.getInt("model.z_dim");
         Module g = Setup.generator(c, data, init);

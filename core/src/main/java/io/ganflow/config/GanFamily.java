@@ -13,6 +13,7 @@ import io.ganflow.gan.Objectives;
 import io.ganflow.gan.PointPenalty;
 import io.ganflow.gan.WeightClipping;
 import io.ganflow.nn.FeatureCritic;
+import io.ganflow.nn.LabelConcat;
 import io.ganflow.nn.Module;
 import io.ganflow.train.Method;
 import java.util.List;
@@ -111,17 +112,32 @@ public final class GanFamily implements Family {
         return name;
     }
 
+    /** The generator, taking the one-hot class beside z when {@code classes} > 0 (model.condition=concat). */
+    private static Module generator(Config c, Dataset data, Rng rng, int classes) {
+        if (classes == 0) {
+            return Setup.generator(c, data, rng);
+        }
+        return new LabelConcat(Setup.net(c, new NetSpec("g", new long[] {c.getInt("model.z_dim") + classes},
+                data.shape()), rng), classes);
+    }
+
     /** SPEC A: the GAN family with every regularizer the config turns on. */
     static Method gan(Config c, Dataset data) {
         Rng init = Rng.derived(c.getLong("train.seed"), "init");
         int zDim = c.getInt("model.z_dim");
-        Module g = Setup.generator(c, data, init);
+        int classes = Setup.conditionClasses(c, data);
+        Module g = generator(c, data, init, classes);
         int pack = c.getInt("gan.pack");
         if (pack > 1 && c.getInt("train.batch") % pack != 0) {
             throw new BadInputException("gan.pack=" + pack + " needs train.batch to be a multiple of it; train.batch="
                     + c.getInt("train.batch"));
         }
-        Module d = Setup.critic(c, data, init, pack);
+        if (pack > 1 && classes > 0) {
+            throw new BadInputException("gan.pack=" + pack + " with model.condition=" + c.getString("model.condition")
+                    + ": a pack mixes classes; allowed: gan.pack=1 for a conditional GAN");
+        }
+        Module d = classes > 0 ? new LabelConcat(Setup.net(c, new NetSpec("d", new long[] {data.dim() + classes},
+                new long[] {1}), init), classes) : Setup.critic(c, data, init, pack);
         GanMethod.Builder b = GanMethod.builder(g, d, zDim, Setup.objective(c)).nCritic(c.getInt("gan.n_critic")).nGen(c.getInt("gan.n_gen"))
                 .optimizers(Setup.optimizer(c, "g").create(g.parameters()), Setup.optimizer(c, "d").create(d.parameters()));
         double gp = c.getDouble("gan.gp.weight");
@@ -169,7 +185,7 @@ public final class GanFamily implements Family {
                     c.getString("gan.instance_noise.schedule")));
         }
         if (c.getDouble("gan.ema") > 0) {
-            b.ema(Setup.generator(c, data, Rng.derived(c.getLong("train.seed"), "ema")), c.getDouble("gan.ema"));
+            b.ema(generator(c, data, Rng.derived(c.getLong("train.seed"), "ema"), classes), c.getDouble("gan.ema"));
         }
         return b.build();
     }

@@ -94,6 +94,29 @@ public final class Setup {
         return new io.ganflow.nn.Packed(net(c, new NetSpec("d", in, new long[] {1}), rng), m);
     }
 
+    /**
+     * The classes of a conditional run (model.condition other than none): the data set's, which must have labels;
+     * 0 for an unconditional run.
+     *
+     * @throws BadInputException for a data set without labels, or images under concatenation
+     */
+    public static int conditionClasses(Config c, Dataset data) {
+        String cond = c.getString("model.condition");
+        if (cond.equals("none")) {
+            return 0;
+        }
+        if (data.classes() == 0) {
+            throw new BadInputException("model.condition=" + cond + " needs a labelled data set; data.name="
+                    + c.getString("data.name") + " has no labels (labelled: the toy mixtures, image sets with classes)");
+        }
+        if (data.shape().length != 1) {
+            throw new BadInputException("model.condition=" + cond + " concatenates the one-hot class to flat samples;"
+                    + " data.name=" + c.getString("data.name") + " gives images " + java.util.Arrays.toString(data.shape())
+                    + " (use data.flatten=true with mlp nets)");
+        }
+        return data.classes();
+    }
+
     /** The objective the config names, with its arguments. */
     public static Objective objective(Config c) {
         return Registries.OBJECTIVES.get(c.getString("gan.objective")).create(c);

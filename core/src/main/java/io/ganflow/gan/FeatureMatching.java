@@ -48,4 +48,10 @@ public final class FeatureMatching implements Regularizer {
         Tensor fakeMean = features(critic, b.fake()).mean(new long[] {0}, false, null);
         return Ops.mul(fakeMean.sub(realMean).square().sum(), weight);
     }
+
+    /** The critic's inner features are read without labels: not under conditioning. */
+    @Override
+    public boolean handlesLabels() {
+        return false;
+    }
 }

@@ -40,6 +40,23 @@ public final class GanMethod implements Method {
     private final Ema ema;
     /** Which code computes each update's gradients: written out, or autograd over one or two critic passes. */
     private final UpdatePaths paths;
+    /** The classes of a conditional generator and critic (both {@link ConditionalModule}s); 0 when unconditional. */
+    private final int classes;
+
+    /**
+     * The number of classes when both nets are conditional (on the same classes), 0 when neither is.
+     *
+     * @throws IllegalArgumentException when one is and the other is not, or their classes differ
+     */
+    private static int classesOf(Module generator, Module critic) {
+        int g = generator instanceof ConditionalModule c ? c.classes() : 0;
+        int d = critic instanceof ConditionalModule c ? c.classes() : 0;
+        if (g != d) {
+            throw new IllegalArgumentException("a conditional GAN needs a conditional generator and critic on the same"
+                    + " classes; the generator takes " + g + ", the critic " + d + " (0: unconditional)");
+        }
+        return g;
+    }
 
     private GanMethod(Builder b) {
         if (b.nCritic < 1) {
@@ -59,9 +76,12 @@ public final class GanMethod implements Method {
         this.optD = b.optD;
         this.noise = b.noise;
         this.ema = b.ema;
-        if (critic instanceof ConditionalModule || generator instanceof ConditionalModule) {
-            throw new IllegalArgumentException("conditional GAN training is not built yet: the nets, batches and"
-                    + " requests carry labels, but GanMethod's updates do not draw them");
+        this.classes = classesOf(generator, critic);
+        for (Regularizer r : regularizers) {
+            if (classes > 0 && !r.handlesLabels()) {
+                throw new IllegalArgumentException(r.name() + " reads the critic without the class labels; it cannot"
+                        + " take part in conditional training");
+            }
         }
         this.paths = UpdatePaths.choose(generator, critic, objective, regularizers, noise != null, b.jointCriticPass,
                 b.writtenBackward);
@@ -95,9 +115,12 @@ public final class GanMethod implements Method {
 
     /** One critic update: loss = objective(D(x), D(g(z))) + Σ regularizer terms. */
     private void criticStep(StepContext ctx, StepStats stats, boolean record) {
-        Tensor real = criticInput(ctx.data().sample(ctx.batch(), ctx.rng()), ctx);
-        Tensor fake = criticInput(Ops.noGrad(() -> generator.forward(noise(ctx.batch(), ctx.rng()))), ctx);
-        UpdatePaths.Critic path = paths.critic(real, false);
+        // unlabelled, sampleBatch draws what sample() draws; labelled, the generated rows get the real rows' classes
+        io.ganflow.data.Batch rb = ctx.data().sampleBatch(ctx.batch(), ctx.rng(), classes > 0);
+        Optional<Tensor> y = rb.labels();
+        Tensor real = criticInput(rb.x(), ctx);
+        Tensor fake = criticInput(Ops.noGrad(() -> generator.forward(noise(ctx.batch(), ctx.rng()), y)), ctx);
+        UpdatePaths.Critic path = paths.critic(real, y.isPresent());
         if (path == UpdatePaths.Critic.WRITTEN) {
             GradientPenalty writtenPenalty = paths.writtenPenalty;
             ReluMlpGradients.CriticUpdate u = paths.writtenCritic.critic(objective, writtenPenalty, real, fake,
@@ -124,11 +147,11 @@ public final class GanMethod implements Method {
             realOut = out.narrow(0, 0, real.size(0));
             fakeOut = out.narrow(0, real.size(0), fake.size(0));
         } else {
-            realOut = critic.forward(real);
-            fakeOut = critic.forward(fake);
+            realOut = critic.forward(real, y);
+            fakeOut = critic.forward(fake, y);
         }
         Tensor loss = objective.criticLoss(realOut, fakeOut);
-        CriticBatch batch = new CriticBatch(critic, real, fake, ctx.rng());
+        CriticBatch batch = new CriticBatch(critic, real, fake, ctx.rng(), y);
         for (Regularizer r : regularizers) {
             Tensor term = r.criticTerm(batch);
             if (term != null) {
@@ -163,16 +186,19 @@ public final class GanMethod implements Method {
             finishGeneratorStep(ctx, stats, u.loss(), u.grads());
             return;
         }
-        Tensor fake = generator.forward(noise(ctx.batch(), ctx.rng()));
-        Tensor[] real = new Tensor[1];
-        Supplier<Tensor> realBatch = () -> real[0] != null ? real[0]
-                : (real[0] = ctx.data().sample(ctx.batch(), ctx.rng()));
-        Tensor fakeOut = critic.forward(criticInput(fake, ctx));
+        io.ganflow.data.Batch[] real = new io.ganflow.data.Batch[1];
+        // conditional: a labelled real batch first, whose classes the generated rows take; otherwise drawn on first use
+        Supplier<io.ganflow.data.Batch> realBatch = () -> real[0] != null ? real[0]
+                : (real[0] = ctx.data().sampleBatch(ctx.batch(), ctx.rng(), classes > 0));
+        Optional<Tensor> y = classes > 0 ? realBatch.get().labels() : Optional.empty();
+        Tensor fake = generator.forward(noise(ctx.batch(), ctx.rng()), y);
+        Tensor fakeOut = critic.forward(criticInput(fake, ctx), y);
         // a relativistic loss judges the generated batch against the critic's outputs on a real one (no gradient:
         // the generator's loss does not depend on them through the generator)
         Tensor loss = objective.generatorNeedsReal() ? objective.generatorLoss(fakeOut,
-                Ops.noGrad(() -> critic.forward(criticInput(realBatch.get(), ctx)))) : objective.generatorLoss(fakeOut);
-        GeneratorBatch batch = new GeneratorBatch(critic, generator, fake, realBatch);
+                Ops.noGrad(() -> critic.forward(criticInput(realBatch.get().x(), ctx), realBatch.get().labels())))
+                : objective.generatorLoss(fakeOut);
+        GeneratorBatch batch = new GeneratorBatch(critic, generator, fake, () -> realBatch.get().x(), y);
         for (Regularizer r : regularizers) {
             Tensor term = r.generatorTerm(batch);
             if (term != null) {
@@ -222,13 +248,52 @@ public final class GanMethod implements Method {
         return sq.sqrt();
     }
 
-    /** Samples from the generator, or from its EMA when that is on. */
+    /**
+     * Samples from the generator, or from its EMA when that is on. A conditional generator draws z first, then a
+     * class for each sample, uniformly.
+     */
     @Override
     public Tensor sample(int n, Rng rng) {
+        if (classes > 0) {
+            Tensor z = noise(n, rng);
+            return generate(z, Optional.of(Ops.toDevice(rng.integers(classes, n))));
+        }
+        return generate(noise(n, rng), Optional.empty());
+    }
+
+    /** The (EMA) generator on z and labels, in evaluation mode, without gradient. */
+    private Tensor generate(Tensor z, Optional<Tensor> labels) {
         Module g = ema != null ? ema.shadow() : generator;
         // Evaluation mode: batch-norm layers use their running statistics, so a sample does not depend on
         // the other samples of its batch (a no-op for nets without such layers).
-        return Module.inEvalMode(g, () -> Ops.noGrad(() -> g.forward(noise(n, rng))));
+        return Module.inEvalMode(g, () -> Ops.noGrad(() -> g.forward(z, labels)));
+    }
+
+    /** One step of the generator; of a conditional one, for the request's classes (uniform ones without). */
+    @Override
+    public io.ganflow.train.Samples sample(io.ganflow.train.SampleRequest r) {
+        r.procedureIn(name(), samplingProcedures(), classes > 0);
+        if (r.labels().isEmpty()) {
+            return io.ganflow.train.Samples.oneStep(sample(r.n(), r.rng()));
+        }
+        long[] y = r.labels().get();
+        if (y.length != r.n()) {
+            throw new io.ganflow.BadInputException(y.length + " class labels for " + r.n() + " samples; give one per"
+                    + " sample");
+        }
+        for (long k : y) {
+            if (k < 0 || k >= classes) {
+                throw new io.ganflow.BadInputException("class " + k + " is not one of this run's classes; allowed: 0 to "
+                        + (classes - 1));
+            }
+        }
+        return io.ganflow.train.Samples.oneStep(generate(noise(r.n(), r.rng()), Optional.of(Ops.toDevice(
+                Ops.fromLongs(y)))));
+    }
+
+    @Override
+    public int classes() {
+        return classes;
     }
 
     @Override
@@ -241,6 +306,9 @@ public final class GanMethod implements Method {
 
     @Override
     public Optional<UnaryOperator<Tensor>> critic() {
+        if (classes > 0) {
+            return Optional.empty(); // a conditional critic is a function of x and the class: no single field
+        }
         return Optional.of(x -> Ops.noGrad(() -> critic.forward(x)));
     }
 

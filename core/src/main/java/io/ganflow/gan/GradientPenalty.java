@@ -107,11 +107,6 @@ public final class GradientPenalty implements Regularizer {
         return penaltyAt(b.critic(), xhat);
     }
 
-    /** Interpolates between rows of one class, at that class: the gradient is taken in x alone. */
-    @Override
-    public boolean takesLabels() {
-        return true;
-    }
 
     /**
      * ∇ₓD(x) for a plain ReLU MLP critic (no spectral, batch or virtual batch normalisation, no minibatch

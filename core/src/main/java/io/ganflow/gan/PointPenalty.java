@@ -47,8 +47,4 @@ public final class PointPenalty implements Regularizer {
         return penaltyAt(b.critic(), atReal ? b.real() : b.fake(), b.labels());
     }
 
-    @Override
-    public boolean takesLabels() {
-        return true;
-    }
 }

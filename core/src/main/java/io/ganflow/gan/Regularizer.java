@@ -12,11 +12,12 @@ public interface Regularizer {
     String name();
 
     /**
-     * Whether the terms read a batch's labels where it has them (a conditional critic): a regularizer that would
-     * ignore them, or evaluate the critic without them, says false, and a conditional method refuses it.
+     * Whether the regularizer works under conditioning: its terms evaluate the critic at the batch's labels where it
+     * has them, or do not read the critic at all (clipping, averages). One that would evaluate a conditional critic
+     * without its labels says false, and a conditional GAN refuses it.
      */
-    default boolean takesLabels() {
-        return false;
+    default boolean handlesLabels() {
+        return true;
     }
 
     /** The term to add to the critic loss for this batch, or null. */

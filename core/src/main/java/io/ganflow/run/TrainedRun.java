@@ -126,6 +126,25 @@ public final class TrainedRun {
         }
     }
 
+    /**
+     * n samples in data space (as {@link #sample(int, long)}) of the given classes, one per sample, from a
+     * conditional run ("draw me a 7": {@code sampleClasses(new long[] {7, 7, 7}, seed)}).
+     *
+     * @throws BadInputException when the run is not conditional or a class is not one of its classes
+     */
+    public double[][] sampleClasses(long[] classes, long seed) {
+        try (Scope s = Scope.open()) {
+            Tensor x = data.standardizer().toData(method.sample(io.ganflow.train.SampleRequest.of(classes.length,
+                    new Rng(seed)).withLabels(classes)).x());
+            return Ops.toRows(x.dim() > 2 ? x.reshape(classes.length, -1) : x);
+        }
+    }
+
+    /** The number of classes of a conditional run; 0 for an unconditional one. */
+    public int classes() {
+        return method.classes();
+    }
+
     /** The networks this run can export: "generator", "critic", "velocity", "velocity_distilled". */
     public java.util.Set<String> networks() {
         return method.networks().keySet();

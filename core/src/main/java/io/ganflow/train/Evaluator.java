@@ -75,6 +75,39 @@ public final class Evaluator {
         data.evaluatesOnTrainingData().ifPresent(w -> System.err.println("ganflow: warning: " + w));
     }
 
+    /**
+     * A conditional method on a mixture whose components are its classes: the fraction of n samples, each asked for
+     * a uniformly drawn component, that land in that component (nearest centre, within the high-quality radius of
+     * the mode metrics).
+     */
+    private double classHits(Method method, io.ganflow.data.Mixture mix, int n) {
+        Rng rng = Rng.derived(seed, "eval/classes");
+        long[] want = Ops.toLongs(rng.integers(mix.modes(), n));
+        Tensor x = Ops.toHost(method.sample(SampleRequest.of(n, rng).withLabels(want)).x());
+        double[][] pts = Ops.toRows(data.standardizer().toData(Ops.flatten(x)));
+        double radius = io.ganflow.metrics.ModeMetrics.DEFAULT_SIGMAS * mix.std();
+        int hits = 0;
+        for (int i = 0; i < n; i++) {
+            int best = -1;
+            double bestD = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < mix.modes(); k++) {
+                double d = 0;
+                for (int j = 0; j < pts[i].length; j++) {
+                    double e = pts[i][j] - mix.centers()[k][j];
+                    d += e * e;
+                }
+                if (d < bestD) {
+                    bestD = d;
+                    best = k;
+                }
+            }
+            if (best == want[i] && Math.sqrt(bestD) <= radius) {
+                hits++;
+            }
+        }
+        return (double) hits / n;
+    }
+
     public Map<String, Double> evaluate(Method method) {
         try (Scope s = Scope.open()) {
             Standardizer st = data.standardizer();
@@ -103,6 +136,8 @@ public final class Evaluator {
                 out.put("high_quality_fraction", r.highQualityFraction());
                 out.put("reverse_kl_modes", r.reverseKl());
             });
+            data.mixture().filter(mix -> method.classes() == mix.modes() && method.classes() > 0)
+                    .ifPresent(mix -> out.put("class_hit_fraction", classHits(method, mix, samples)));
             int m = Math.min(w1Samples, data.referenceSize());
             if (m >= 2) {
                 Tensor refModel = data.reference(m, Rng.derived(seed, "eval/reference"));

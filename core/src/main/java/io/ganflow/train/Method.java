@@ -45,6 +45,14 @@ public interface Method {
     }
 
     /**
+     * The number of classes a conditional method generates (its samples take a class each: {@link SampleRequest}'s
+     * labels, uniform classes without them); 0 for an unconditional one.
+     */
+    default int classes() {
+        return 0;
+    }
+
+    /**
      * The latent dimension when a sample is the generator applied to z ~ N(0, I) of shape (n, latentDim), drawn
      * first from the request's stream (what an export's latent draws must reproduce); empty otherwise.
      */

@@ -148,7 +148,13 @@ class ConditioningSeamTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GanMethod.builder(g,
                     conditional, 2, Objectives.WASSERSTEIN).optimizers(sgd.create(g.parameters()),
                             sgd.create(conditional.parameters())).build());
-            assertTrue(e.getMessage().contains("conditional GAN training is not built yet"), e.getMessage());
+            assertTrue(e.getMessage().contains("the generator takes 0, the critic 3"), e.getMessage());
+            LabelConcat cg = new LabelConcat(Mlp.builder().in(2 + 3).out(2).width(8).depth(2).build(new Rng(4)), 3);
+            e = assertThrows(IllegalArgumentException.class, () -> GanMethod.builder(cg, conditional, 2,
+                    Objectives.WASSERSTEIN).regularizer(new FeatureMatching(1.0, -1)).optimizers(
+                            sgd.create(cg.parameters()), sgd.create(conditional.parameters())).build());
+            assertTrue(e.getMessage().contains("feature_matching reads the critic without the class labels"),
+                    e.getMessage());
         }
     }
 

@@ -1,0 +1,61 @@
+package io.ganflow.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ganflow sample --class and --per-class on a conditional run, and their refusals. */
+class ConditionalSampleTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void classesAreAskedForAndCheckedByTheCli() throws Exception {
+        Path run = dir.resolve("c");
+        CliTestSupport.Result r = CliTestSupport.run(CliTestSupport.tiny("train", "--preset", "ring8-cgan", "--steps",
+                "20", "--out", run.toString()));
+        assertEquals(0, r.code(), r.err());
+        r = CliTestSupport.run("sample", "--run", run.toString(), "--per-class", "3", "--out",
+                dir.resolve("p.csv").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1 + 3 * 8, Files.readAllLines(dir.resolve("p.csv")).size(), "3 samples of each of 8 classes");
+        r = CliTestSupport.run("sample", "--run", run.toString(), "--class", "2,5", "--n", "10", "--out",
+                dir.resolve("c.csv").toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(11, Files.readAllLines(dir.resolve("c.csv")).size());
+        io.ganflow.run.TrainedRun tr = io.ganflow.run.TrainedRun.open(run);
+        assertEquals(8, tr.classes());
+        assertEquals(2, tr.sampleClasses(new long[] {3, 3}, 0).length, "the same from Java");
+
+        for (List<String> bad : List.of(List.of("--class", "8"), List.of("--per-class", "2", "--n", "5"),
+                List.of("--class", "-1"))) {
+            String[] args = new String[4 + bad.size()];
+            args[0] = "sample";
+            args[1] = "--run";
+            args[2] = run.toString();
+            for (int i = 0; i < bad.size(); i++) {
+                args[3 + i] = bad.get(i);
+            }
+            args[3 + bad.size()] = "--out=" + dir.resolve("x.csv");
+            r = CliTestSupport.run(args);
+            assertEquals(2, r.code(), bad + ": " + r.err());
+            assertTrue(!Files.exists(dir.resolve("x.csv")), "nothing written");
+        }
+        Path plain = dir.resolve("u");
+        r = CliTestSupport.run(CliTestSupport.tiny("train", "--steps", "10", "--out", plain.toString()));
+        assertEquals(0, r.code(), r.err());
+        r = CliTestSupport.run("sample", "--run", plain.toString(), "--class", "1", "--out",
+                dir.resolve("y.csv").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--class needs a conditional run"), r.err());
+        r = CliTestSupport.run(CliTestSupport.tiny("train", "--preset", "ring8-rf", "--set", "model.condition=concat",
+                "--steps", "10", "--out", dir.resolve("f").toString()));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("model.condition=concat is for method=gan"), r.err());
+    }
+}
