@@ -33,6 +33,7 @@ public final class Registries {
         NetSetup.registerBuiltIns(NETS, VELOCITY_NETS);
         INSTANCE.family(new GanFamily());
         INSTANCE.family(new FlowFamily());
+        INSTANCE.family(new DiffusionFamily());
     }
 
     private Registries() {}

@@ -1,0 +1,248 @@
+package io.ganflow.diffusion;
+
+import io.ganflow.BadInputException;
+import io.ganflow.engine.Ops;
+import io.ganflow.engine.Rng;
+import io.ganflow.nn.StateDict;
+import io.ganflow.nn.VelocityModel;
+import io.ganflow.optim.Optimizer;
+import io.ganflow.train.Method;
+import io.ganflow.train.SampleRequest;
+import io.ganflow.train.Samples;
+import io.ganflow.train.SamplingProcedure;
+import io.ganflow.train.StepContext;
+import io.ganflow.train.StepStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * DDPM (Ho, Jain &amp; Abbeel 2020): a net ε_θ(x_t, t) learns the noise of x_t = √ᾱ_t x_0 + √(1 − ᾱ_t) ε with the
+ * simple loss E_{t, x_0, ε} ‖ε − ε_θ(x_t, t)‖² (t uniform on 1 … T), and samples by reversing the process. The net
+ * is any {@link VelocityModel} (a net of x and a time in [0, 1] through ganflow's one time embedding), given t/T.
+ * Since ε_θ(x_t, t) = −√(1 − ᾱ_t) ∇ log p_t(x_t) at the optimum, DDPM is a score model with a particular weighting.
+ *
+ * <p>Two sampling procedures, each deterministic given the request's random stream and counting its network
+ * evaluations (NFE):
+ * <ul>
+ *   <li>{@code ancestral}: x_T ~ N(0, I), then for t = T … 1, x_{t−1} = (x_t − β_t/√(1 − ᾱ_t)·ε_θ)/√(1 − β_t) + σ_t z
+ *       with σ_t² = β_t ({@code --option variance=beta}, DDPM's default) or β̃_t ({@code variance=beta_tilde}), and
+ *       no noise at t = 1: NFE T;</li>
+ *   <li>{@code ddim} (Song, Meng &amp; Ermon 2021, eq. 12): S of the T steps ({@code --nfe S}, chosen by
+ *       {@code --option spacing=leading|trailing|linspace}, diffusers' names), x̂_0 = (x_t − √(1 − ᾱ_t) ε_θ)/√ᾱ_t and
+ *       x_{t'} = √ᾱ_{t'} x̂_0 + √(1 − ᾱ_{t'} − σ²) ε_θ + σ z with σ = η √((1 − ᾱ_{t'})/(1 − ᾱ_t)) √(1 − ᾱ_t/ᾱ_{t'})
+ *       ({@code --option eta=η}; η = 0 is deterministic, η = 1 with all T steps is DDPM with β̃): NFE S.</li>
+ * </ul>
+ */
+public final class DiffusionMethod implements Method {
+    /** DDPM's ancestral sampler: every step of the chain. */
+    public static final SamplingProcedure ANCESTRAL = new SamplingProcedure("ancestral", "DDPM's reverse chain over"
+            + " all T steps; --option variance=beta|beta_tilde", List.of("variance"), false);
+    /** DDIM: S of the T steps, deterministic at eta 0. */
+    public static final SamplingProcedure DDIM = new SamplingProcedure("ddim", "DDIM over --nfe S of the T steps;"
+            + " --option eta=E, --option spacing=leading|trailing|linspace", List.of("nfe", "eta", "spacing"), false);
+    /** The spacings of DDIM's steps. */
+    public static final List<String> SPACINGS = List.of("leading", "trailing", "linspace");
+
+    private final VelocityModel eps;
+    private final Optimizer opt;
+    private final NoiseSchedule schedule;
+    private final long[] shape;
+    private final List<SamplingProcedure> procedures;
+    private final Defaults defaults;
+
+    /**
+     * What a sample request falls back on.
+     *
+     * @param procedure "ancestral" or "ddim" (the method's default procedure)
+     * @param variance "beta" or "beta_tilde"
+     * @param steps DDIM's steps S
+     * @param eta DDIM's η
+     * @param spacing DDIM's spacing
+     */
+    public record Defaults(String procedure, String variance, int steps, double eta, String spacing) {}
+
+    /**
+     * @param eps the noise-prediction net
+     * @param opt its optimiser
+     * @param schedule the forward process
+     * @param shape one sample's shape
+     */
+    public DiffusionMethod(VelocityModel eps, Optimizer opt, NoiseSchedule schedule, long[] shape, Defaults defaults) {
+        this.eps = eps;
+        this.opt = opt;
+        this.schedule = schedule;
+        this.shape = shape.clone();
+        this.defaults = defaults;
+        this.procedures = defaults.procedure().equals("ddim") ? List.of(DDIM, ANCESTRAL) : List.of(ANCESTRAL, DDIM);
+    }
+
+    @Override
+    public String name() {
+        return "ddpm";
+    }
+
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
+    /** One step of the simple loss on a batch: t uniform on 1 … T, ε ~ N(0, I). */
+    @Override
+    public StepStats step(StepContext ctx) {
+        Tensor x0 = ctx.data().sample(ctx.batch(), ctx.rng());
+        int n = (int) x0.size(0);
+        long[] t = Ops.toLongs(ctx.rng().integers(schedule.steps(), n));
+        float[] a = new float[n];
+        float[] b = new float[n];
+        float[] tt = new float[n];
+        for (int i = 0; i < n; i++) {
+            int s = (int) t[i] + 1;
+            a[i] = (float) Math.sqrt(schedule.alphaBar(s));
+            b[i] = (float) Math.sqrt(1 - schedule.alphaBar(s));
+            tt[i] = (float) s / schedule.steps();
+        }
+        Tensor noise = Ops.toDevice(ctx.rng().normal(Ops.shape(x0)));
+        Tensor xt = Ops.perSample(Ops.toDevice(Ops.fromFloats(a, n)), x0).mul(x0)
+                .add(Ops.perSample(Ops.toDevice(Ops.fromFloats(b, n)), x0).mul(noise));
+        Tensor pred = eps.velocity(xt, Ops.toDevice(Ops.fromFloats(tt, n, 1)));
+        Tensor loss = Ops.sampleSquaredNorm(pred.sub(noise)).mean();
+        opt.step(Ops.grad(loss, eps.tensors(), false));
+        return new StepStats().put("eps_loss", loss);
+    }
+
+    @Override
+    public Tensor sample(int n, Rng rng) {
+        return sample(SampleRequest.of(n, rng)).x();
+    }
+
+    @Override
+    public List<SamplingProcedure> samplingProcedures() {
+        return procedures;
+    }
+
+    @Override
+    public Samples sample(SampleRequest r) {
+        SamplingProcedure p = r.procedureIn(name(), procedures);
+        return Ops.noGrad(() -> p == ANCESTRAL ? ancestral(r) : ddim(r));
+    }
+
+    private Tensor epsAt(Tensor x, int t) {
+        return eps.velocity(x, (double) t / schedule.steps());
+    }
+
+    private Samples ancestral(SampleRequest r) {
+        String variance = r.option("variance").orElse(defaults.variance());
+        if (!List.of("beta", "beta_tilde").contains(variance)) {
+            throw new BadInputException("--option variance=" + variance + " is not allowed; allowed: beta, beta_tilde");
+        }
+        Tensor x = Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape)));
+        int steps = schedule.steps();
+        for (int t = steps; t >= 1; t--) {
+            Tensor e = epsAt(x, t);
+            double beta = schedule.beta(t);
+            Tensor mean = x.sub(Ops.mul(e, beta / Math.sqrt(1 - schedule.alphaBar(t)))).div(Ops.s(Math.sqrt(1 - beta)));
+            if (t > 1) {
+                double var = variance.equals("beta") ? beta : schedule.betaTilde(t);
+                mean = mean.add(Ops.mul(Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape))), Math.sqrt(var)));
+            }
+            x = mean;
+        }
+        return new Samples(x, steps, List.of(), List.of(), "ancestral, " + steps + " steps, variance " + variance);
+    }
+
+    private Samples ddim(SampleRequest r) {
+        int steps = r.option("nfe").map(v -> parse("--nfe", v)).orElse(defaults.steps());
+        if (steps < 1 || steps > schedule.steps()) {
+            throw new BadInputException("--nfe " + steps + " is out of range for DDIM; allowed: 1 to "
+                    + schedule.steps() + " (the schedule's steps)");
+        }
+        double eta = r.option("eta").map(v -> parseDouble("--option eta", v)).orElse(defaults.eta());
+        if (!(eta >= 0 && eta <= 1)) {
+            throw new BadInputException("--option eta=" + eta + " is out of range; allowed: 0 to 1");
+        }
+        String spacing = r.option("spacing").orElse(defaults.spacing());
+        int[] ts = timesteps(schedule.steps(), steps, spacing);
+        Tensor x = Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape)));
+        for (int i = 0; i < ts.length; i++) {
+            int t = ts[i];
+            int prev = i + 1 < ts.length ? ts[i + 1] : 0;
+            double at = schedule.alphaBar(t);
+            double ap = schedule.alphaBar(prev);
+            Tensor e = epsAt(x, t);
+            Tensor x0 = x.sub(Ops.mul(e, Math.sqrt(1 - at))).div(Ops.s(Math.sqrt(at)));
+            double sigma = eta * Math.sqrt((1 - ap) / (1 - at)) * Math.sqrt(1 - at / ap);
+            Tensor next = Ops.mul(x0, Math.sqrt(ap)).add(Ops.mul(e, Math.sqrt(Math.max(0, 1 - ap - sigma * sigma))));
+            if (sigma > 0) {
+                next = next.add(Ops.mul(Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape))), sigma));
+            }
+            x = next;
+        }
+        return new Samples(x, ts.length, List.of(), List.of(), "ddim, " + ts.length + " of " + schedule.steps()
+                + " steps (" + spacing + "), eta " + eta);
+    }
+
+    /**
+     * The S of T steps DDIM visits, in descending order (t = 1 … T): {@code linspace} rounds S evenly spaced values
+     * from 1 to T; {@code leading} takes 1 + k·⌊T/S⌋ (it never starts at T: the mix-up of diffusers' issues);
+     * {@code trailing} takes round(T − k·T/S), starting at T.
+     */
+    public static int[] timesteps(int total, int steps, String spacing) {
+        int[] t = new int[steps];
+        for (int k = 0; k < steps; k++) {
+            t[k] = switch (spacing) {
+                case "linspace" -> steps == 1 ? total : (int) Math.round(1 + (double) (total - 1) * k / (steps - 1));
+                case "leading" -> 1 + k * (total / steps);
+                case "trailing" -> (int) Math.round(total - (double) k * total / steps);
+                default -> throw new BadInputException("--option spacing=" + spacing + " is not allowed; allowed: "
+                        + String.join(", ", SPACINGS));
+            };
+        }
+        List<Integer> sorted = new ArrayList<>();
+        for (int v : t) {
+            if (!sorted.contains(v)) {
+                sorted.add(v);
+            }
+        }
+        sorted.sort(java.util.Comparator.reverseOrder());
+        return sorted.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int parse(String flag, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new BadInputException(flag + " " + v + " is not a whole number");
+        }
+    }
+
+    private static double parseDouble(String flag, String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new BadInputException(flag + "=" + v + " is not a number");
+        }
+    }
+
+    @Override
+    public Map<String, Optimizer> optimizers() {
+        return Map.of("eps", opt);
+    }
+
+    @Override
+    public Map<String, io.ganflow.nn.Module> networks() {
+        return Map.of("eps", eps);
+    }
+
+    @Override
+    public void saveState(StateDict into) {
+        into.putModule("eps", eps);
+        opt.saveState(into, "opt.eps");
+    }
+
+    @Override
+    public void loadState(StateDict from) {
+        from.loadModule("eps", eps);
+        opt.loadState(from, "opt.eps");
+    }
+}
