@@ -1,5 +1,6 @@
 package io.ganflow.cli;
 
+import io.ganflow.cli.process.ExitCodes;
 import io.ganflow.BadInputException;
 import io.ganflow.config.Config;
 import io.ganflow.config.EvalSetup;
@@ -101,7 +102,7 @@ final class ClassifierCommand implements Runnable {
             System.out.println("  file sha256    " + sha);
             System.out.println("  weights sha256 " + t.classifier().weightsSha256() + "  (the features id: "
                     + Classifiers.extractorName(data) + ":sha256:" + t.classifier().weightsSha256().substring(0, 12) + "...)");
-            return Main.OK;
+            return ExitCodes.OK;
         }
     }
 
@@ -128,7 +129,7 @@ final class ClassifierCommand implements Runnable {
             for (Map.Entry<String, String> e : l.metadata().entrySet()) {
                 System.out.println("  " + e.getKey() + " = " + e.getValue());
             }
-            return Main.OK;
+            return ExitCodes.OK;
         }
     }
 
@@ -166,7 +167,7 @@ final class ClassifierCommand implements Runnable {
             st.write(out);
             System.out.printf(Locale.ROOT, "wrote %s: %s on %d test and %d training images; floors %s%n", out, fx.id(),
                     st.test().n(), st.train().n(), st.floors());
-            return Main.OK;
+            return ExitCodes.OK;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.ganflow.cli;
 
+import io.ganflow.cli.process.ExitCodes;
 import io.ganflow.BadInputException;
 import io.ganflow.config.Config;
 import io.ganflow.config.EvalSetup;
@@ -251,7 +252,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         System.out.println("wrote " + file.toAbsolutePath().normalize()
                 + (out == null ? " (the current directory; --out FILE writes elsewhere)" : ""));
-        return Main.OK;
+        return ExitCodes.OK;
     }
 
     // ---- images -----------------------------------------------------------------------------------------

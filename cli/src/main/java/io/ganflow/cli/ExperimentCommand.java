@@ -1,5 +1,6 @@
 package io.ganflow.cli;
 
+import io.ganflow.cli.process.ExitCodes;
 import io.ganflow.experiment.Experiments;
 import io.ganflow.BadInputException;
 import io.ganflow.Registry;
@@ -58,7 +59,7 @@ final class ExperimentCommand implements Runnable {
                             + ")");
                 }
             }
-            return Main.OK;
+            return ExitCodes.OK;
         }
     }
 
@@ -107,7 +108,7 @@ final class ExperimentCommand implements Runnable {
             System.out.println(name + (quick ? " (quick)" : "") + ": " + o.verdict().word() + " | " + o.verdict().headline()
                     + " | " + n + (n == 1 ? " seed" : " seeds") + " in "
                     + ProgressListener.duration(((Number) secs).doubleValue()) + " | " + dir);
-            return Main.OK;
+            return ExitCodes.OK;
         }
     }
 
@@ -135,7 +136,7 @@ final class ExperimentCommand implements Runnable {
                 ExperimentReport.replaceBlock(out, md);
                 System.out.println("updated " + out + " from " + in);
             }
-            return Main.OK;
+            return ExitCodes.OK;
         }
     }
 }

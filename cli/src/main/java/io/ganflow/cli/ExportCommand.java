@@ -1,5 +1,6 @@
 package io.ganflow.cli;
 
+import io.ganflow.cli.process.ExitCodes;
 import io.ganflow.BadInputException;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
@@ -82,7 +83,7 @@ final class ExportCommand implements Callable<Integer> {
             System.out.println("check in PyTorch: /usr/bin/python3 tools/torch_load.py " + out + " --input " + file
                     + " --expected " + file);
         }
-        return Main.OK;
+        return ExitCodes.OK;
     }
 
     private static String stripSuffix(String name) {

@@ -1,5 +1,6 @@
 package io.ganflow.cli;
 
+import io.ganflow.cli.process.ExitCodes;
 import io.ganflow.config.ConfigKey;
 import io.ganflow.config.Schema;
 import java.io.PrintWriter;
@@ -29,6 +30,6 @@ final class KeysCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return Main.OK;
+        return ExitCodes.OK;
     }
 }

@@ -30,7 +30,8 @@ final class Launcher {
      * @param outFor validates the config for N processes and returns the run directory to give every worker
      *     (null when resuming)
      */
-    static int launch(int n, List<String> args, IntFunction<Path> outFor, int timeoutSeconds, PrintStream err) {
+    static int launch(String mainClass, int n, List<String> args, IntFunction<Path> outFor, int timeoutSeconds,
+            PrintStream err) {
         Path out = outFor.apply(n);
         List<String> rest = strip(args, out != null);
         Path dir;
@@ -45,7 +46,7 @@ final class Launcher {
         // Ctrl-C reaches every worker through the terminal's process group; the launcher only waits for them.
         try (Interrupts ignored = Interrupts.install(() -> { }, new PrintStream(PrintStream.nullOutputStream()))) {
             for (int r = 0; r < n; r++) {
-                List<String> cmd = new ArrayList<>(ChildJvm.javaCommand(Main.class.getName()));
+                List<String> cmd = new ArrayList<>(ChildJvm.javaCommand(mainClass));
                 cmd.add("train");
                 cmd.addAll(rest);
                 if (out != null) {

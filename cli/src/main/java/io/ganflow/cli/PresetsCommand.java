@@ -1,5 +1,6 @@
 package io.ganflow.cli;
 
+import io.ganflow.cli.process.ExitCodes;
 import io.ganflow.config.Preset;
 import io.ganflow.config.Presets;
 import java.io.PrintWriter;
@@ -44,6 +45,6 @@ final class PresetsCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return Main.OK;
+        return ExitCodes.OK;
     }
 }

@@ -1,5 +1,6 @@
 package io.ganflow.cli;
 
+import io.ganflow.cli.process.ExitCodes;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.ganflow.BadInputException;
 import io.ganflow.config.Config;
@@ -79,7 +80,7 @@ final class ReportCommand implements Callable<Integer> {
             throw CliFiles.cannotWrite("--out", out, e);
         }
         System.out.println("wrote " + out.toAbsolutePath().normalize() + ": " + all.size() + " runs compared");
-        return Main.OK;
+        return ExitCodes.OK;
     }
 
     private static String page(List<Run> runs) throws IOException {

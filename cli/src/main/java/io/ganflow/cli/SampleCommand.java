@@ -1,5 +1,6 @@
 package io.ganflow.cli;
 
+import io.ganflow.cli.process.ExitCodes;
 import io.ganflow.BadInputException;
 import io.ganflow.config.Config;
 import io.ganflow.run.TrainedRun;
@@ -209,7 +210,7 @@ final class SampleCommand implements Callable<Integer> {
             System.out.println("solver: " + how + ", NFE " + nfeMax + (nfeMax > 1 ? " per batch of up to " + chunk
                     + " samples" + (nfeTotal != nfeMax ? " (" + nfeTotal + " over all batches)" : "") : ""));
         }
-        return Main.OK;
+        return ExitCodes.OK;
     }
 
     /** Most images in one PNG grid (16 × 16). */

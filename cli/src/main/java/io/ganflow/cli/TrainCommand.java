@@ -1,5 +1,6 @@
 package io.ganflow.cli;
 
+import io.ganflow.cli.process.ExitCodes;
 import io.ganflow.BadInputException;
 import io.ganflow.config.Presets;
 import io.ganflow.run.TrainingRun;
@@ -88,7 +89,8 @@ final class TrainCommand implements Callable<Integer> {
     private Integer train() {
         Session.Worker worker = worker();
         if (nproc != null) {
-            return Launcher.launch(nproc, spec.commandLine().getParseResult().originalArgs(), this::freshOut,
+            return Launcher.launch(spec.root().userObject().getClass().getName(), nproc,
+                    spec.commandLine().getParseResult().originalArgs(), this::freshOut,
                     distTimeout == null ? 300 : distTimeout, System.err);
         }
         // --quiet silences progress, never warnings: a skipped corrupt checkpoint changes what is trained.
@@ -137,9 +139,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private static int exitCode(Session.Outcome outcome) {
         if (outcome.alarmStop()) {
-            return Main.INTERNAL;
+            return ExitCodes.INTERNAL;
         }
-        return outcome.result().interrupted() ? Main.INTERRUPTED : Main.OK;
+        return outcome.result().interrupted() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
     }
 
     /** The data-parallel flags of a worker (--rank ...), validated; null for a single-process run or --nproc. */
