@@ -51,6 +51,8 @@ public final class DiffusionMethod implements Method {
     private final long[] shape;
     private final List<SamplingProcedure> procedures;
     private final Defaults defaults;
+    private final Tensor sqrtAlphaBar;
+    private final Tensor sqrtOneMinusAlphaBar;
 
     /**
      * What a sample request falls back on.
@@ -76,6 +78,15 @@ public final class DiffusionMethod implements Method {
         this.shape = shape.clone();
         this.defaults = defaults;
         this.procedures = defaults.procedure().equals("ddim") ? List.of(DDIM, ANCESTRAL) : List.of(ANCESTRAL, DDIM);
+        int steps = schedule.steps();
+        float[] a = new float[steps];
+        float[] b = new float[steps];
+        for (int s = 1; s <= steps; s++) {
+            a[s - 1] = (float) Math.sqrt(schedule.alphaBar(s));
+            b[s - 1] = (float) Math.sqrt(1 - schedule.alphaBar(s));
+        }
+        this.sqrtAlphaBar = io.ganflow.engine.Scope.persistent(Ops.fromFloats(a, steps));
+        this.sqrtOneMinusAlphaBar = io.ganflow.engine.Scope.persistent(Ops.fromFloats(b, steps));
     }
 
     @Override
@@ -87,28 +98,29 @@ public final class DiffusionMethod implements Method {
         return schedule;
     }
 
-    /** One step of the simple loss on a batch: t uniform on 1 … T, ε ~ N(0, I). */
+    /**
+     * One step of the simple loss on a batch: t uniform on 1 … T, ε ~ N(0, I). Everything stays on the run's device:
+     * √ᾱ_t and √(1 − ᾱ_t) are looked up in the method's tables by t.
+     */
     @Override
     public StepStats step(StepContext ctx) {
         Tensor x0 = ctx.data().sample(ctx.batch(), ctx.rng());
-        int n = (int) x0.size(0);
-        long[] t = Ops.toLongs(ctx.rng().integers(schedule.steps(), n));
-        float[] a = new float[n];
-        float[] b = new float[n];
-        float[] tt = new float[n];
-        for (int i = 0; i < n; i++) {
-            int s = (int) t[i] + 1;
-            a[i] = (float) Math.sqrt(schedule.alphaBar(s));
-            b[i] = (float) Math.sqrt(1 - schedule.alphaBar(s));
-            tt[i] = (float) s / schedule.steps();
-        }
+        long n = x0.size(0);
+        Tensor t = ctx.rng().integers(schedule.steps(), n); // t − 1: the tables start at t = 1
         Tensor noise = Ops.toDevice(ctx.rng().normal(Ops.shape(x0)));
-        Tensor xt = Ops.perSample(Ops.toDevice(Ops.fromFloats(a, n)), x0).mul(x0)
-                .add(Ops.perSample(Ops.toDevice(Ops.fromFloats(b, n)), x0).mul(noise));
-        Tensor pred = eps.velocity(xt, Ops.toDevice(Ops.fromFloats(tt, n, 1)));
+        Tensor xt = Ops.perSample(sqrtAlphaBar.index_select(0, t), x0).mul(x0)
+                .add(Ops.perSample(sqrtOneMinusAlphaBar.index_select(0, t), x0).mul(noise));
+        Tensor tt = t.to(x0.scalar_type()).add(Ops.s(1)).div(Ops.s(schedule.steps())).reshape(n, 1);
+        Tensor pred = eps.velocity(xt, tt);
         Tensor loss = Ops.sampleSquaredNorm(pred.sub(noise)).mean();
         opt.step(Ops.grad(loss, eps.tensors(), false));
         return new StepStats().put("eps_loss", loss);
+    }
+
+    /** The tables of √ᾱ_t and √(1 − ᾱ_t), t = 1 … T: state that moves to the run's device with the net. */
+    @Override
+    public List<Tensor> stateTensors() {
+        return List.of(sqrtAlphaBar, sqrtOneMinusAlphaBar);
     }
 
     @Override
@@ -152,12 +164,12 @@ public final class DiffusionMethod implements Method {
     }
 
     private Samples ddim(SampleRequest r) {
-        int steps = r.option("nfe").map(v -> parse("--nfe", v)).orElse(defaults.steps());
+        int steps = r.intOption("nfe", "--nfe").orElse(defaults.steps());
         if (steps < 1 || steps > schedule.steps()) {
             throw new BadInputException("--nfe " + steps + " is out of range for DDIM; allowed: 1 to "
                     + schedule.steps() + " (the schedule's steps)");
         }
-        double eta = r.option("eta").map(v -> parseDouble("--option eta", v)).orElse(defaults.eta());
+        double eta = r.doubleOption("eta", "--option eta").orElse(defaults.eta());
         if (!(eta >= 0 && eta <= 1)) {
             throw new BadInputException("--option eta=" + eta + " is out of range; allowed: 0 to 1");
         }
@@ -206,22 +218,6 @@ public final class DiffusionMethod implements Method {
         }
         sorted.sort(java.util.Comparator.reverseOrder());
         return sorted.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static int parse(String flag, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new BadInputException(flag + " " + v + " is not a whole number");
-        }
-    }
-
-    private static double parseDouble(String flag, String v) {
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new BadInputException(flag + "=" + v + " is not a number");
-        }
     }
 
     @Override

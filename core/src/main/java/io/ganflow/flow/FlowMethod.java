@@ -1,5 +1,6 @@
 package io.ganflow.flow;
 
+import io.ganflow.BadInputException;
 import io.ganflow.data.Dataset;
 import io.ganflow.data.Sampler;
 import io.ganflow.engine.Ops;
@@ -7,20 +8,19 @@ import io.ganflow.engine.Precision;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.metrics.Transport;
-import io.ganflow.BadInputException;
+import io.ganflow.nn.StateDict;
+import io.ganflow.optim.Optimizer;
 import io.ganflow.train.Method;
 import io.ganflow.train.SampleRequest;
 import io.ganflow.train.Samples;
 import io.ganflow.train.SamplingProcedure;
-import io.ganflow.nn.StateDict;
 import io.ganflow.train.StepContext;
 import io.ganflow.train.StepStats;
-import io.ganflow.optim.Optimizer;
+import org.bytedeco.pytorch.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.bytedeco.pytorch.Tensor;
 
 /**
  * Rectified flow (SPEC C): trains v with the C1 loss from a prior to the data, then optionally reflows
@@ -394,14 +394,14 @@ public final class FlowMethod implements Method {
 
     /** The request's settings for solver s, falling back on the run's. */
     private Solver.Options requestOptions(SampleRequest r, Solver s) {
-        Optional<Integer> nfe = r.option("nfe").map(v -> parseInt("--nfe", v));
+        Optional<Integer> nfe = r.intOption("nfe", "--nfe");
         if (s == Solver.DOPRI5) {
             if (nfe.isPresent()) {
                 throw new BadInputException("--nfe " + nfe.get() + " does not apply to dopri5, which is adaptive;"
                         + " allowed: --atol, --rtol");
             }
-            double a = r.option("atol").map(v -> parseDouble("--atol", v)).orElse(defaultAtol);
-            double t = r.option("rtol").map(v -> parseDouble("--rtol", v)).orElse(defaultRtol);
+            double a = r.doubleOption("atol", "--atol").orElse(defaultAtol);
+            double t = r.doubleOption("rtol", "--rtol").orElse(defaultRtol);
             if (!(a > 0 && a < 1) || !(t > 0 && t < 1)) {
                 throw new BadInputException("--atol " + a + " / --rtol " + t + " out of range; allowed: 0 < value < 1");
             }
@@ -418,22 +418,6 @@ public final class FlowMethod implements Method {
                     + s.stages() + " to 1000000 (" + s.stages() + " evaluations per step)");
         }
         return Solver.Options.steps(nfe.get() / s.stages());
-    }
-
-    private static int parseInt(String flag, String v) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new BadInputException(flag + " " + v + " is not a whole number");
-        }
-    }
-
-    private static double parseDouble(String flag, String v) {
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new BadInputException(flag + " " + v + " is not a number");
-        }
     }
 
     @Override

@@ -124,46 +124,15 @@ public final class Objectives {
      * one, not each alone; R3GAN shows that with the zero-centred penalties R1 and R2 together it converges locally.
      * The batches must have equal sizes.
      */
-    public static final Objective RELATIVISTIC_PAIRING = new Objective() {
-        @Override
-        public String name() {
-            return "relativistic_pairing";
-        }
-
+    public static final Objective RELATIVISTIC_PAIRING = new Relativistic("relativistic_pairing") {
         @Override
         public Tensor criticLoss(Tensor realOut, Tensor fakeOut) {
             return Ops.softplus(fakeOut.sub(paired(realOut, fakeOut))).mean();
         }
 
         @Override
-        public Tensor generatorLoss(Tensor fakeOut) {
-            throw new IllegalStateException("the relativistic pairing loss needs the critic's outputs on real data");
-        }
-
-        @Override
-        public boolean generatorNeedsReal() {
-            return true;
-        }
-
-        @Override
         public Tensor generatorLoss(Tensor fakeOut, Tensor realOut) {
             return Ops.softplus(paired(realOut, fakeOut).sub(fakeOut)).mean();
-        }
-
-        /** E_p D − E_q D, as for the Wasserstein critic: the mean difference the loss pushes apart. */
-        @Override
-        public Tensor estimate(Tensor realOut, Tensor fakeOut) {
-            return realOut.mean().sub(fakeOut.mean());
-        }
-
-        @Override
-        public String estimateName() {
-            return "d_gap";
-        }
-
-        @Override
-        public boolean isClassifier() {
-            return false;
         }
     };
 
@@ -172,12 +141,7 @@ public final class Objectives {
      * the other side's mean critic output, with f(t) = softplus(−t):
      * L_D = E_r f(D(x_r) − E_f D) + E_f f(E_r D − D(x_f)), L_G = E_f f(D(x_f) − E_r D) + E_r f(E_f D − D(x_r)).
      */
-    public static final Objective RELATIVISTIC_AVERAGE = new Objective() {
-        @Override
-        public String name() {
-            return "relativistic_average";
-        }
-
+    public static final Objective RELATIVISTIC_AVERAGE = new Relativistic("relativistic_average") {
         @Override
         public Tensor criticLoss(Tensor realOut, Tensor fakeOut) {
             return Ops.softplus(fakeOut.mean().sub(realOut)).mean()
@@ -185,19 +149,36 @@ public final class Objectives {
         }
 
         @Override
+        public Tensor generatorLoss(Tensor fakeOut, Tensor realOut) {
+            return Ops.softplus(realOut.mean().sub(fakeOut)).mean()
+                    .add(Ops.softplus(realOut.sub(fakeOut.mean())).mean());
+        }
+    };
+
+    /**
+     * What the relativistic objectives share: the generator's loss reads the critic's outputs on real data, the
+     * logged estimate is the mean gap E_p D − E_q D, and the critic's output is no classifier's logit.
+     */
+    private abstract static class Relativistic implements Objective {
+        private final String name;
+
+        Relativistic(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
         public Tensor generatorLoss(Tensor fakeOut) {
-            throw new IllegalStateException("the relativistic average loss needs the critic's outputs on real data");
+            throw new IllegalStateException("the " + name + " loss needs the critic's outputs on real data");
         }
 
         @Override
         public boolean generatorNeedsReal() {
             return true;
-        }
-
-        @Override
-        public Tensor generatorLoss(Tensor fakeOut, Tensor realOut) {
-            return Ops.softplus(realOut.mean().sub(fakeOut)).mean()
-                    .add(Ops.softplus(realOut.sub(fakeOut.mean())).mean());
         }
 
         @Override
@@ -214,7 +195,7 @@ public final class Objectives {
         public boolean isClassifier() {
             return false;
         }
-    };
+    }
 
     /** The real outputs paired row by row with the generated ones: the batches must have one size. */
     private static Tensor paired(Tensor realOut, Tensor fakeOut) {

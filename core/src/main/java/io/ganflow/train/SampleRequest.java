@@ -56,6 +56,28 @@ public record SampleRequest(int n, Rng rng, Optional<long[]> labels, String proc
         return Optional.ofNullable(options.get(name));
     }
 
+    /** An option as a whole number; {@code flag} names it in the error ("--nfe"). */
+    public Optional<Integer> intOption(String name, String flag) {
+        return option(name).map(v -> {
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new BadInputException(flag + " " + v + " is not a whole number");
+            }
+        });
+    }
+
+    /** An option as a number; {@code flag} names it in the error ("--atol"). */
+    public Optional<Double> doubleOption(String name, String flag) {
+        return option(name).map(v -> {
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new BadInputException(flag + " " + v + " is not a number");
+            }
+        });
+    }
+
     /**
      * The procedure this request names among a method's, after checking that the method can serve it: a known
      * procedure, options it reads, a path only where it keeps one, and no labels (conditional methods check
