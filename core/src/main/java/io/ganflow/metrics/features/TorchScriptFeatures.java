@@ -3,14 +3,6 @@ package io.ganflow.metrics.features;
 import io.ganflow.BadInputException;
 import io.ganflow.engine.Engine;
 import io.ganflow.engine.Ops;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Optional;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.IValue;
 import org.bytedeco.pytorch.IValueVector;
@@ -18,6 +10,9 @@ import org.bytedeco.pytorch.JitModule;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TupleElements;
 import org.bytedeco.pytorch.global.torch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Features from any TorchScript module (a file written by {@code torch.jit.trace(...).save(f)} or
@@ -136,18 +131,12 @@ public final class TorchScriptFeatures extends BatchedFeatures {
                 + "; expected a tensor of features or a tuple (features, logits)");
     }
 
+    /** The file's SHA-256, its errors naming the scheme ({@link ClassifierFile#fileSha256}). */
     static String sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int r; (r = in.read(buf)) > 0;) {
-                md.update(buf, 0, r);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new BadInputException(SCHEME + file + ": cannot read (" + e.getMessage() + ")", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        try {
+            return ClassifierFile.fileSha256(file);
+        } catch (BadInputException e) {
+            throw new BadInputException(SCHEME + e.getMessage(), e.getCause());
         }
     }
 
