@@ -57,5 +57,25 @@ class ConditionalSampleTest {
                 "--steps", "10", "--out", dir.resolve("f").toString()));
         assertEquals(2, r.code());
         assertTrue(r.err().contains("model.condition=concat is for method=gan"), r.err());
+
+        // a conditional flow: the class and the guidance scale per request
+        Path flow = dir.resolve("cfg");
+        r = CliTestSupport.run(CliTestSupport.tiny("train", "--preset", "ring8-rf-cfg", "--steps", "20", "--out",
+                flow.toString()));
+        assertEquals(0, r.code(), r.err());
+        r = CliTestSupport.run("sample", "--run", flow.toString(), "--class", "4", "--n", "12", "--option",
+                "guidance=2", "--nfe", "8", "--out", dir.resolve("g.csv").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("guidance 2.0") && r.out().contains("NFE 16"), "two network calls a step: "
+                + r.out());
+        assertEquals(13, Files.readAllLines(dir.resolve("g.csv")).size());
+        Path rf = dir.resolve("rf");
+        r = CliTestSupport.run(CliTestSupport.tiny("train", "--preset", "ring8-rf", "--steps", "10", "--out",
+                rf.toString()));
+        assertEquals(0, r.code(), r.err());
+        r = CliTestSupport.run("sample", "--run", rf.toString(), "--option", "guidance=1", "--out",
+                dir.resolve("h.csv").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("guidance applies to a conditional flow"), r.err());
     }
 }

@@ -48,6 +48,10 @@ public final class FlowFamily implements Family {
                 "rf: couplings (x0, ODE(x0)) generated for each reflow or distillation stage");
         k.choice("flow.reflow.solver", "dopri5", List.of("euler", "heun", "rk4", "dopri5"),
                 "rf: solver that generates the reflow couplings (dopri5 uses flow.atol, flow.rtol; others flow.steps)");
+        k.number("flow.p_uncond", KeyType.DOUBLE, "0.1", 0.0, false, 1.0, true, "rf with model.condition=embed:"
+                + " probability of dropping a label to the null class in training (classifier-free guidance)");
+        k.number("flow.guidance", KeyType.DOUBLE, "0", 0.0, false, 100.0, false, "rf with model.condition=embed: the"
+                + " guidance scale w of sampling, (1 + w) v(x, t, y) - w v(x, t, null); 0: the conditional field");
         k.add("flow.distill", KeyType.BOOL, "false", "rf: finish with distillation into a 1-step generator (SPEC C5)");
         k.number("particle.eps", KeyType.DOUBLE, "0.05", 0.0, true, 100.0, false,
                 "particle / reflow_gan / gradient_field: the particle step size epsilon");
@@ -79,20 +83,38 @@ public final class FlowFamily implements Family {
                 : Solver.Options.steps(c.getInt("flow.steps"));
     }
 
-    /** Conditioning is built for method=gan only: the flows refuse model.condition, saying so. */
+    /** The particle bridge has no conditional form: it refuses model.condition, saying so. */
     private static void unconditional(Config c) {
         if (!c.getString("model.condition").equals("none")) {
-            throw new BadInputException("model.condition=" + c.getString("model.condition") + " is for method=gan;"
-                    + " method=" + c.getString("method") + " has no conditional velocity net yet (allowed: none)");
+            throw new BadInputException("model.condition=" + c.getString("model.condition") + " is for method=gan"
+                    + " (concat) and method=rf (embed); method=" + c.getString("method") + " has no conditional form"
+                    + " yet (allowed: none)");
         }
     }
 
     /** SPEC C: rectified flow, with reflow rounds and distillation as configured; opt.d trains v. */
     static FlowMethod flow(Config c, Dataset data) {
-        unconditional(c);
+        String cond = c.getString("model.condition");
+        if (cond.equals("concat")) {
+            throw new BadInputException("model.condition=concat is for method=gan; method=rf takes embed (a class"
+                    + " embedding added to the time embedding)");
+        }
+        int classes = Setup.conditionClasses(c, data);
+        if (classes > 0 && (c.getInt("flow.reflow.rounds") > 0 || c.getBool("flow.distill")
+                || c.getString("flow.prior").equals("generator"))) {
+            throw new BadInputException("model.condition=embed trains one rectified-flow stage from N(0, I); allowed"
+                    + " with it: flow.reflow.rounds=0, flow.distill=false, flow.prior=gaussian");
+        }
         Rng init = Rng.derived(c.getLong("train.seed"), "init");
         long[] shape = data.shape();
         io.ganflow.nn.VelocityModel v = Setup.velocityNet(c, data, init);
+        if (classes > 0) {
+            if (!(v instanceof io.ganflow.nn.VelocityNet vn)) {
+                throw new BadInputException("model.condition=embed needs model.v.kind=mlp (the label embedding is"
+                        + " built for the MLP velocity net); model.v.kind=" + c.getString("model.v.kind"));
+            }
+            v = new io.ganflow.nn.LabelledVelocityNet(vn, classes, Rng.derived(c.getLong("train.seed"), "labels"));
+        }
         io.ganflow.nn.VelocityModel distilled = Setup.velocityNet(c, data, Rng.derived(c.getLong("train.seed"), "distill"));
         Sampler prior;
         Module priorNet = null;
@@ -115,6 +137,9 @@ public final class FlowFamily implements Family {
                 Setup.optimizer(c, "d").create(distilled.parameters()), prior).solver(s, solverOptions(c, s))
                 .reflow(c.getInt("flow.reflow.rounds"), c.getInt("flow.reflow.pairs"), rs, solverOptions(c, rs))
                 .distill(c.getBool("flow.distill"));
+        if (classes > 0) {
+            b.conditional(classes, c.getDouble("flow.p_uncond"), c.getDouble("flow.guidance"));
+        }
         if (priorNet != null) {
             b.priorNet(priorNet);
         }

@@ -125,6 +125,9 @@ public final class GanFamily implements Family {
     static Method gan(Config c, Dataset data) {
         Rng init = Rng.derived(c.getLong("train.seed"), "init");
         int zDim = c.getInt("model.z_dim");
+        if (c.getString("model.condition").equals("embed")) {
+            throw new BadInputException("model.condition=embed is for the flows (method=rf); method=gan takes concat");
+        }
         int classes = Setup.conditionClasses(c, data);
         Module g = generator(c, data, init, classes);
         int pack = c.getInt("gan.pack");

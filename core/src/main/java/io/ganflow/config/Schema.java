@@ -125,9 +125,10 @@ public final class Schema {
                 "stacked-mnist: seed of the digit triples (fixed data, independent of train.seed)");
 
         s.number("model.z_dim", KeyType.INT, "2", 1.0, false, 4096.0, false, "latent dimension of the generator's input");
-        s.choice("model.condition", "none", List.of("none", "concat"), "class-conditional generation on a labelled data"
-                + " set: none, or concat (the one-hot class concatenated to the generator's z and to the critic's input;"
-                + " flat samples); docs/conditional.md");
+        s.choice("model.condition", "none", List.of("none", "concat", "embed"), "class-conditional generation on a"
+                + " labelled data set: none; concat (method gan: the one-hot class concatenated to the generator's z and"
+                + " to the critic's input); embed (method rf: a learned class embedding added to the time embedding, with"
+                + " classifier-free guidance); flat samples; docs/conditional.md");
         for (String m : List.of("g", "d")) {
             String who = m.equals("g") ? "generator" : "critic";
             s.choice("model." + m + ".kind", "mlp", Registries.NETS.names(), who + " network (a registered net)");

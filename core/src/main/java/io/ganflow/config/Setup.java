@@ -110,7 +110,7 @@ public final class Setup {
                     + c.getString("data.name") + " has no labels (labelled: the toy mixtures, image sets with classes)");
         }
         if (data.shape().length != 1) {
-            throw new BadInputException("model.condition=" + cond + " concatenates the one-hot class to flat samples;"
+            throw new BadInputException("model.condition=" + cond + " is built for flat samples and mlp nets;"
                     + " data.name=" + c.getString("data.name") + " gives images " + java.util.Arrays.toString(data.shape())
                     + " (use data.flatten=true with mlp nets)");
         }

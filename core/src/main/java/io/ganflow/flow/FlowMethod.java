@@ -77,9 +77,13 @@ public final class FlowMethod implements Method {
     /** Solving the flow's ODE from the prior: any solver of {@link Solver}, with an NFE or tolerances. */
     public static final SamplingProcedure ODE = new SamplingProcedure("ode", "the flow's ODE from the prior at t = 0 to"
             + " t = 1 with --solver (euler, heun, rk4, dopri5) and --nfe, or --atol/--rtol for dopri5",
-            List.of("solver", "nfe", "atol", "rtol"), true);
+            List.of("solver", "nfe", "atol", "rtol", "guidance"), true);
 
     private final java.util.Optional<io.ganflow.nn.Module> priorNet;
+    /** A conditional flow's classes (0: unconditional), its label dropout to ∅ and its default guidance scale. */
+    private final int classes;
+    private final double pUncond;
+    private final double guidance;
 
     private FlowMethod(Builder b) {
         this.v = b.v;
@@ -95,6 +99,13 @@ public final class FlowMethod implements Method {
         this.reflowRounds = b.reflowRounds;
         this.reflowPairs = b.reflowPairs;
         this.distill = b.distill;
+        this.classes = b.classes;
+        this.pUncond = b.pUncond;
+        this.guidance = b.guidance;
+        if (classes > 0 && (reflowRounds > 0 || distill || priorNet.isPresent())) {
+            throw new IllegalArgumentException("a conditional flow trains one stage from N(0, I): no reflow, no"
+                    + " distillation, no generator prior");
+        }
     }
 
     /**
@@ -125,6 +136,9 @@ public final class FlowMethod implements Method {
         private int reflowRounds;
         private int reflowPairs = 10_000;
         private boolean distill;
+        private int classes;
+        private double pUncond;
+        private double guidance;
 
         private Builder(io.ganflow.nn.VelocityModel v, Optimizer optV, io.ganflow.nn.VelocityModel distilled,
                 Optimizer optDistill, Sampler prior) {
@@ -148,6 +162,18 @@ public final class FlowMethod implements Method {
             reflowPairs = pairs;
             reflowSolver = s;
             reflowOptions = o;
+            return this;
+        }
+
+        /**
+         * A class-conditional flow (v a {@link io.ganflow.nn.LabelledVelocityNet} of {@code classes} classes): labels
+         * are dropped to ∅ with probability {@code pUncond} in training, and sampling guides with scale
+         * {@code guidance} unless a request names its own.
+         */
+        public Builder conditional(int classes, double pUncond, double guidance) {
+            this.classes = classes;
+            this.pUncond = pUncond;
+            this.guidance = guidance;
             return this;
         }
 
@@ -269,6 +295,16 @@ public final class FlowMethod implements Method {
         StepStats stats = new StepStats();
         Tensor x0;
         Tensor x1;
+        if (classes > 0) {
+            // classifier-free guidance's training: each label dropped to ∅ (index classes) with probability pUncond
+            x0 = prior.sample(ctx.batch(), ctx.rng());
+            io.ganflow.data.Batch b = ctx.data().sampleBatch(ctx.batch(), ctx.rng(), true);
+            Tensor drop = ctx.rng().uniform(b.x().size(0)).lt(Ops.s(pUncond));
+            Optional<Tensor> y = Optional.of(b.labels().get().masked_fill(Ops.toDevice(drop), Ops.s(classes)));
+            Tensor loss = RectifiedFlow.loss((x, t) -> v.velocity(x, t, y), x0, b.x(), ctx.rng());
+            optV.step(Ops.grad(loss, v.tensors(), false));
+            return stats.put("rf_loss", loss).put("stage", 1);
+        }
         if (stage == 0) {
             x0 = prior.sample(ctx.batch(), ctx.rng());
             x1 = ctx.data().sample(ctx.batch(), ctx.rng());
@@ -344,7 +380,27 @@ public final class FlowMethod implements Method {
     /** Samples with the configured solver (one Euler step of the distilled model after distillation). */
     @Override
     public Tensor sample(int n, Rng rng) {
+        if (classes > 0) {
+            return sample(SampleRequest.of(n, rng)).x(); // uniform classes, the default guidance
+        }
         return sample(n, rng, solver, solverOptions).x();
+    }
+
+    @Override
+    public int classes() {
+        return classes;
+    }
+
+    /**
+     * The classifier-free guided field of labels y at scale w (Ho &amp; Salimans 2022, eq. 6, for a velocity):
+     * (1 + w)·v(x, t, y) − w·v(x, t, ∅); w = 0 is the conditional field itself.
+     */
+    public static VectorField guided(io.ganflow.nn.VelocityModel v, Tensor y, double w) {
+        return (x, t) -> {
+            Tensor tt = org.bytedeco.pytorch.global.torch.full(new long[] {x.size(0), 1}, Ops.s(t), x.options());
+            Tensor cond = v.velocity(x, tt, Optional.of(y));
+            return w == 0 ? cond : Ops.mul(cond, 1 + w).sub(Ops.mul(v.velocity(x, tt), w));
+        };
     }
 
     /** Samples with any solver; returns the NFE spent. */
@@ -370,7 +426,11 @@ public final class FlowMethod implements Method {
      */
     @Override
     public Samples sample(SampleRequest r) {
-        r.procedureIn(name(), samplingProcedures());
+        r.procedureIn(name(), samplingProcedures(), classes > 0);
+        if (classes == 0 && r.option("guidance").isPresent()) {
+            throw new BadInputException("--option guidance applies to a conditional flow (model.condition=embed); this"
+                    + " flow is unconditional");
+        }
         String key = r.option("solver").orElse(solver.key());
         if (!Solver.NAMES.contains(key)) {
             throw new BadInputException("--solver " + key + " is not allowed; allowed: " + String.join(", ", Solver.NAMES));
@@ -382,14 +442,37 @@ public final class FlowMethod implements Method {
             return new Samples(one.x(), one.nfe(), List.of(), List.of(), "distilled one-step generator"
                     + (r.options().isEmpty() ? "" : " (the solver flags are ignored)"));
         }
+        VectorField f = this::field;
+        String guide = "";
+        int netCalls = 1;
+        if (classes > 0) {
+            double w = r.doubleOption("guidance", "--option guidance").orElse(guidance);
+            if (!(w >= 0) || w > 100) {
+                throw new BadInputException("--option guidance=" + w + " is out of range; allowed: 0 to 100");
+            }
+            long[] y = r.labels().orElse(null);
+            if (y == null) {
+                y = Ops.toLongs(r.rng().integers(classes, r.n()));
+            }
+            for (long k : y) {
+                if (k < 0 || k >= classes) {
+                    throw new BadInputException("class " + k + " is not one of this run's classes; allowed: 0 to "
+                            + (classes - 1));
+                }
+            }
+            f = guided(v, Ops.toDevice(Ops.fromLongs(y)), w);
+            guide = ", guidance " + w + (w > 0 ? " (two network evaluations per field evaluation)" : "");
+            netCalls = w > 0 ? 2 : 1;
+        }
+        VectorField field = f;
         Tensor z = Ops.noGrad(() -> prior.sample(r.n(), r.rng()));
-        Solver.Result res = s.solve(this::field, z, 0, 1, r.keepPath() ? o.withTrajectory() : o);
+        Solver.Result res = s.solve(field, z, 0, 1, r.keepPath() ? o.withTrajectory() : o);
         if (!r.keepPath()) {
             lastNfe = res.nfe();
         }
         String how = s.key() + (s == Solver.DOPRI5 ? " (atol " + o.atol() + ", rtol " + o.rtol() + ")"
-                : " (" + o.steps() + " steps)");
-        return new Samples(res.x(), res.nfe(), res.times(), res.states(), how);
+                : " (" + o.steps() + " steps)") + guide;
+        return new Samples(res.x(), res.nfe() * netCalls, res.times(), res.states(), how);
     }
 
     /** The request's settings for solver s, falling back on the run's. */
