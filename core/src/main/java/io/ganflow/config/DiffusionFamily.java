@@ -28,10 +28,11 @@ public final class DiffusionFamily implements Family {
                 + " steps");
         k.number("diffusion.beta_start", KeyType.DOUBLE, "1e-4", 0.0, true, 1.0, true, "ddpm, linear schedule: beta_1");
         k.number("diffusion.beta_end", KeyType.DOUBLE, "0.02", 0.0, true, 1.0, true, "ddpm, linear schedule: beta_T");
-        k.choice("diffusion.sampler", "ancestral", List.of("ancestral", "ddim"), "ddpm: the sampler of evaluation and"
-                + " ganflow sample (ancestral: all T steps; ddim: diffusion.sample_steps of them)");
-        k.number("diffusion.sample_steps", KeyType.INT, "50", 1.0, false, 100000.0, false, "ddpm, ddim: its steps S"
-                + " (NFE)");
+        k.choice("diffusion.sampler", "ancestral", List.of("ancestral", "ddim", "ode"), "ddpm: the sampler of evaluation"
+                + " and ganflow sample (ancestral: all T steps; ddim: diffusion.sample_steps of them; ode: the"
+                + " probability-flow ODE, Heun with diffusion.sample_steps evaluations)");
+        k.number("diffusion.sample_steps", KeyType.INT, "50", 1.0, false, 100000.0, false, "ddpm, ddim and ode: the"
+                + " NFE (ddim's steps S)");
         k.number("diffusion.eta", KeyType.DOUBLE, "0", 0.0, false, 1.0, false, "ddpm, ddim: eta (0: deterministic)");
         k.choice("diffusion.variance", "beta", List.of("beta", "beta_tilde"), "ddpm, ancestral: the reverse steps'"
                 + " variance, beta_t or the posterior's beta-tilde_t");

@@ -42,6 +42,12 @@ public final class DiffusionMethod implements Method {
     /** DDIM: S of the T steps, deterministic at eta 0. */
     public static final SamplingProcedure DDIM = new SamplingProcedure("ddim", "DDIM over --nfe S of the T steps;"
             + " --option eta=E, --option spacing=leading|trailing|linspace", List.of("nfe", "eta", "spacing"), false);
+    /** The probability-flow ODE of the VP SDE through ganflow's solvers (linear schedule). */
+    public static final SamplingProcedure ODE = new SamplingProcedure("ode", "the probability-flow ODE of the VP SDE"
+            + " from t = 1 to 0.001 with --solver (euler, heun, rk4, dopri5) and --nfe, or --atol/--rtol for dopri5"
+            + " (linear schedule)", List.of("solver", "nfe", "atol", "rtol"), false);
+    /** Where the ODE stops: t = δ (Song et al. 2021's ε for VP), as ᾱ(0) = 1 makes the field singular at t = 0. */
+    public static final double ODE_END = 1e-3;
     /** The spacings of DDIM's steps. */
     public static final List<String> SPACINGS = List.of("leading", "trailing", "linspace");
 
@@ -77,7 +83,12 @@ public final class DiffusionMethod implements Method {
         this.schedule = schedule;
         this.shape = shape.clone();
         this.defaults = defaults;
-        this.procedures = defaults.procedure().equals("ddim") ? List.of(DDIM, ANCESTRAL) : List.of(ANCESTRAL, DDIM);
+        List<SamplingProcedure> all = new ArrayList<>(List.of(ANCESTRAL, DDIM, ODE));
+        SamplingProcedure first = all.stream().filter(p -> p.name().equals(defaults.procedure())).findFirst()
+                .orElse(ANCESTRAL);
+        all.remove(first);
+        all.add(0, first);
+        this.procedures = List.copyOf(all);
         int steps = schedule.steps();
         float[] a = new float[steps];
         float[] b = new float[steps];
@@ -136,7 +147,7 @@ public final class DiffusionMethod implements Method {
     @Override
     public Samples sample(SampleRequest r) {
         SamplingProcedure p = r.procedureIn(name(), procedures);
-        return Ops.noGrad(() -> p == ANCESTRAL ? ancestral(r) : ddim(r));
+        return Ops.noGrad(() -> p == ANCESTRAL ? ancestral(r) : p == DDIM ? ddim(r) : ode(r));
     }
 
     private Tensor epsAt(Tensor x, int t) {
@@ -192,6 +203,52 @@ public final class DiffusionMethod implements Method {
         }
         return new Samples(x, ts.length, List.of(), List.of(), "ddim, " + ts.length + " of " + schedule.steps()
                 + " steps (" + spacing + "), eta " + eta);
+    }
+
+    /**
+     * The probability-flow ODE (Song et al. 2021, eq. 13) of the VP SDE whose discretisation DDPM's linear schedule
+     * is: β(t) = β_min + t(β_max − β_min) with β_min = T·β_1, β_max = T·β_T, ᾱ(t) = exp(−β_min t − (β_max − β_min)t²/2),
+     * dx/dt = −½β(t)(x − ε_θ(x, t)/√(1 − ᾱ(t))), integrated from t = 1 to {@link #ODE_END} with any solver (in
+     * s = 1 − t, forward). Deterministic: the only draw is x(1) ~ N(0, I).
+     */
+    private Samples ode(SampleRequest r) {
+        if (!schedule.name().equals("linear")) {
+            throw new BadInputException("--sampler ode is built for the linear schedule (the VP SDE's); this run's is "
+                    + schedule.name());
+        }
+        String key = r.option("solver").orElse("heun");
+        if (!io.ganflow.flow.Solver.NAMES.contains(key)) {
+            throw new BadInputException("--solver " + key + " is not allowed; allowed: "
+                    + String.join(", ", io.ganflow.flow.Solver.NAMES));
+        }
+        io.ganflow.flow.Solver s = io.ganflow.flow.Solver.byKey(key);
+        io.ganflow.flow.Solver.Options o;
+        if (s == io.ganflow.flow.Solver.DOPRI5) {
+            o = io.ganflow.flow.Solver.Options.tolerances(r.doubleOption("atol", "--atol").orElse(1e-5),
+                    r.doubleOption("rtol", "--rtol").orElse(1e-5));
+        } else {
+            int nfe = r.intOption("nfe", "--nfe").orElse(defaults.steps());
+            if (nfe < s.stages() || nfe > 1_000_000) {
+                throw new BadInputException("--nfe " + nfe + " is out of range for " + s.key() + "; allowed: "
+                        + s.stages() + " to 1000000 (" + s.stages() + " evaluations per step)");
+            }
+            o = io.ganflow.flow.Solver.Options.steps(nfe / s.stages());
+        }
+        int steps = schedule.steps();
+        double bMin = steps * schedule.beta(1);
+        double bMax = steps * schedule.beta(steps);
+        io.ganflow.flow.VectorField field = (x, sTime) -> {
+            double t = 1 - sTime;
+            double beta = bMin + t * (bMax - bMin);
+            double alphaBar = Math.exp(-bMin * t - 0.5 * (bMax - bMin) * t * t);
+            Tensor e = eps.velocity(x, t);
+            return Ops.mul(x.sub(Ops.mul(e, 1 / Math.sqrt(1 - alphaBar))), 0.5 * beta);
+        };
+        Tensor x1 = Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape)));
+        io.ganflow.flow.Solver.Result res = s.solve(field, x1, 0, 1 - ODE_END, o);
+        return new Samples(res.x(), res.nfe(), List.of(), List.of(), "ode, " + s.key()
+                + (s == io.ganflow.flow.Solver.DOPRI5 ? " (atol " + o.atol() + ", rtol " + o.rtol() + ")"
+                        : " (" + o.steps() + " steps)") + ", t from 1 to " + ODE_END);
     }
 
     /**

@@ -147,6 +147,33 @@ class DiffusionTest {
         assertTrue(err[1] < 0.01 && err[2] < 0.002, java.util.Arrays.toString(err));
     }
 
+    /**
+     * The probability-flow ODE with the exact predictor transports N(0, 1) to the data, N(1.5, 0.5²), with RK4 in
+     * 100 steps and with Dormand–Prince (20,000 samples: mean and std within 0.02; the predictor reads the discrete
+     * ᾱ at the nearest step, which differs from the SDE's continuous ᾱ(t) by less than 0.1 %). It is deterministic:
+     * the only draw is x(1). A cosine schedule has no VP SDE of this form and is refused.
+     */
+    @Test
+    void theProbabilityFlowOdeReturnsGaussianData() {
+        DiffusionMethod m = method(NoiseSchedule.linear(1000, 1e-4, 0.02));
+        for (SampleRequest r : List.of(
+                SampleRequest.of(N, new Rng(5)).withProcedure("ode").withOption("solver", "rk4").withOption("nfe", 400),
+                SampleRequest.of(N, new Rng(6)).withProcedure("ode").withOption("solver", "dopri5"))) {
+            double[] ms = moments(m, r);
+            assertEquals(MU, ms[0], 0.02);
+            assertEquals(S, ms[1], 0.02);
+        }
+        assertEquals(400, moments(m, SampleRequest.of(10, new Rng(5)).withProcedure("ode").withOption("solver", "rk4")
+                .withOption("nfe", 400))[2], 0);
+        try (Scope s = Scope.open()) {
+            SampleRequest r = SampleRequest.of(20, new Rng(7)).withProcedure("ode");
+            assertArrayEquals(Ops.toFloats(m.sample(r).x()), Ops.toFloats(m.sample(SampleRequest.of(20, new Rng(7))
+                    .withProcedure("ode")).x()));
+            DiffusionMethod cos = method(NoiseSchedule.cosine(100));
+            assertThrows(BadInputException.class, () -> cos.sample(SampleRequest.of(5, new Rng(1)).withProcedure("ode")));
+        }
+    }
+
     static final int N = 20_000;
 
     /** Mean, std and NFE of a request's samples. */
