@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ganflow", mixinStandardHelpOptions = true, versionProvider = Main.VersionInfo.class,
         description = "Train, sample and evaluate GANs and flows on the JVM (libtorch through JavaCPP).",
         subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, ExportCommand.class, PresetsCommand.class, KeysCommand.class,
-            BenchCommand.class, ClassifierCommand.class, ExperimentCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, ClassifierCommand.class, ExperimentCommand.class, ReportCommand.class, NllCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = ExitCodes.OK;
     public static final int INTERNAL = ExitCodes.INTERNAL;

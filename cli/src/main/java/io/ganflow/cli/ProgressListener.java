@@ -54,9 +54,11 @@ final class ProgressListener implements Listener {
 
     @Override
     public void onLog(long step, Map<String, Double> stats) {
-        latest = format(stats, "d_loss", "g_loss", "w_estimate", "rf_loss", "distill_loss", "stage");
-        String compact = format(stats, "d_loss", "g_loss", "rf_loss", "distill_loss", "stage").replace("d_loss", "D")
-                .replace("g_loss", "G").replace("rf_loss", "RF").replace("distill_loss", "distil");
+        latest = format(stats, "d_loss", "g_loss", "w_estimate", "rf_loss", "distill_loss", "eps_loss", "dsm_loss",
+                "stage");
+        String compact = format(stats, "d_loss", "g_loss", "rf_loss", "distill_loss", "eps_loss", "dsm_loss", "stage")
+                .replace("d_loss", "D").replace("g_loss", "G").replace("rf_loss", "RF").replace("distill_loss", "distil")
+                .replace("eps_loss", "eps").replace("dsm_loss", "DSM");
         if (bar != null) {
             bar.stepTo(step);
             shortText = compact;

@@ -35,7 +35,7 @@ import org.bytedeco.pytorch.Tensor;
  *       ({@code --option eta=η}; η = 0 is deterministic, η = 1 with all T steps is DDPM with β̃): NFE S.</li>
  * </ul>
  */
-public final class DiffusionMethod implements Method {
+public final class DiffusionMethod implements Method, ScoreModel {
     /** DDPM's ancestral sampler: every step of the chain. */
     public static final SamplingProcedure ANCESTRAL = new SamplingProcedure("ancestral", "DDPM's reverse chain over"
             + " all T steps; --option variance=beta|beta_tilde", List.of("variance"), false);
@@ -46,12 +46,20 @@ public final class DiffusionMethod implements Method {
     public static final SamplingProcedure ODE = new SamplingProcedure("ode", "the probability-flow ODE of the VP SDE"
             + " from t = 1 to 0.001 with --solver (euler, heun, rk4, dopri5) and --nfe, or --atol/--rtol for dopri5"
             + " (linear schedule)", List.of("solver", "nfe", "atol", "rtol"), false);
+    /** EDM's Heun sampler on the VP SDE's σ/α (linear schedule). */
+    public static final SamplingProcedure HEUN = new SamplingProcedure("heun", "EDM's Heun sampler on Karras sigmas"
+            + " of the VP SDE, NFE 2N - 1 (linear schedule); --nfe, --option rho=R, s_churn=C, s_tmin=, s_tmax=,"
+            + " s_noise=", List.of("nfe", "rho", "s_churn", "s_tmin", "s_tmax", "s_noise"), false);
+    /** DPM-Solver++(2M) on the VP SDE's σ/α (linear schedule). */
+    public static final SamplingProcedure DPMPP2M = new SamplingProcedure("dpmpp2m", "DPM-Solver++(2M) on Karras"
+            + " sigmas of the VP SDE, NFE N (linear schedule); --nfe, --option rho=R", List.of("nfe", "rho"), false);
     /** Where the ODE stops: t = δ (Song et al. 2021's ε for VP), as ᾱ(0) = 1 makes the field singular at t = 0. */
     public static final double ODE_END = 1e-3;
     /** The spacings of DDIM's steps. */
     public static final List<String> SPACINGS = List.of("leading", "trailing", "linspace");
 
     private final VelocityModel eps;
+    private final java.util.Optional<io.ganflow.nn.Ema> ema;
     private final Optimizer opt;
     private final NoiseSchedule schedule;
     private final long[] shape;
@@ -78,12 +86,19 @@ public final class DiffusionMethod implements Method {
      * @param shape one sample's shape
      */
     public DiffusionMethod(VelocityModel eps, Optimizer opt, NoiseSchedule schedule, long[] shape, Defaults defaults) {
+        this(eps, opt, java.util.Optional.empty(), schedule, shape, defaults);
+    }
+
+    /** With an exponential moving average of the net's weights, which then samples. */
+    public DiffusionMethod(VelocityModel eps, Optimizer opt, java.util.Optional<io.ganflow.nn.Ema> ema,
+            NoiseSchedule schedule, long[] shape, Defaults defaults) {
         this.eps = eps;
+        this.ema = ema;
         this.opt = opt;
         this.schedule = schedule;
         this.shape = shape.clone();
         this.defaults = defaults;
-        List<SamplingProcedure> all = new ArrayList<>(List.of(ANCESTRAL, DDIM, ODE));
+        List<SamplingProcedure> all = new ArrayList<>(List.of(ANCESTRAL, DDIM, ODE, HEUN, DPMPP2M));
         SamplingProcedure first = all.stream().filter(p -> p.name().equals(defaults.procedure())).findFirst()
                 .orElse(ANCESTRAL);
         all.remove(first);
@@ -125,6 +140,7 @@ public final class DiffusionMethod implements Method {
         Tensor pred = eps.velocity(xt, tt);
         Tensor loss = Ops.sampleSquaredNorm(pred.sub(noise)).mean();
         opt.step(Ops.grad(loss, eps.tensors(), false));
+        ema.ifPresent(io.ganflow.nn.Ema::update);
         return new StepStats().put("eps_loss", loss);
     }
 
@@ -147,11 +163,18 @@ public final class DiffusionMethod implements Method {
     @Override
     public Samples sample(SampleRequest r) {
         SamplingProcedure p = r.procedureIn(name(), procedures);
-        return Ops.noGrad(() -> p == ANCESTRAL ? ancestral(r) : p == DDIM ? ddim(r) : ode(r));
+        return Ops.noGrad(() -> p == ANCESTRAL ? ancestral(r) : p == DDIM ? ddim(r) : p == ODE ? ode(r)
+                : ScoreMethod.sample(denoiser(), p.name(), r, shape, new ScoreMethod.Settings(0.5, 0, 1, p.name(),
+                        defaults.steps(), 7, 0, 0.16, 1, 0.2, 10)));
+    }
+
+    /** The net that samples: the EMA copy where that is on. */
+    private VelocityModel sampler() {
+        return ema.map(e -> (VelocityModel) e.shadow()).orElse(eps);
     }
 
     private Tensor epsAt(Tensor x, int t) {
-        return eps.velocity(x, (double) t / schedule.steps());
+        return sampler().velocity(x, (double) t / schedule.steps());
     }
 
     private Samples ancestral(SampleRequest r) {
@@ -207,48 +230,31 @@ public final class DiffusionMethod implements Method {
 
     /**
      * The probability-flow ODE (Song et al. 2021, eq. 13) of the VP SDE whose discretisation DDPM's linear schedule
-     * is: β(t) = β_min + t(β_max − β_min) with β_min = T·β_1, β_max = T·β_T, ᾱ(t) = exp(−β_min t − (β_max − β_min)t²/2),
-     * dx/dt = −½β(t)(x − ε_θ(x, t)/√(1 − ᾱ(t))), integrated from t = 1 to {@link #ODE_END} with any solver (in
-     * s = 1 − t, forward). Deterministic: the only draw is x(1) ~ N(0, I).
+     * is ({@link #denoiser}), from t = 1 to {@link #ODE_END} with any solver. Deterministic: the only draw is x(1).
      */
     private Samples ode(SampleRequest r) {
+        Denoiser d = denoiser();
+        io.ganflow.flow.Solver s = ScoreSamplers.solver(r);
+        return ScoreSamplers.ode(d, ScoreSamplers.prior(d.process(), r.n(), shape, r.rng()), s,
+                ScoreSamplers.solverOptions(r, s, defaults.steps()));
+    }
+
+    /**
+     * The net as a denoiser of the VP SDE that the linear schedule discretises: β(t) = β_min + t(β_max − β_min) with
+     * β_min = T·β_1 and β_max = T·β_T, so ᾱ(t) = exp(−β_min t − (β_max − β_min)t²/2), read as an ε prediction at time
+     * t, t from {@link #ODE_END} to 1. Through it DDPM has the probability-flow ODE, its likelihood and the σ-space
+     * samplers.
+     *
+     * @throws BadInputException for the cosine schedule, which is no VP SDE of this form
+     */
+    public Denoiser denoiser() {
         if (!schedule.name().equals("linear")) {
-            throw new BadInputException("--sampler ode is built for the linear schedule (the VP SDE's); this run's is "
-                    + schedule.name());
-        }
-        String key = r.option("solver").orElse("heun");
-        if (!io.ganflow.flow.Solver.NAMES.contains(key)) {
-            throw new BadInputException("--solver " + key + " is not allowed; allowed: "
-                    + String.join(", ", io.ganflow.flow.Solver.NAMES));
-        }
-        io.ganflow.flow.Solver s = io.ganflow.flow.Solver.byKey(key);
-        io.ganflow.flow.Solver.Options o;
-        if (s == io.ganflow.flow.Solver.DOPRI5) {
-            o = io.ganflow.flow.Solver.Options.tolerances(r.doubleOption("atol", "--atol").orElse(1e-5),
-                    r.doubleOption("rtol", "--rtol").orElse(1e-5));
-        } else {
-            int nfe = r.intOption("nfe", "--nfe").orElse(defaults.steps());
-            if (nfe < s.stages() || nfe > 1_000_000) {
-                throw new BadInputException("--nfe " + nfe + " is out of range for " + s.key() + "; allowed: "
-                        + s.stages() + " to 1000000 (" + s.stages() + " evaluations per step)");
-            }
-            o = io.ganflow.flow.Solver.Options.steps(nfe / s.stages());
+            throw new BadInputException("the continuous-time view (--sampler ode, heun, dpmpp2m; the likelihood) is"
+                    + " built for the linear schedule (the VP SDE's); this run's is " + schedule.name());
         }
         int steps = schedule.steps();
-        double bMin = steps * schedule.beta(1);
-        double bMax = steps * schedule.beta(steps);
-        io.ganflow.flow.VectorField field = (x, sTime) -> {
-            double t = 1 - sTime;
-            double beta = bMin + t * (bMax - bMin);
-            double alphaBar = Math.exp(-bMin * t - 0.5 * (bMax - bMin) * t * t);
-            Tensor e = eps.velocity(x, t);
-            return Ops.mul(x.sub(Ops.mul(e, 1 / Math.sqrt(1 - alphaBar))), 0.5 * beta);
-        };
-        Tensor x1 = Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape)));
-        io.ganflow.flow.Solver.Result res = s.solve(field, x1, 0, 1 - ODE_END, o);
-        return new Samples(res.x(), res.nfe(), List.of(), List.of(), "ode, " + s.key()
-                + (s == io.ganflow.flow.Solver.DOPRI5 ? " (atol " + o.atol() + ", rtol " + o.rtol() + ")"
-                        : " (" + o.steps() + " steps)") + ", t from 1 to " + ODE_END);
+        return ScoreMethod.denoiser(sampler(), Process.vp(steps * schedule.beta(1), steps * schedule.beta(steps), ODE_END),
+                Target.EPS, 0.5);
     }
 
     /**
@@ -284,18 +290,30 @@ public final class DiffusionMethod implements Method {
 
     @Override
     public Map<String, io.ganflow.nn.Module> networks() {
-        return Map.of("eps", eps);
+        return Map.of("eps", sampler());
+    }
+
+    @Override
+    public java.util.Optional<io.ganflow.nn.Module> trainable(String role) {
+        return java.util.Optional.ofNullable(role.equals("eps") ? eps : null);
+    }
+
+    @Override
+    public void weightsLoaded(String role) {
+        ema.ifPresent(e -> e.shadow().copyFrom(eps));
     }
 
     @Override
     public void saveState(StateDict into) {
         into.putModule("eps", eps);
+        ema.ifPresent(e -> into.putModule("eps_ema", e.shadow()));
         opt.saveState(into, "opt.eps");
     }
 
     @Override
     public void loadState(StateDict from) {
         from.loadModule("eps", eps);
+        ema.ifPresent(e -> from.loadModule("eps_ema", e.shadow()));
         opt.loadState(from, "opt.eps");
     }
 }

@@ -1,0 +1,311 @@
+package io.ganflow.diffusion;
+
+import io.ganflow.BadInputException;
+import io.ganflow.engine.Ops;
+import io.ganflow.engine.Rng;
+import io.ganflow.nn.Ema;
+import io.ganflow.nn.StateDict;
+import io.ganflow.nn.VelocityModel;
+import io.ganflow.optim.Optimizer;
+import io.ganflow.train.Method;
+import io.ganflow.train.SampleRequest;
+import io.ganflow.train.Samples;
+import io.ganflow.train.SamplingProcedure;
+import io.ganflow.train.StepContext;
+import io.ganflow.train.StepStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A score model in continuous time (Song et al. 2021) or in EDM's σ-parameterisation (Karras et al. 2022): a net F
+ * trained by denoising score matching on x_t = α(t) x_0 + σ(t) ε of a {@link Process}, read through a
+ * {@link Target} (ε, x_0, v, the score, or EDM's preconditioned output) and weighted by a
+ * {@link Target.Weighting}. Training times are uniform on [t_min, t_max], or, for the {@code edm} process, EDM's
+ * log-normal ln σ ~ N(P_mean, P_std²), tabulated at fine quantiles so that a step runs on the device alone.
+ *
+ * <p>Samplers: {@code heun} (EDM's, with churn), {@code dpmpp2m}, {@code euler} in σ-space on Karras's schedule;
+ * {@code ode} (the probability-flow ODE through ganflow's solvers), {@code sde} (the reverse SDE), {@code pc}
+ * (predictor–corrector), {@code langevin} (NCSN's annealed Langevin) in the process's time. With EMA on, the
+ * averaged net samples.
+ */
+public final class ScoreMethod implements Method, ScoreModel {
+    /** The sampling procedures, in the order {@code ganflow sample --help} lists them. */
+    public static final List<SamplingProcedure> PROCEDURES = List.of(
+            new SamplingProcedure("heun", "EDM's Heun sampler on Karras sigmas, NFE 2N - 1; --nfe, --option"
+                    + " rho=R, s_churn=C, s_tmin=, s_tmax=, s_noise=", List.of("nfe", "rho", "s_churn", "s_tmin",
+                    "s_tmax", "s_noise"), false),
+            new SamplingProcedure("dpmpp2m", "DPM-Solver++(2M) on Karras sigmas, NFE N; --nfe, --option rho=R",
+                    List.of("nfe", "rho"), false),
+            new SamplingProcedure("euler", "Euler in sigma on Karras sigmas (DDIM's eta = 0 update), NFE N; --nfe,"
+                    + " --option rho=R", List.of("nfe", "rho"), false),
+            new SamplingProcedure("ode", "the probability-flow ODE from t_max to t_min with --solver (euler, heun, rk4,"
+                    + " dopri5) and --nfe, or --atol/--rtol", List.of("solver", "nfe", "atol", "rtol"), false),
+            new SamplingProcedure("sde", "the reverse SDE by Euler-Maruyama, --nfe steps", List.of("nfe"), false),
+            new SamplingProcedure("pc", "predictor-corrector: reverse-SDE steps each after Langevin corrector steps;"
+                    + " --nfe (total), --option corrector=M, snr=R", List.of("nfe", "corrector", "snr"), false),
+            new SamplingProcedure("langevin", "NCSN's annealed Langevin dynamics; --nfe (total), --option"
+                    + " per_level=K, step=D (a = D sigma^2), denoise=true|false", List.of("nfe", "per_level", "step", "denoise"),
+                    false));
+
+    private final String name;
+    private final VelocityModel net;
+    private final Optimizer opt;
+    private final Optional<Ema> ema;
+    private final Process process;
+    private final Target target;
+    private final Target.Weighting weighting;
+    private final Settings settings;
+    private final long[] shape;
+    private final List<SamplingProcedure> procedures;
+    private final Tensor table;
+
+    /**
+     * The method's numbers besides its process, target and weighting.
+     *
+     * @param sigmaData σ_d of EDM's preconditioning and weighting
+     * @param pMean P_mean of EDM's log-normal training σ
+     * @param pStd P_std of the same
+     * @param sampler the default sampler's name
+     * @param nfe the default NFE of a sampler
+     * @param rho ρ of Karras's schedule
+     * @param churn S_churn of EDM's sampler
+     * @param snr the Langevin corrector's signal-to-noise ratio
+     * @param corrector Langevin corrector steps per predictor step
+     * @param langevinStep δ of annealed Langevin's step a = δ σ² (NCSN's ε/σ_L²)
+     * @param perLevel annealed Langevin's steps per noise level
+     */
+    public record Settings(double sigmaData, double pMean, double pStd, String sampler, int nfe, double rho,
+            double churn, double snr, int corrector, double langevinStep, int perLevel) {}
+
+    public ScoreMethod(String name, VelocityModel net, Optimizer opt, Optional<Ema> ema, Process process, Target target,
+            Target.Weighting weighting, long[] shape, Settings settings) {
+        this.name = name;
+        this.net = net;
+        this.opt = opt;
+        this.ema = ema;
+        this.process = process;
+        this.target = target;
+        this.weighting = weighting;
+        this.shape = shape.clone();
+        this.settings = settings;
+        List<SamplingProcedure> all = new ArrayList<>(PROCEDURES);
+        SamplingProcedure first = all.stream().filter(p -> p.name().equals(settings.sampler())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown sampler " + settings.sampler()));
+        all.remove(first);
+        all.add(0, first);
+        this.procedures = List.copyOf(all);
+        this.table = timeTable();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /** The denoiser of the sampling net (the EMA copy where that is on). */
+    @Override
+    public Denoiser denoiser() {
+        return denoiser(ema.map(e -> (VelocityModel) e.shadow()).orElse(net), process, target, settings.sigmaData());
+    }
+
+    /** D(x, t) = c_x x + c_o F(c_in x, netTime(t)) of a net read through a target. */
+    public static Denoiser denoiser(VelocityModel f, Process p, Target target, double sigmaData) {
+        return new Denoiser() {
+            @Override
+            public Process process() {
+                return p;
+            }
+
+            @Override
+            public Tensor denoise(Tensor x, double t) {
+                Target.Coefficients c = target.coefficients(p.alpha(t), p.sigma(t), sigmaData);
+                Tensor out = f.velocity(c.cin() == 1 ? x : Ops.mul(x, c.cin()), p.netTime(t));
+                return c.cx() == 0 ? Ops.mul(out, c.co()) : Ops.mul(x, c.cx()).add(Ops.mul(out, c.co()));
+            }
+        };
+    }
+
+    /** How finely training times are tabulated: {@link #TIMES} quantiles of their distribution. */
+    public static final int TIMES = 16384;
+
+    /**
+     * The training times' table, one row per quantile u_k = (k + ½)/K of their distribution (uniform t, or EDM's
+     * log-normal σ through the normal quantile function), with the columns α, σ, c_in, t_x, t_ε, the net's time and
+     * the loss weight: every number of a step's loss comes from the process, target and weighting written once in
+     * float64, and a step only looks rows up on the run's device by a drawn index (no read back to the host, as
+     * DDPM's tables). K = 16,384 atoms stand for the continuous distribution: its CDF is off by at most 1/(2K).
+     */
+    private Tensor timeTable() {
+        float[] rows = new float[TIMES * 7];
+        for (int k = 0; k < TIMES; k++) {
+            double u = (k + 0.5) / TIMES;
+            double t = process.name().equals("edm")
+                    ? Math.exp(settings.pMean() + settings.pStd() * NormalQuantile.of(u))
+                    : process.tMin() + (process.tMax() - process.tMin()) * u;
+            double a = process.alpha(t);
+            double sg = process.sigma(t);
+            Target.Coefficients c = target.coefficients(a, sg, settings.sigmaData());
+            double[] row = {a, sg, c.cin(), c.tx(), c.te(), process.netTime(t),
+                weighting.targetWeight(target, process, t, settings.sigmaData())};
+            for (int j = 0; j < 7; j++) {
+                rows[k * 7 + j] = (float) row[j];
+            }
+        }
+        return io.ganflow.engine.Scope.persistent(Ops.fromFloats(rows, TIMES, 7));
+    }
+
+    /**
+     * One step of denoising score matching: a time per sample (a row of the table), x_t = α x_0 + σ ε, and the
+     * weighted squared error of F(c_in x_t, netTime(t)) against the target t_x x_0 + t_ε ε, summed over a sample's
+     * coordinates and averaged over the batch.
+     */
+    @Override
+    public StepStats step(StepContext ctx) {
+        Tensor x0 = ctx.data().sample(ctx.batch(), ctx.rng());
+        long n = x0.size(0);
+        Tensor rows = table.index_select(0, ctx.rng().integers(TIMES, n)).to(x0.scalar_type());
+        Tensor noise = Ops.toDevice(ctx.rng().normal(Ops.shape(x0)));
+        Tensor xt = column(rows, 0, x0).mul(x0).add(column(rows, 1, x0).mul(noise));
+        Tensor out = net.velocity(column(rows, 2, x0).mul(xt), rows.select(1, 5).reshape(n, 1));
+        Tensor goal = column(rows, 3, x0).mul(x0).add(column(rows, 4, x0).mul(noise));
+        Tensor loss = Ops.sampleSquaredNorm(out.sub(goal)).mul(rows.select(1, 6)).mean();
+        opt.step(Ops.grad(loss, net.tensors(), false));
+        ema.ifPresent(Ema::update);
+        return new StepStats().put("dsm_loss", loss);
+    }
+
+    /** Column j of the table's rows, as (n, 1, …) to broadcast over x's samples. */
+    private static Tensor column(Tensor rows, int j, Tensor like) {
+        return Ops.perSample(rows.select(1, j), like);
+    }
+
+    /** The table of training times, which moves to the run's device with the net. */
+    @Override
+    public List<Tensor> stateTensors() {
+        return List.of(table);
+    }
+
+    @Override
+    public Tensor sample(int n, Rng rng) {
+        return sample(SampleRequest.of(n, rng)).x();
+    }
+
+    @Override
+    public List<SamplingProcedure> samplingProcedures() {
+        return procedures;
+    }
+
+    @Override
+    public Samples sample(SampleRequest r) {
+        SamplingProcedure p = r.procedureIn(name, procedures);
+        return Ops.noGrad(() -> sample(denoiser(), p.name(), r, shape, settings));
+    }
+
+    /** Samples from any denoiser with a named sampler and a request's options over {@code defaults}. */
+    public static Samples sample(Denoiser d, String sampler, SampleRequest r, long[] shape, Settings defaults) {
+        int nfe = r.intOption("nfe", "--nfe").orElse(defaults.nfe());
+        if (nfe < 1 || nfe > 1_000_000) {
+            throw new BadInputException("--nfe " + nfe + " is out of range; allowed: 1 to 1000000");
+        }
+        double rho = positive(r, "rho", defaults.rho());
+        Process p = d.process();
+        switch (sampler) {
+            case "heun": {
+                double churn = r.doubleOption("s_churn", "--option s_churn").orElse(defaults.churn());
+                if (!(churn >= 0)) {
+                    throw new BadInputException("--option s_churn=" + churn + " is out of range; allowed: >= 0");
+                }
+                return ScoreSamplers.heun(d, r.n(), shape, r.rng(), ScoreSamplers.karras(p, Math.max(1, (nfe + 1) / 2),
+                        rho), churn, r.doubleOption("s_tmin", "--option s_tmin").orElse(0.0),
+                        r.doubleOption("s_tmax", "--option s_tmax").orElse(Double.POSITIVE_INFINITY),
+                        positive(r, "s_noise", 1.0));
+            }
+            case "dpmpp2m":
+                return ScoreSamplers.dpmSolverPp2m(d, r.n(), shape, r.rng(), ScoreSamplers.karras(p, nfe, rho));
+            case "euler":
+                return ScoreSamplers.euler(d, r.n(), shape, r.rng(), ScoreSamplers.karras(p, nfe, rho));
+            case "ode": {
+                io.ganflow.flow.Solver s = ScoreSamplers.solver(r);
+                return ScoreSamplers.ode(d, ScoreSamplers.prior(p, r.n(), shape, r.rng()), s,
+                        ScoreSamplers.solverOptions(r, s, nfe));
+            }
+            case "sde":
+                return ScoreSamplers.reverseSde(d, r.n(), shape, r.rng(), nfe);
+            case "pc": {
+                int corrector = r.intOption("corrector", "--option corrector").orElse(defaults.corrector());
+                if (corrector < 0 || corrector >= nfe) {
+                    throw new BadInputException("--option corrector=" + corrector + " is out of range; allowed: 0 to "
+                            + (nfe - 1) + " (below --nfe " + nfe + ")");
+                }
+                return ScoreSamplers.predictorCorrector(d, r.n(), shape, r.rng(), nfe / (1 + corrector), corrector,
+                        positive(r, "snr", defaults.snr()));
+            }
+            default: {
+                int per = r.intOption("per_level", "--option per_level").orElse(Math.min(defaults.perLevel(), nfe));
+                if (per < 1 || per > nfe) {
+                    throw new BadInputException("--option per_level=" + per + " is out of range; allowed: 1 to " + nfe
+                            + " (--nfe)");
+                }
+                String denoise = r.option("denoise").orElse("true");
+                if (!List.of("true", "false").contains(denoise)) {
+                    throw new BadInputException("--option denoise=" + denoise + " is not allowed; allowed: true, false");
+                }
+                return ScoreSamplers.annealedLangevin(d, r.n(), shape, r.rng(), Math.max(1, nfe / per), per,
+                        positive(r, "step", defaults.langevinStep()), denoise.equals("true"));
+            }
+        }
+    }
+
+    private static double positive(SampleRequest r, String option, double fallback) {
+        double v = r.doubleOption(option, "--option " + option).orElse(fallback);
+        if (!(v > 0 && Double.isFinite(v))) {
+            throw new BadInputException("--option " + option + "=" + v + " is out of range; allowed: a number > 0");
+        }
+        return v;
+    }
+
+    @Override
+    public Map<String, Optimizer> optimizers() {
+        return Map.of("net", opt);
+    }
+
+    @Override
+    public Map<String, io.ganflow.nn.Module> networks() {
+        return Map.of("denoiser", ema.map(Ema::shadow).orElse(net));
+    }
+
+    @Override
+    public Optional<io.ganflow.nn.Module> trainable(String role) {
+        return Optional.ofNullable(role.equals("denoiser") ? net : null);
+    }
+
+    @Override
+    public void weightsLoaded(String role) {
+        ema.ifPresent(e -> e.shadow().copyFrom(net));
+    }
+
+    @Override
+    public void saveState(StateDict into) {
+        into.putModule("net", net);
+        ema.ifPresent(e -> into.putModule("net_ema", e.shadow()));
+        opt.saveState(into, "opt.net");
+    }
+
+    @Override
+    public void loadState(StateDict from) {
+        from.loadModule("net", net);
+        ema.ifPresent(e -> from.loadModule("net_ema", e.shadow()));
+        opt.loadState(from, "opt.net");
+    }
+}
