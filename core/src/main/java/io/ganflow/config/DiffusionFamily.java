@@ -73,6 +73,10 @@ public final class DiffusionFamily implements Family {
                 + " delta of the step a = delta sigma^2 (NCSN's eps / sigma_L^2: 2e-5 / 0.01^2 = 0.2)");
         k.number("diffusion.per_level", KeyType.INT, "10", 1.0, false, 100000.0, false, "score and edm, langevin: steps"
                 + " per noise level");
+        k.number("diffusion.p_uncond", KeyType.DOUBLE, "0.1", 0.0, false, 1.0, true, "score and edm with"
+                + " model.condition=embed: the probability of dropping a label to the null class in training");
+        k.number("diffusion.guidance", KeyType.DOUBLE, "0", 0.0, false, 100.0, false, "score and edm with"
+                + " model.condition=embed: the guidance scale w, (1 + w) F(x, t, y) - w F(x, t, null); 0: conditional");
         k.number("edm.sigma_min", KeyType.DOUBLE, "0.002", 0.0, true, 1e6, false, "edm: the smallest sigma sampled");
         k.number("edm.sigma_max", KeyType.DOUBLE, "80", 0.0, true, 1e6, false, "edm: the largest sigma sampled");
         k.number("edm.p_mean", KeyType.DOUBLE, "-1.2", -100.0, false, 100.0, false, "edm: P_mean of the log-normal"
@@ -181,19 +185,38 @@ public final class DiffusionFamily implements Family {
 
     private static ScoreMethod scoreMethod(String name, Config c, Dataset data, Process p, Target target,
             Target.Weighting weighting) {
-        if (!c.getString("model.condition").equals("none")) {
-            throw new BadInputException("model.condition=" + c.getString("model.condition") + " is not built for"
-                    + " method=" + name + " yet; allowed: none");
+        String cond = c.getString("model.condition");
+        if (cond.equals("concat")) {
+            throw new BadInputException("model.condition=concat is for method=gan; method=" + name + " takes embed (a"
+                    + " class embedding added to the time embedding)");
         }
+        int classes = Setup.conditionClasses(c, data);
         List<String> own = ScoreMethod.PROCEDURES.stream().map(io.ganflow.train.SamplingProcedure::name).toList();
         String sampler = sampler(c, name, "heun", own);
-        VelocityModel f = Setup.velocityNet(c, data, Rng.derived(c.getLong("train.seed"), "init"));
-        return new ScoreMethod(name, f, Setup.optimizer(c, "d").create(f.parameters()), ema(c, data, f), p, target,
+        VelocityModel f = net(c, data, "init", classes);
+        Optional<Ema> ema = c.getDouble("diffusion.ema") == 0 ? Optional.empty()
+                : Optional.of(new Ema(f, net(c, data, "ema", classes), c.getDouble("diffusion.ema")));
+        return new ScoreMethod(name, f, Setup.optimizer(c, "d").create(f.parameters()), ema, p, target,
                 weighting,
                 data.shape(), new ScoreMethod.Settings(c.getDouble("diffusion.sigma_data"), c.getDouble("edm.p_mean"),
                         c.getDouble("edm.p_std"), sampler, c.getInt("diffusion.sample_steps"),
                         c.getDouble("diffusion.rho"), c.getDouble("diffusion.s_churn"), c.getDouble("diffusion.snr"),
                         c.getInt("diffusion.corrector"), c.getDouble("diffusion.langevin_step"),
-                        c.getInt("diffusion.per_level")));
+                        c.getInt("diffusion.per_level")), new ScoreMethod.Conditioning(classes,
+                        c.getDouble("diffusion.p_uncond"), c.getDouble("diffusion.guidance")));
+    }
+
+    /** The score net: the velocity net, with a class embedding added to its time embedding when conditional. */
+    private static VelocityModel net(Config c, Dataset data, String stream, int classes) {
+        VelocityModel v = Setup.velocityNet(c, data, Rng.derived(c.getLong("train.seed"), stream));
+        if (classes == 0) {
+            return v;
+        }
+        if (!(v instanceof io.ganflow.nn.VelocityNet vn)) {
+            throw new BadInputException("model.condition=embed needs model.v.kind=mlp (the label embedding is built for"
+                    + " the MLP net); model.v.kind=" + c.getString("model.v.kind"));
+        }
+        return new io.ganflow.nn.LabelledVelocityNet(vn, classes, Rng.derived(c.getLong("train.seed"), stream
+                + ".labels"));
     }
 }

@@ -36,19 +36,20 @@ public final class ScoreMethod implements Method, ScoreModel {
     public static final List<SamplingProcedure> PROCEDURES = List.of(
             new SamplingProcedure("heun", "EDM's Heun sampler on Karras sigmas, NFE 2N - 1; --nfe, --option"
                     + " rho=R, s_churn=C, s_tmin=, s_tmax=, s_noise=", List.of("nfe", "rho", "s_churn", "s_tmin",
-                    "s_tmax", "s_noise"), false),
+                    "s_tmax", "s_noise", "guidance"), false),
             new SamplingProcedure("dpmpp2m", "DPM-Solver++(2M) on Karras sigmas, NFE N; --nfe, --option rho=R",
-                    List.of("nfe", "rho"), false),
+                    List.of("nfe", "rho", "guidance"), false),
             new SamplingProcedure("euler", "Euler in sigma on Karras sigmas (DDIM's eta = 0 update), NFE N; --nfe,"
-                    + " --option rho=R", List.of("nfe", "rho"), false),
+                    + " --option rho=R", List.of("nfe", "rho", "guidance"), false),
             new SamplingProcedure("ode", "the probability-flow ODE from t_max to t_min with --solver (euler, heun, rk4,"
-                    + " dopri5) and --nfe, or --atol/--rtol", List.of("solver", "nfe", "atol", "rtol"), false),
-            new SamplingProcedure("sde", "the reverse SDE by Euler-Maruyama, --nfe steps", List.of("nfe"), false),
+                    + " dopri5) and --nfe, or --atol/--rtol", List.of("solver", "nfe", "atol", "rtol", "guidance"), false),
+            new SamplingProcedure("sde", "the reverse SDE by Euler-Maruyama, --nfe steps", List.of("nfe", "guidance"),
+                    false),
             new SamplingProcedure("pc", "predictor-corrector: reverse-SDE steps each after Langevin corrector steps;"
-                    + " --nfe (total), --option corrector=M, snr=R", List.of("nfe", "corrector", "snr"), false),
+                    + " --nfe (total), --option corrector=M, snr=R", List.of("nfe", "corrector", "snr", "guidance"), false),
             new SamplingProcedure("langevin", "NCSN's annealed Langevin dynamics; --nfe (total), --option"
-                    + " per_level=K, step=D (a = D sigma^2), denoise=true|false", List.of("nfe", "per_level", "step", "denoise"),
-                    false));
+                    + " per_level=K, step=D (a = D sigma^2), denoise=true|false", List.of("nfe", "per_level", "step", "denoise",
+                    "guidance"), false));
 
     private final String name;
     private final VelocityModel net;
@@ -61,6 +62,18 @@ public final class ScoreMethod implements Method, ScoreModel {
     private final long[] shape;
     private final List<SamplingProcedure> procedures;
     private final Tensor table;
+    private final Conditioning conditioning;
+
+    /**
+     * A class-conditional score model (the net a {@link io.ganflow.nn.LabelledVelocityNet}): labels dropped to ∅ with
+     * probability {@code pUncond} in training (Ho &amp; Salimans 2022), and sampling guided with scale {@code guidance}
+     * unless a request names its own.
+     *
+     * @param classes 0 for an unconditional model
+     */
+    public record Conditioning(int classes, double pUncond, double guidance) {
+        public static final Conditioning NONE = new Conditioning(0, 0, 0);
+    }
 
     /**
      * The method's numbers besides its process, target and weighting.
@@ -82,7 +95,13 @@ public final class ScoreMethod implements Method, ScoreModel {
 
     public ScoreMethod(String name, VelocityModel net, Optimizer opt, Optional<Ema> ema, Process process, Target target,
             Target.Weighting weighting, long[] shape, Settings settings) {
+        this(name, net, opt, ema, process, target, weighting, shape, settings, Conditioning.NONE);
+    }
+
+    public ScoreMethod(String name, VelocityModel net, Optimizer opt, Optional<Ema> ema, Process process, Target target,
+            Target.Weighting weighting, long[] shape, Settings settings, Conditioning conditioning) {
         this.name = name;
+        this.conditioning = conditioning;
         this.net = net;
         this.opt = opt;
         this.ema = ema;
@@ -121,6 +140,16 @@ public final class ScoreMethod implements Method, ScoreModel {
 
     /** D(x, t) = c_x x + c_o F(c_in x, netTime(t)) of a net read through a target. */
     public static Denoiser denoiser(VelocityModel f, Process p, Target target, double sigmaData) {
+        return denoiser(f, p, target, sigmaData, Optional.empty(), 0);
+    }
+
+    /**
+     * The denoiser of classes y with classifier-free guidance at scale w (Ho &amp; Salimans 2022, eq. 6): the net's
+     * output is F̃ = (1 + w) F(x, t, y) − w F(x, t, ∅). Every target is affine in F with weights that do not depend
+     * on y, so guiding F guides D, ε, the score and v alike: (1 + w) D_y − w D_∅ = c_x x + c_o F̃.
+     */
+    public static Denoiser denoiser(VelocityModel f, Process p, Target target, double sigmaData,
+            Optional<Tensor> labels, double w) {
         return new Denoiser() {
             @Override
             public Process process() {
@@ -130,7 +159,13 @@ public final class ScoreMethod implements Method, ScoreModel {
             @Override
             public Tensor denoise(Tensor x, double t) {
                 Target.Coefficients c = target.coefficients(p.alpha(t), p.sigma(t), sigmaData);
-                Tensor out = f.velocity(c.cin() == 1 ? x : Ops.mul(x, c.cin()), p.netTime(t));
+                Tensor in = c.cin() == 1 ? x : Ops.mul(x, c.cin());
+                Tensor tt = org.bytedeco.pytorch.global.torch.full(new long[] {x.size(0), 1}, Ops.s(p.netTime(t)),
+                        x.options());
+                Tensor out = f.velocity(in, tt, labels);
+                if (labels.isPresent() && w != 0) {
+                    out = Ops.mul(out, 1 + w).sub(Ops.mul(f.velocity(in, tt, Optional.empty()), w));
+                }
                 return c.cx() == 0 ? Ops.mul(out, c.co()) : Ops.mul(x, c.cx()).add(Ops.mul(out, c.co()));
             }
         };
@@ -172,12 +207,22 @@ public final class ScoreMethod implements Method, ScoreModel {
      */
     @Override
     public StepStats step(StepContext ctx) {
-        Tensor x0 = ctx.data().sample(ctx.batch(), ctx.rng());
+        Tensor x0;
+        Optional<Tensor> y = Optional.empty();
+        if (conditioning.classes() > 0) {
+            // classifier-free guidance's training: each label dropped to ∅ (index classes) with probability p_uncond
+            io.ganflow.data.Batch b = ctx.data().sampleBatch(ctx.batch(), ctx.rng(), true);
+            x0 = b.x();
+            Tensor drop = ctx.rng().uniform(x0.size(0)).lt(Ops.s(conditioning.pUncond()));
+            y = Optional.of(b.labels().get().masked_fill(Ops.toDevice(drop), Ops.s(conditioning.classes())));
+        } else {
+            x0 = ctx.data().sample(ctx.batch(), ctx.rng());
+        }
         long n = x0.size(0);
         Tensor rows = table.index_select(0, ctx.rng().integers(TIMES, n)).to(x0.scalar_type());
         Tensor noise = Ops.toDevice(ctx.rng().normal(Ops.shape(x0)));
         Tensor xt = column(rows, 0, x0).mul(x0).add(column(rows, 1, x0).mul(noise));
-        Tensor out = net.velocity(column(rows, 2, x0).mul(xt), rows.select(1, 5).reshape(n, 1));
+        Tensor out = net.velocity(column(rows, 2, x0).mul(xt), rows.select(1, 5).reshape(n, 1), y);
         Tensor goal = column(rows, 3, x0).mul(x0).add(column(rows, 4, x0).mul(noise));
         Tensor loss = Ops.sampleSquaredNorm(out.sub(goal)).mul(rows.select(1, 6)).mean();
         opt.step(Ops.grad(loss, net.tensors(), false));
@@ -207,9 +252,43 @@ public final class ScoreMethod implements Method, ScoreModel {
     }
 
     @Override
+    public int classes() {
+        return conditioning.classes();
+    }
+
+    /**
+     * Samples with a named procedure. A conditional model samples the request's classes (uniform ones where it
+     * names none), guided with the request's {@code guidance} or the run's; guidance at w &gt; 0 costs two network
+     * evaluations per denoiser call, and the NFE counts both.
+     */
+    @Override
     public Samples sample(SampleRequest r) {
-        SamplingProcedure p = r.procedureIn(name, procedures);
-        return Ops.noGrad(() -> sample(denoiser(), p.name(), r, shape, settings));
+        int k = conditioning.classes();
+        SamplingProcedure p = r.procedureIn(name, procedures, k > 0);
+        if (k == 0) {
+            if (r.option("guidance").isPresent()) {
+                throw new BadInputException("--option guidance applies to a conditional model (model.condition=embed);"
+                        + " this " + name + " model is unconditional");
+            }
+            return Ops.noGrad(() -> sample(denoiser(), p.name(), r, shape, settings));
+        }
+        double w = r.doubleOption("guidance", "--option guidance").orElse(conditioning.guidance());
+        if (!(w >= 0) || w > 100) {
+            throw new BadInputException("--option guidance=" + w + " is out of range; allowed: 0 to 100");
+        }
+        long[] labels = r.labels().orElseGet(() -> Ops.toLongs(r.rng().integers(k, r.n())));
+        for (long y : labels) {
+            if (y < 0 || y >= k) {
+                throw new BadInputException("class " + y + " is not one of this run's classes; allowed: 0 to " + (k - 1));
+            }
+        }
+        VelocityModel f = ema.map(e -> (VelocityModel) e.shadow()).orElse(net);
+        Denoiser d = denoiser(f, process, target, settings.sigmaData(), Optional.of(Ops.toDevice(Ops.fromLongs(labels))),
+                w);
+        Samples s = Ops.noGrad(() -> sample(d, p.name(), r, shape, settings));
+        int calls = w > 0 ? 2 : 1;
+        return new Samples(s.x(), s.nfe() * calls, s.times(), s.path(), s.description() + ", guidance " + w
+                + (w > 0 ? " (two network evaluations per denoiser call)" : ""));
     }
 
     /** Samples from any denoiser with a named sampler and a request's options over {@code defaults}. */

@@ -35,7 +35,8 @@ class ToyExperimentsTest {
         assertTrue(Experiments.registry().names().containsAll(List.of("js-saturation", "vanishing-gradient",
                 "optimal-discriminator", "mnist-collapse", "stacked-mnist-modes", "critic-tracks-quality",
                 "architecture-robustness", "gp0-vs-gp1", "monoflow-h", "particle-steps", "reflow-straightens",
-                "instance-noise", "reflow-to-wgan")), Experiments.registry().names().toString());
+                "instance-noise", "reflow-to-wgan", "ddpm-is-score", "sde-vs-ode", "nll-vs-truth")),
+                Experiments.registry().names().toString());
     }
 
     /** JS of disjoint uniforms and segments is ln 2 exactly; W1 = |θ| exactly; the estimates follow. */
@@ -101,5 +102,21 @@ class ToyExperimentsTest {
                 }
             }
         }
+    }
+
+    /**
+     * The diffusion experiments' quick forms finish with finite numbers; the ODE's round trip is a property of the
+     * solver, not of training, so it holds at the quick scale too, and the likelihood stays above the entropy.
+     */
+    @Test
+    void diffusionExperimentsRunQuick() {
+        ExperimentRunner.Outcome o = quick("ddpm-is-score");
+        assertTrue(Double.isFinite(num(o, "ddpm_eps_net_mean_rel_error")), o.verdict().numbers().toString());
+        o = quick("sde-vs-ode");
+        assertTrue(num(o, "round_trip_mean_error") <= 1e-3 && num(o, "round_trip_max_error") <= 1e-2,
+                o.verdict().numbers().toString());
+        assertTrue(Double.isFinite(num(o, "w1_sde_ode")), o.verdict().numbers().toString());
+        o = quick("nll-vs-truth");
+        assertTrue(num(o, "ring8-edm_gap") > 0 && num(o, "grid25-ddpm_gap") > 0, o.verdict().numbers().toString());
     }
 }

@@ -25,6 +25,12 @@ public final class BuiltInExperiments implements ExperimentPlugin {
         r.register("instance-noise", "instance noise rescues a near-optimal discriminator on disjoint supports",
                 new InstanceNoise());
         r.register("reflow-to-wgan", "rectified flow with v = ∇D is WGAN with the zero-centred penalty", new ReflowToWgan());
+        r.register("ddpm-is-score", "a trained DDPM ε-net read as −ε/σ and a trained score net give the exact score",
+                new DdpmIsScore());
+        r.register("sde-vs-ode", "one score model's reverse SDE and probability-flow ODE sample alike; the ODE inverts",
+                new SdeVsOde());
+        r.register("nll-vs-truth", "the probability-flow ODE likelihood lies just above the mixture's true entropy",
+                new NllVsTruth());
         r.register("mnist-collapse", "a standard GAN collapses on MNIST, WGAN-GP with the same nets covers 10/10",
                 new MnistCollapse());
         r.register("stacked-mnist-modes", "modes of Stacked MNIST's 1,000: NS-GAN, WGAN-GP, ganflow's particle method",
