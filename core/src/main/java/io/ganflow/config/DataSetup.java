@@ -58,8 +58,16 @@ final class DataSetup {
             throw new BadInputException(table.path() + ": has " + table.rows().length
                     + " data row; training needs at least 2");
         }
-        return TensorDataset.fromRows("csv:" + table.path().getFileName(), table.rows(), c.getDouble("data.holdout"),
-                c.getLong("train.seed"), c.getBool("data.standardize")).files(List.of(table.path()));
+        String labelColumn = c.getString("data.label_column");
+        if (labelColumn.isEmpty()) {
+            return TensorDataset.fromRows("csv:" + table.path().getFileName(), table.rows(),
+                    c.getDouble("data.holdout"), c.getLong("train.seed"), c.getBool("data.standardize"))
+                    .files(List.of(table.path()));
+        }
+        CsvLabels split = CsvLabels.split(table, labelColumn);
+        return TensorDataset.fromRows("csv:" + table.path().getFileName(), split.rows(), split.labels(),
+                c.getDouble("data.holdout"), c.getLong("train.seed"), c.getBool("data.standardize"))
+                .files(List.of(table.path()));
     }
 
     /**

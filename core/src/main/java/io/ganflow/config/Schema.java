@@ -105,6 +105,8 @@ public final class Schema {
         s.number("data.label", KeyType.INT, "-1", -1.0, false, null, false,
                 "labelled images (idx with data.labels, fashion-mnist, mnist, stacked-mnist, images with class"
                 + " folders): keep only this class; -1 keeps all");
+        s.add("data.label_column", KeyType.STRING, "", "csv: the column (by its header name) that holds each row's class,"
+                + " whole numbers 0..K-1; the other columns are the data (empty: no labels)");
         s.add("data.labels", KeyType.STRING, "", "idx: the labels file of data.path (optional; needed by data.label)");
         s.add("data.test_path", KeyType.STRING, "", "idx: a test images file held out for evaluation (empty: hold out"
                 + " data.holdout of data.path)");

@@ -15,6 +15,9 @@ public final class TensorDataset implements Dataset {
     private final Standardizer standardizer;
     private java.util.List<java.nio.file.Path> files = java.util.List.of();
     private final String noHoldout;
+    /** The training rows' classes (aligned with {@link #train}) and their count; empty and 0 without labels. */
+    private final java.util.Optional<Tensor> trainLabels;
+    private final int classes;
 
     /**
      * @param rowsModelSpace all rows, already in model space, float32 (n, d)
@@ -23,7 +26,18 @@ public final class TensorDataset implements Dataset {
      */
     public TensorDataset(String name, Tensor rowsModelSpace, double heldOutFraction, long splitSeed,
             Standardizer standardizer) {
+        this(name, rowsModelSpace, java.util.Optional.empty(), 0, heldOutFraction, splitSeed, standardizer);
+    }
+
+    /**
+     * A labelled data set: {@code labels} (int64, one per row) follow their rows through the split.
+     *
+     * @param classes the number of classes (labels 0..classes-1)
+     */
+    public TensorDataset(String name, Tensor rowsModelSpace, java.util.Optional<Tensor> labels, int classes,
+            double heldOutFraction, long splitSeed, Standardizer standardizer) {
         this.name = name;
+        this.classes = classes;
         this.standardizer = standardizer;
         checkMagnitude(name, rowsModelSpace, standardizer);
         long n = rowsModelSpace.size(0);
@@ -31,6 +45,7 @@ public final class TensorDataset implements Dataset {
         if (nHeld <= 0) {
             this.train = rowsModelSpace;
             this.heldOut = rowsModelSpace;
+            this.trainLabels = labels;
             String fraction = heldOutFraction == Math.rint(heldOutFraction) ? Long.toString((long) heldOutFraction)
                     : Double.toString(heldOutFraction);
             this.noHoldout = name + ": data.holdout=" + fraction + " of " + n + " rows holds out "
@@ -43,6 +58,7 @@ public final class TensorDataset implements Dataset {
             Tensor shuffled = rowsModelSpace.index_select(0, perm);
             this.heldOut = shuffled.narrow(0, 0, nHeld).clone();
             this.train = shuffled.narrow(0, nHeld, n - nHeld).clone();
+            this.trainLabels = labels.map(l -> l.index_select(0, perm).narrow(0, nHeld, n - nHeld).clone());
         }
     }
 
@@ -87,6 +103,25 @@ public final class TensorDataset implements Dataset {
     @Override
     public Tensor sample(int n, Rng rng) {
         return train.index_select(0, rng.integers(train.size(0), n));
+    }
+
+    @Override
+    public int classes() {
+        return classes;
+    }
+
+    /** Labelled: the drawn rows and their classes, from the same draw as {@link #sample}. */
+    @Override
+    public Batch sampleBatch(int n, Rng rng, boolean labelled) {
+        if (!labelled) {
+            return Batch.of(sample(n, rng));
+        }
+        if (trainLabels.isEmpty()) {
+            throw Dataset.noLabels(name);
+        }
+        Tensor idx = rng.integers(train.size(0), n);
+        return new Batch(train.index_select(0, idx), java.util.Optional.of(trainLabels.get().index_select(0,
+                idx)));
     }
 
     @Override
@@ -153,6 +188,25 @@ public final class TensorDataset implements Dataset {
             z[i] = st.toModel(rows[i]);
         }
         return new TensorDataset(name, Ops.fromRows(z), heldOutFraction, splitSeed, st);
+    }
+
+    /**
+     * As {@link #fromRows(String, double[][], double, long, boolean)}, with a class per row (0..K−1) that follows
+     * its row through the split; the standardiser sees the data columns only.
+     */
+    public static TensorDataset fromRows(String name, double[][] rows, long[] labels, double heldOutFraction,
+            long splitSeed, boolean standardize) {
+        TensorDataset plain = fromRows(name, rows, heldOutFraction, splitSeed, standardize);
+        long max = -1;
+        for (long y : labels) {
+            max = Math.max(max, y);
+        }
+        double[][] z = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            z[i] = plain.standardizer.toModel(rows[i]);
+        }
+        return new TensorDataset(name, Ops.fromRows(z), java.util.Optional.of(io.ganflow.engine.Scope.persistent(
+                Ops.fromLongs(labels))), (int) max + 1, heldOutFraction, splitSeed, plain.standardizer);
     }
 
     static Tensor toTensor(double[][] rows) {
