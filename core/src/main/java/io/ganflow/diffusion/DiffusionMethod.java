@@ -59,7 +59,7 @@ public final class DiffusionMethod implements Method, ScoreModel {
     public static final List<String> SPACINGS = List.of("leading", "trailing", "linspace");
 
     private final VelocityModel eps;
-    private final java.util.Optional<io.ganflow.nn.Ema> ema;
+    private final TrainedNet trained;
     private final Optimizer opt;
     private final NoiseSchedule schedule;
     private final long[] shape;
@@ -93,7 +93,7 @@ public final class DiffusionMethod implements Method, ScoreModel {
     public DiffusionMethod(VelocityModel eps, Optimizer opt, java.util.Optional<io.ganflow.nn.Ema> ema,
             NoiseSchedule schedule, long[] shape, Defaults defaults) {
         this.eps = eps;
-        this.ema = ema;
+        this.trained = new TrainedNet("eps", eps, opt, ema);
         this.opt = opt;
         this.schedule = schedule;
         this.shape = shape.clone();
@@ -140,7 +140,7 @@ public final class DiffusionMethod implements Method, ScoreModel {
         Tensor pred = eps.velocity(xt, tt);
         Tensor loss = Ops.sampleSquaredNorm(pred.sub(noise)).mean();
         opt.step(Ops.grad(loss, eps.tensors(), false));
-        ema.ifPresent(io.ganflow.nn.Ema::update);
+        trained.stepped();
         return new StepStats().put("eps_loss", loss);
     }
 
@@ -170,7 +170,7 @@ public final class DiffusionMethod implements Method, ScoreModel {
 
     /** The net that samples: the EMA copy where that is on. */
     private VelocityModel sampler() {
-        return ema.map(e -> (VelocityModel) e.shadow()).orElse(eps);
+        return trained.sampling();
     }
 
     private Tensor epsAt(Tensor x, int t) {
@@ -300,20 +300,16 @@ public final class DiffusionMethod implements Method, ScoreModel {
 
     @Override
     public void weightsLoaded(String role) {
-        ema.ifPresent(e -> e.shadow().copyFrom(eps));
+        trained.weightsLoaded();
     }
 
     @Override
     public void saveState(StateDict into) {
-        into.putModule("eps", eps);
-        ema.ifPresent(e -> into.putModule("eps_ema", e.shadow()));
-        opt.saveState(into, "opt.eps");
+        trained.save(into);
     }
 
     @Override
     public void loadState(StateDict from) {
-        from.loadModule("eps", eps);
-        ema.ifPresent(e -> from.loadModule("eps_ema", e.shadow()));
-        opt.loadState(from, "opt.eps");
+        trained.load(from);
     }
 }

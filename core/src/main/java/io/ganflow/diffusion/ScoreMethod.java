@@ -54,7 +54,7 @@ public final class ScoreMethod implements Method, ScoreModel {
     private final String name;
     private final VelocityModel net;
     private final Optimizer opt;
-    private final Optional<Ema> ema;
+    private final TrainedNet trained;
     private final Process process;
     private final Target target;
     private final Target.Weighting weighting;
@@ -104,7 +104,7 @@ public final class ScoreMethod implements Method, ScoreModel {
         this.conditioning = conditioning;
         this.net = net;
         this.opt = opt;
-        this.ema = ema;
+        this.trained = new TrainedNet("net", net, opt, ema);
         this.process = process;
         this.target = target;
         this.weighting = weighting;
@@ -135,7 +135,7 @@ public final class ScoreMethod implements Method, ScoreModel {
     /** The denoiser of the sampling net (the EMA copy where that is on). */
     @Override
     public Denoiser denoiser() {
-        return denoiser(ema.map(e -> (VelocityModel) e.shadow()).orElse(net), process, target, settings.sigmaData());
+        return denoiser(trained.sampling(), process, target, settings.sigmaData());
     }
 
     /** D(x, t) = c_x x + c_o F(c_in x, netTime(t)) of a net read through a target. */
@@ -226,7 +226,7 @@ public final class ScoreMethod implements Method, ScoreModel {
         Tensor goal = column(rows, 3, x0).mul(x0).add(column(rows, 4, x0).mul(noise));
         Tensor loss = Ops.sampleSquaredNorm(out.sub(goal)).mul(rows.select(1, 6)).mean();
         opt.step(Ops.grad(loss, net.tensors(), false));
-        ema.ifPresent(Ema::update);
+        trained.stepped();
         return new StepStats().put("dsm_loss", loss);
     }
 
@@ -282,7 +282,7 @@ public final class ScoreMethod implements Method, ScoreModel {
                 throw new BadInputException("class " + y + " is not one of this run's classes; allowed: 0 to " + (k - 1));
             }
         }
-        VelocityModel f = ema.map(e -> (VelocityModel) e.shadow()).orElse(net);
+        VelocityModel f = trained.sampling();
         Denoiser d = denoiser(f, process, target, settings.sigmaData(), Optional.of(Ops.toDevice(Ops.fromLongs(labels))),
                 w);
         Samples s = Ops.noGrad(() -> sample(d, p.name(), r, shape, settings));
@@ -361,30 +361,26 @@ public final class ScoreMethod implements Method, ScoreModel {
 
     @Override
     public Map<String, io.ganflow.nn.Module> networks() {
-        return Map.of("denoiser", ema.map(Ema::shadow).orElse(net));
+        return Map.of("denoiser", trained.sampling());
     }
 
     @Override
     public Optional<io.ganflow.nn.Module> trainable(String role) {
-        return Optional.ofNullable(role.equals("denoiser") ? net : null);
+        return Optional.ofNullable(role.equals("denoiser") ? trained.net : null);
     }
 
     @Override
     public void weightsLoaded(String role) {
-        ema.ifPresent(e -> e.shadow().copyFrom(net));
+        trained.weightsLoaded();
     }
 
     @Override
     public void saveState(StateDict into) {
-        into.putModule("net", net);
-        ema.ifPresent(e -> into.putModule("net_ema", e.shadow()));
-        opt.saveState(into, "opt.net");
+        trained.save(into);
     }
 
     @Override
     public void loadState(StateDict from) {
-        from.loadModule("net", net);
-        ema.ifPresent(e -> from.loadModule("net_ema", e.shadow()));
-        opt.loadState(from, "opt.net");
+        trained.load(from);
     }
 }

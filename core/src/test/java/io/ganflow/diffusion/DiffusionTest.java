@@ -9,11 +9,9 @@ import io.ganflow.BadInputException;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
-import io.ganflow.nn.Parameter;
 import io.ganflow.nn.VelocityModel;
 import io.ganflow.optim.OptimizerSpec;
 import io.ganflow.train.SampleRequest;
-import io.ganflow.train.Samples;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
@@ -76,29 +74,16 @@ class DiffusionTest {
      * −(x − √ᾱ μ)/(ᾱ s² + 1 − ᾱ) and ε* = −√(1 − ᾱ)·score.
      */
     static VelocityModel exact(NoiseSchedule sch) {
-        return new VelocityModel() {
-            @Override
-            public Tensor velocity(Tensor x, Tensor t) {
-                double[] tt = Ops.toDoubles(t);
-                double[] xs = Ops.toDoubles(x);
-                float[] out = new float[xs.length];
-                for (int i = 0; i < xs.length; i++) {
-                    double a = sch.alphaBar((int) Math.round(tt[i] * sch.steps()));
-                    out[i] = (float) (Math.sqrt(1 - a) * (xs[i] - Math.sqrt(a) * MU) / (a * S * S + 1 - a));
-                }
-                return Ops.fromFloats(out, xs.length, 1);
+        return FakeNet.of((x, t, labels) -> {
+            double[] tt = Ops.toDoubles(t);
+            double[] xs = Ops.toDoubles(x);
+            float[] out = new float[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                double a = sch.alphaBar((int) Math.round(tt[i] * sch.steps()));
+                out[i] = (float) (Math.sqrt(1 - a) * (xs[i] - Math.sqrt(a) * MU) / (a * S * S + 1 - a));
             }
-
-            @Override
-            public Tensor forward(Tensor x) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public List<Parameter> parameters() {
-                return List.of();
-            }
-        };
+            return Ops.fromFloats(out, xs.length, 1);
+        });
     }
 
     static DiffusionMethod method(NoiseSchedule sch) {
@@ -179,17 +164,7 @@ class DiffusionTest {
     /** Mean, std and NFE of a request's samples. */
     static double[] moments(DiffusionMethod m, SampleRequest r) {
         try (Scope s = Scope.open()) {
-            Samples out = m.sample(r);
-            double[] x = Ops.toDoubles(out.x());
-            double mean = 0;
-            for (double v : x) {
-                mean += v / x.length;
-            }
-            double var = 0;
-            for (double v : x) {
-                var += (v - mean) * (v - mean) / (x.length - 1);
-            }
-            return new double[] {mean, Math.sqrt(var), out.nfe()};
+            return FakeNet.moments(m.sample(r));
         }
     }
 

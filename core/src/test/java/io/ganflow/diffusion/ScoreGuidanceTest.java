@@ -10,7 +10,6 @@ import io.ganflow.config.Presets;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
-import io.ganflow.nn.Parameter;
 import io.ganflow.nn.VelocityModel;
 import io.ganflow.train.SampleRequest;
 import java.util.List;
@@ -25,30 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class ScoreGuidanceTest {
     /** F(x, t, y) = x·(y + 1) + t, F(x, t, ∅) = −x: a net whose outputs differ by class. */
-    static final VelocityModel NET = new VelocityModel() {
-        @Override
-        public Tensor velocity(Tensor x, Tensor t, Optional<Tensor> labels) {
-            if (labels.isEmpty()) {
-                return Ops.mul(x, -1);
-            }
-            return x.mul(labels.get().to(x.scalar_type()).add(Ops.s(1)).reshape(x.size(0), 1)).add(t);
-        }
-
-        @Override
-        public Tensor velocity(Tensor x, Tensor t) {
-            return velocity(x, t, Optional.empty());
-        }
-
-        @Override
-        public Tensor forward(Tensor x) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<Parameter> parameters() {
-            return List.of();
-        }
-    };
+    static final VelocityModel NET = FakeNet.of((x, t, labels) -> labels.isEmpty() ? Ops.mul(x, -1)
+            : x.mul(labels.get().to(x.scalar_type()).add(Ops.s(1)).reshape(x.size(0), 1)).add(t));
 
     /**
      * For each target on VP and EDM, the guided denoiser equals (1 + w) D(x, t, y) − w D(x, t, ∅) computed from the

@@ -10,7 +10,6 @@ import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
 import io.ganflow.flow.Solver;
-import io.ganflow.nn.Parameter;
 import io.ganflow.nn.VelocityModel;
 import io.ganflow.train.SampleRequest;
 import io.ganflow.train.Samples;
@@ -148,25 +147,12 @@ class ScoreModelTest {
                         double a = p.alpha(t);
                         double sg = p.sigma(t);
                         Target.Coefficients c = target.coefficients(a, sg, 0.5);
-                        VelocityModel f = new VelocityModel() {
-                            @Override
-                            public Tensor velocity(Tensor xin, Tensor tt) {
-                                Tensor x = Ops.mul(xin, 1 / c.cin());
-                                Tensor d = truth.denoise(x, t);
-                                Tensor e = x.sub(Ops.mul(d, a)).div(Ops.s(sg));
-                                return Ops.mul(d, c.tx()).add(Ops.mul(e, c.te()));
-                            }
-
-                            @Override
-                            public Tensor forward(Tensor x) {
-                                throw new UnsupportedOperationException();
-                            }
-
-                            @Override
-                            public List<Parameter> parameters() {
-                                return List.of();
-                            }
-                        };
+                        VelocityModel f = FakeNet.of((xin, tt, labels) -> {
+                            Tensor x = Ops.mul(xin, 1 / c.cin());
+                            Tensor d = truth.denoise(x, t);
+                            Tensor e = x.sub(Ops.mul(d, a)).div(Ops.s(sg));
+                            return Ops.mul(d, c.tx()).add(Ops.mul(e, c.te()));
+                        });
                         Tensor x = Ops.fromDoubles(new double[] {-2, 0.1, 3.7}, 3, 1);
                         double[] want = Ops.toDoubles(truth.denoise(x, t));
                         double[] got = Ops.toDoubles(ScoreMethod.denoiser(f, p, target, 0.5).denoise(x, t));
@@ -186,17 +172,7 @@ class ScoreModelTest {
     /** Mean, std and NFE of a sampler's output for 1-D data. */
     static double[] moments(Denoiser d, String sampler, SampleRequest r) {
         try (Scope s = Scope.open()) {
-            Samples out = ScoreMethod.sample(d, sampler, r, new long[] {1}, DEFAULTS);
-            double[] x = Ops.toDoubles(out.x());
-            double mean = 0;
-            for (double v : x) {
-                mean += v / x.length;
-            }
-            double var = 0;
-            for (double v : x) {
-                var += (v - mean) * (v - mean) / (x.length - 1);
-            }
-            return new double[] {mean, Math.sqrt(var), out.nfe()};
+            return FakeNet.moments(ScoreMethod.sample(d, sampler, r, new long[] {1}, DEFAULTS));
         }
     }
 

@@ -37,24 +37,12 @@ final class Scores {
      * x_t = α x_0 + σ ε from the data: E‖σ(s − s*)‖² / E‖σ s*‖² (σ s is −ε's prediction, bounded at every t).
      */
     static double scoreError(Denoiser d, Mixture m, io.ganflow.data.Dataset data, double t, int n, long seed) {
-        try (Scope s = Scope.open()) {
-            Denoiser truth = new io.ganflow.diffusion.MixtureDenoiser(d.process(), m);
-            Rng rng = new Rng(seed);
-            Tensor x0 = data.sample(n, rng);
-            double a = d.process().alpha(t);
-            double sg = d.process().sigma(t);
-            Tensor xt = Ops.mul(x0, a).add(Ops.mul(rng.normal(Ops.shape(x0)), sg));
-            Tensor exact = Ops.mul(truth.score(xt, t), sg);
-            Tensor got = Ops.noGrad(() -> Ops.mul(d.score(xt, t), sg));
-            double num = Ops.item(Ops.sampleSquaredNorm(got.sub(exact)).mean());
-            double den = Ops.item(Ops.sampleSquaredNorm(exact).mean());
-            return num / den;
-        }
+        return scoreDifference(d, new io.ganflow.diffusion.MixtureDenoiser(d.process(), m), m, data, t, n, seed);
     }
 
     /**
-     * As {@link #scoreError}, between two denoisers of one process: E‖σ(s_a − s_b)‖² over the same normaliser
-     * E‖σ s*‖² of the mixture's exact score, so that the three errors compare.
+     * E‖σ(s_a − s_b)‖² between two denoisers of one process over n draws of x_t, relative to E‖σ s*‖² of the
+     * mixture's exact score, so that every such error compares.
      */
     static double scoreDifference(Denoiser a, Denoiser b, Mixture m, io.ganflow.data.Dataset data, double t, int n,
             long seed) {
