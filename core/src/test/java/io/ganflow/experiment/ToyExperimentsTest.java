@@ -35,7 +35,8 @@ class ToyExperimentsTest {
         assertTrue(Experiments.registry().names().containsAll(List.of("js-saturation", "vanishing-gradient",
                 "optimal-discriminator", "mnist-collapse", "stacked-mnist-modes", "critic-tracks-quality",
                 "architecture-robustness", "gp0-vs-gp1", "monoflow-h", "particle-steps", "reflow-straightens",
-                "instance-noise", "reflow-to-wgan", "ddpm-is-score", "sde-vs-ode", "nll-vs-truth")),
+                "instance-noise", "reflow-to-wgan", "ddpm-is-score", "sde-vs-ode", "nll-vs-truth",
+                "zero-centred-converges")),
                 Experiments.registry().names().toString());
     }
 
@@ -118,5 +119,15 @@ class ToyExperimentsTest {
         assertTrue(Double.isFinite(num(o, "w1_sde_ode")), o.verdict().numbers().toString());
         o = quick("nll-vs-truth");
         assertTrue(num(o, "ring8-edm_gap") > 0 && num(o, "grid25-ddpm_gap") > 0, o.verdict().numbers().toString());
+    }
+
+    /** The zero-centred comparison's quick form finishes with finite numbers for every loss on both toys. */
+    @Test
+    void zeroCentredConvergesRunsQuick() {
+        ExperimentRunner.Outcome o = quick("zero-centred-converges");
+        for (String toy : List.of("ring8", "grid25")) {
+            assertTrue(Double.isFinite(num(o, toy + "_rpgan_w1")) && Double.isFinite(num(o, toy + "_nsgan_d_loss_std")),
+                    o.verdict().numbers().toString());
+        }
     }
 }
