@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ganflow.config.Config;
+import io.ganflow.config.Presets;
 import io.ganflow.config.Setup;
 import io.ganflow.data.Dataset;
 import io.ganflow.engine.Rng;
@@ -78,6 +79,28 @@ class ResumeTest {
                 .set("train.checkpoint_every", "15", "test").set("train.lr_schedule", "linear", "test")
                 .set("train.seed", "321", "test").build();
         assertResumeIsExact(c, "rf");
+    }
+
+    /**
+     * The score models resume exactly too: a conditional EDM with an EMA of its weights (its net, EMA copy,
+     * optimiser and the random draws of times, noise and label dropout) and DDPM with an EMA, each sampled by
+     * evaluation at steps 20 and 40.
+     */
+    @Test
+    void resumedScoreModelRunsEqualUninterruptedRuns() throws Exception {
+        for (String[] preset : new String[][] {{"ring8-edm-cfg", "9"}, {"ring8-ddpm", "5"}}) {
+            Config c = Config.builder().setAll(Presets.get(preset[0]).values(), "preset")
+                    .set("model.v.width", "32", "test").set("model.v.depth", "2", "test")
+                    .set("diffusion.ema", "0.9", "test").set("diffusion.sample_steps", preset[1], "test")
+                    .set("diffusion.steps", "100", "test").set("diffusion.sampler", preset[0].contains("ddpm") ? "ddim"
+                            : "auto", "test")
+                    .set("train.batch", "64", "test").set("train.steps", "40", "test")
+                    .set("train.log_every", "10", "test").set("train.eval_every", "20", "test")
+                    .set("train.eval_samples", "200", "test").set("train.w1_samples", "100", "test")
+                    .set("train.checkpoint_every", "15", "test").set("train.seed", "77", "test").build();
+            Map<String, Double> end = assertResumeIsExact(this.dir, c, preset[0]);
+            assertTrue(end.containsKey("w1"), end.toString());
+        }
     }
 
     void assertResumeIsExact(Config c, String name) throws Exception {
