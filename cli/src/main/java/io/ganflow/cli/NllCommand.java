@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * dimension for images.
  */
 @Command(name = "nll", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "The exact likelihood of a diffusion or score model (ddpm with the linear schedule, score, edm)"
+        description = "The exact likelihood of a diffusion or score model (ddpm, score, edm)"
                 + " through its probability-flow ODE: nats per point (toys: beside the mixture's true entropy), bits"
                 + " per dimension for images.")
 final class NllCommand implements Callable<Integer> {
@@ -89,7 +89,7 @@ final class NllCommand implements Callable<Integer> {
         Method m = tr.method();
         if (!(m instanceof ScoreModel sm)) {
             throw new BadInputException("--run " + run + ": method " + m.name() + " has no likelihood through a"
-                    + " probability-flow ODE; allowed: ddpm (linear schedule), score, edm");
+                    + " probability-flow ODE; allowed: ddpm, score, edm");
         }
         Dataset data = tr.data();
         boolean images = data.shape().length == 3;

@@ -42,17 +42,17 @@ public final class DiffusionMethod implements Method, ScoreModel {
     /** DDIM: S of the T steps, deterministic at eta 0. */
     public static final SamplingProcedure DDIM = new SamplingProcedure("ddim", "DDIM over --nfe S of the T steps;"
             + " --option eta=E, --option spacing=leading|trailing|linspace", List.of("nfe", "eta", "spacing"), false);
-    /** The probability-flow ODE of the VP SDE through ganflow's solvers (linear schedule). */
+    /** The probability-flow ODE of the continuous process through ganflow's solvers. */
     public static final SamplingProcedure ODE = new SamplingProcedure("ode", "the probability-flow ODE of the VP SDE"
             + " from t = 1 to 0.001 with --solver (euler, heun, rk4, dopri5) and --nfe, or --atol/--rtol for dopri5"
-            + " (linear schedule)", List.of("solver", "nfe", "atol", "rtol"), false);
-    /** EDM's Heun sampler on the VP SDE's σ/α (linear schedule). */
+            + "", List.of("solver", "nfe", "atol", "rtol"), false);
+    /** EDM's Heun sampler on the continuous process's σ/α. */
     public static final SamplingProcedure HEUN = new SamplingProcedure("heun", "EDM's Heun sampler on Karras sigmas"
-            + " of the VP SDE, NFE 2N - 1 (linear schedule); --nfe, --option rho=R, s_churn=C, s_tmin=, s_tmax=,"
+            + " of the VP SDE, NFE 2N - 1; --nfe, --option rho=R, s_churn=C, s_tmin=, s_tmax=,"
             + " s_noise=", List.of("nfe", "rho", "s_churn", "s_tmin", "s_tmax", "s_noise"), false);
-    /** DPM-Solver++(2M) on the VP SDE's σ/α (linear schedule). */
+    /** DPM-Solver++(2M) on the continuous process's σ/α. */
     public static final SamplingProcedure DPMPP2M = new SamplingProcedure("dpmpp2m", "DPM-Solver++(2M) on Karras"
-            + " sigmas of the VP SDE, NFE N (linear schedule); --nfe, --option rho=R", List.of("nfe", "rho"), false);
+            + " sigmas of the VP SDE, NFE N; --nfe, --option rho=R", List.of("nfe", "rho"), false);
     /** Where the ODE stops: t = δ (Song et al. 2021's ε for VP), as ᾱ(0) = 1 makes the field singular at t = 0. */
     public static final double ODE_END = 1e-3;
     /** The spacings of DDIM's steps. */
@@ -229,8 +229,8 @@ public final class DiffusionMethod implements Method, ScoreModel {
     }
 
     /**
-     * The probability-flow ODE (Song et al. 2021, eq. 13) of the VP SDE whose discretisation DDPM's linear schedule
-     * is ({@link #denoiser}), from t = 1 to {@link #ODE_END} with any solver. Deterministic: the only draw is x(1).
+     * The probability-flow ODE (Song et al. 2021, eq. 13) of the continuous process the schedule discretises
+     * ({@link #denoiser}), from t_max to {@link #ODE_END} with any solver. Deterministic: the only draw is x(t_max).
      */
     private Samples ode(SampleRequest r) {
         Denoiser d = denoiser();
@@ -240,21 +240,17 @@ public final class DiffusionMethod implements Method, ScoreModel {
     }
 
     /**
-     * The net as a denoiser of the VP SDE that the linear schedule discretises: β(t) = β_min + t(β_max − β_min) with
-     * β_min = T·β_1 and β_max = T·β_T, so ᾱ(t) = exp(−β_min t − (β_max − β_min)t²/2), read as an ε prediction at time
-     * t, t from {@link #ODE_END} to 1. Through it DDPM has the probability-flow ODE, its likelihood and the σ-space
-     * samplers.
-     *
-     * @throws BadInputException for the cosine schedule, which is no VP SDE of this form
+     * The net as a denoiser of the continuous process its schedule discretises, read as an ε prediction at time t:
+     * for the linear schedule the VP SDE with β(t) = β_min + t(β_max − β_min), β_min = T·β_1 and β_max = T·β_T, so
+     * ᾱ(t) = exp(−β_min t − (β_max − β_min)t²/2), t from {@link #ODE_END} to 1; for the cosine schedule
+     * {@link Process#cosine}, whose ᾱ(k/T) is the discrete ᾱ_k, t from {@link #ODE_END} to 1 − 1/T. Through it
+     * DDPM has the probability-flow ODE, its likelihood and the σ-space samplers.
      */
     public Denoiser denoiser() {
-        if (!schedule.name().equals("linear")) {
-            throw new BadInputException("the continuous-time view (--sampler ode, heun, dpmpp2m; the likelihood) is"
-                    + " built for the linear schedule (the VP SDE's); this run's is " + schedule.name());
-        }
         int steps = schedule.steps();
-        return ScoreMethod.denoiser(sampler(), Process.vp(steps * schedule.beta(1), steps * schedule.beta(steps), ODE_END),
-                Target.EPS, 0.5);
+        Process p = schedule.name().equals("cosine") ? Process.cosine(ODE_END, 1 - 1.0 / steps)
+                : Process.vp(steps * schedule.beta(1), steps * schedule.beta(steps), ODE_END);
+        return ScoreMethod.denoiser(sampler(), p, Target.EPS, 0.5);
     }
 
     /**

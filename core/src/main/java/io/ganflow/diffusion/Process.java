@@ -25,6 +25,55 @@ public abstract class Process {
     /** The names of {@link #byName}. */
     public static final List<String> NAMES = List.of("vp", "subvp", "ve", "edm");
 
+    /**
+     * The continuous cosine schedule (Nichol &amp; Dhariwal 2021, eq. 17, in continuous time): ᾱ(t) = f(t)/f(0) with
+     * f(t) = cos²(((t + s)/(1 + s))·π/2), s = 0.008; α = √ᾱ, σ = √(1 − ᾱ), f(t) = −½β(t) and g² = β(t) with
+     * β(t) = −d ln ᾱ/dt = π/(1 + s)·tan(((t + s)/(1 + s))·π/2). ᾱ reaches 0 at t = 1, so the process ends at
+     * {@code tMax} &lt; 1 (DDPM's view: 1 − 1/T, where the discrete schedule's ᾱ_{T−1} is).
+     */
+    public static Process cosine(double tMin, double tMax) {
+        if (!(tMax < 1 && tMax > tMin)) {
+            throw new IllegalArgumentException("the cosine process needs t_min < t_max < 1, got " + tMin + ", " + tMax);
+        }
+        double s = 0.008;
+        double f0 = Math.cos(s / (1 + s) * Math.PI / 2);
+        return new Process("cosine", tMin, tMax) {
+            private double angle(double t) {
+                return (t + s) / (1 + s) * Math.PI / 2;
+            }
+
+            @Override
+            public double alpha(double t) {
+                return Math.cos(angle(t)) / f0;
+            }
+
+            @Override
+            public double sigma(double t) {
+                double a = alpha(t);
+                return Math.sqrt(Math.max(0, 1 - a * a));
+            }
+
+            @Override
+            public double f(double t) {
+                return -0.5 * beta(t);
+            }
+
+            @Override
+            public double g2(double t) {
+                return beta(t);
+            }
+
+            private double beta(double t) {
+                return Math.PI / (1 + s) * Math.tan(angle(t));
+            }
+
+            @Override
+            public double priorStd() {
+                return 1;
+            }
+        };
+    }
+
     private final String name;
     private final double tMin;
     private final double tMax;

@@ -5,10 +5,6 @@ package io.ganflow.diffusion;
  * experiments need of DDPM, a score model or EDM.
  */
 public interface ScoreModel {
-    /**
-     * The sampling net as a denoiser.
-     *
-     * @throws io.ganflow.BadInputException where the method has no continuous-time view (DDPM's cosine schedule)
-     */
+    /** The sampling net as a denoiser of its continuous-time process. */
     Denoiser denoiser();
 }

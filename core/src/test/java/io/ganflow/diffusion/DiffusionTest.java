@@ -136,7 +136,8 @@ class DiffusionTest {
      * The probability-flow ODE with the exact predictor transports N(0, 1) to the data, N(1.5, 0.5²), with RK4 in
      * 100 steps and with Dormand–Prince (20,000 samples: mean and std within 0.02; the predictor reads the discrete
      * ᾱ at the nearest step, which differs from the SDE's continuous ᾱ(t) by less than 0.1 %). It is deterministic:
-     * the only draw is x(1). A cosine schedule has no VP SDE of this form and is refused.
+     * the only draw is x(1). The cosine schedule's continuous form (ᾱ(t) = f(t)/f(0)) does the same with RK4, EDM's
+     * Heun and DPM-Solver++(2M).
      */
     @Test
     void theProbabilityFlowOdeReturnsGaussianData() {
@@ -154,8 +155,16 @@ class DiffusionTest {
             SampleRequest r = SampleRequest.of(20, new Rng(7)).withProcedure("ode");
             assertArrayEquals(Ops.toFloats(m.sample(r).x()), Ops.toFloats(m.sample(SampleRequest.of(20, new Rng(7))
                     .withProcedure("ode")).x()));
-            DiffusionMethod cos = method(NoiseSchedule.cosine(100));
-            assertThrows(BadInputException.class, () -> cos.sample(SampleRequest.of(5, new Rng(1)).withProcedure("ode")));
+        }
+        // the cosine schedule's continuous form (Process.cosine): its ODE, Heun and DPM-Solver++ return the data too
+        DiffusionMethod cos = method(NoiseSchedule.cosine(1000));
+        for (SampleRequest r : List.of(
+                SampleRequest.of(N, new Rng(5)).withProcedure("ode").withOption("solver", "rk4").withOption("nfe", 400),
+                SampleRequest.of(N, new Rng(6)).withProcedure("heun").withOption("nfe", 79),
+                SampleRequest.of(N, new Rng(7)).withProcedure("dpmpp2m").withOption("nfe", 50))) {
+            double[] ms = moments(cos, r);
+            assertEquals(MU, ms[0], 0.02, r.procedure());
+            assertEquals(S, ms[1], 0.02, r.procedure());
         }
     }
 

@@ -29,7 +29,7 @@ class ScoreModelTest {
 
     static List<Process> processes() {
         return List.of(Process.vp(0.1, 20, 1e-3), Process.subVp(0.1, 20, 1e-3), Process.ve(0.01, 50, 1e-3),
-                Process.edm(0.002, 80));
+                Process.edm(0.002, 80), Process.cosine(1e-3, 0.999));
     }
 
     /**
@@ -60,6 +60,12 @@ class ScoreModelTest {
         assertEquals(50.0, Process.ve(0.01, 50, 1e-3).sigma(1), 1e-12);
         assertEquals(0.01, Process.ve(0.01, 50, 1e-3).sigma(0), 1e-15);
         assertEquals(0.25 * Math.log(3), Process.edm(0.002, 80).netTime(3), 1e-15);
+        // the continuous cosine schedule's ᾱ(k/T) is the discrete schedule's ᾱ_k (where no β was clipped)
+        NoiseSchedule discrete = NoiseSchedule.cosine(1000);
+        Process cos = Process.cosine(1e-3, 0.999);
+        for (int k = 1; k <= 980; k += 7) {
+            assertEquals(discrete.alphaBar(k), cos.alpha(k / 1000.0) * cos.alpha(k / 1000.0), 1e-12, "k = " + k);
+        }
     }
 
     /** The inverse of σ/α, by bisection or in closed form, returns the time. */
