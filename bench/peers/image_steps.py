@@ -1,4 +1,4 @@
-"""PyTorch reference for `ganflow bench --suite dcgan | conv-gp | unet`: an image preset's training step, timed.
+"""PyTorch reference for `ganflow bench --suite dcgan | conv-gp | unet | ddpm`: an image preset's training step.
 
 The nets are ganflow's, rebuilt layer for layer by torchnets.py (the module tools/torch_load.py loads ganflow's
 exports into), on Fashion-MNIST-shaped images 1 x 28 x 28, batch 64:
@@ -13,6 +13,9 @@ exports into), on Fashion-MNIST-shaped images 1 x 28 x 28, batch 64:
            per iteration, Adam 1e-4 (0.5, 0.9).
   unet     fmnist-rf: the U-Net velocity net (base width 32, time embedding 16); the rectified-flow loss
            0.5 * mean_i |v(x_t, t) - (x1 - x0)|^2, x0 ~ N(0, I), one t ~ U[0, 1] per image; Adam 2e-4 (0.9, 0.999).
+  ddpm     the same U-Net as DDPM's noise predictor (fmnist-rf's net with method ddpm): linear beta 1e-4 -> 0.02
+           over T = 1000 steps, one t ~ U{1..T} per image, x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, the
+           simple loss mean_i |eps_theta(x_t, t/T) - eps|^2; Adam 2e-4 (0.9, 0.999).
 
 As ganflow does, each update differentiates only the parameters it changes (torch.autograd.grad), and the data
 are drawn from a fixed set of images (timing does not depend on the pixels). Prints key=value lines: the BLAS in
@@ -52,6 +55,25 @@ def build(suite, batch, precision=contextlib.nullcontext):
 
     def data(n):
         return images[torch.randint(images.shape[0], (n,))]
+
+    if suite == "ddpm":
+        v = torchnets.UNet(1, 32, 16)
+        params = list(v.parameters())
+        opt = torch.optim.Adam(params, lr=2e-4, betas=(0.9, 0.999))
+        steps = 1000
+        abar = torch.cumprod(1 - torch.linspace(1e-4, 0.02, steps, dtype=torch.float64), 0)
+        root_a, root_b = abar.sqrt().float(), (1 - abar).sqrt().float()
+
+        def iteration():
+            x0 = data(batch)
+            t = torch.randint(steps, (batch,))
+            eps = torch.randn(batch, *SHAPE)
+            xt = root_a[t].reshape(batch, 1, 1, 1) * x0 + root_b[t].reshape(batch, 1, 1, 1) * eps
+            with precision():
+                r = v(xt, ((t + 1).float() / steps).reshape(batch, 1)).float() - eps
+                loss = r.square().flatten(1).sum(1).mean()
+            set_grads(opt, loss, params)
+        return iteration, {"v": v}
 
     if suite == "unet":
         v = torchnets.UNet(1, 32, 16)
@@ -154,7 +176,7 @@ def count_flops(iteration):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--suite", choices=["dcgan", "conv-gp", "unet"], help="required unless --probe")
+    p.add_argument("--suite", choices=["dcgan", "conv-gp", "unet", "ddpm"], help="required unless --probe")
     p.add_argument("--iters", type=int, default=20)
     p.add_argument("--warmup", type=int, default=5, help="untimed iterations first")
     p.add_argument("--warmup-seconds", type=float, default=3.0, help="and at least this long")

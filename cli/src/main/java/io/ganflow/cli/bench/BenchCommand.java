@@ -37,12 +37,13 @@ import java.util.concurrent.Callable;
             "dcgan, conv-gp, unet: one training iteration of fmnist-dcgan, fmnist-wgan-gp (the gradient penalty's",
             "  double backward through the convolutions) and fmnist-rf (U-Net), batch 64, against the same nets",
             "  and step in PyTorch.",
+            "ddpm: DDPM's training step (epsilon prediction, T = 1000) on fmnist-rf's U-Net against PyTorch.",
             "--precision bf16: the training step in fp32 and in bf16 mixed precision on both sides.",
             "Both sides print their BLAS, OpenBLAS kernel, threads and sgemm rate; differing kernels are set",
             "to a common one (OPENBLAS_CORETYPE) unless --no-fix-kernel."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--suite", defaultValue = "wgan-gp", description = "wgan-gp (default), transport, fid, dcgan,"
-            + " conv-gp, unet, ddp (data-parallel training with 1, 2 and 4 processes) or all (all but ddp)")
+            + " conv-gp, unet, ddpm, ddp (data-parallel training with 1, 2 and 4 processes) or all (all but ddp)")
     String suite;
 
     @Option(names = "--sinkhorn-points", defaultValue = "10000", description = "transport: Sinkhorn sample size")
@@ -116,7 +117,7 @@ public final class BenchCommand implements Callable<Integer> {
         Suite run = Suite.parse(suite);
         if (precision.equals("bf16") && !run.hasBf16()) {
             throw new BadInputException("--precision bf16 times the training steps only (wgan-gp, dcgan, conv-gp,"
-                    + " unet, all), not --suite " + suite);
+                    + " unet, ddpm, all), not --suite " + suite);
         }
         if (!List.of("cpu", "cuda").contains(device)) {
             throw new BadInputException("--device " + device + " is not allowed; allowed: cpu, cuda");
@@ -198,10 +199,13 @@ public final class BenchCommand implements Callable<Integer> {
             case "dcgan" -> "DCGAN G and D with batch norm, non-saturating loss, 1 critic + 1 generator update";
             case "conv-gp" -> "DCGAN G, D with layer norm, WGAN-GP (lambda 10, double backward through the convs),"
                     + " 5 critic + 1 generator update";
+            case "ddpm" -> "U-Net noise predictor (width 32, time embedding 16), DDPM's simple loss (linear beta,"
+                    + " T = 1000), 1 update";
             default -> "U-Net velocity net (width 32, time embedding 16), rectified-flow loss, 1 update";
         };
-        System.out.printf(Locale.ROOT, "workload: %s step: %s; batch 64 of 1x28x28; at least %d warm-up iterations and"
-                + " %.3g s, then %d timed iterations; %d thread(s)%n", ImageWorkload.preset(which), step, warmup,
+        System.out.printf(Locale.ROOT, "workload: %s%s step: %s; batch 64 of 1x28x28; at least %d warm-up iterations and"
+                + " %.3g s, then %d timed iterations; %d thread(s)%n", ImageWorkload.preset(which),
+                which.equals("ddpm") ? " (method ddpm)" : "", step, warmup,
                 warmupSeconds, iters(which), threads);
         System.out.printf(Locale.ROOT, "          %.3f GFLOP of convolutions and matrix products per iteration as"
                 + " autograd runs it (bench/README.md)%n", flops / 1e9);

@@ -52,8 +52,12 @@ final class ImageWorkload implements BenchWorkload {
         this.suite = suite;
         this.precision = precision;
         String preset = preset(suite);
-        Config c = Config.builder().setAll(Presets.get(preset).values(), "preset " + preset)
-                .set("train.batch", Integer.toString(BATCH), "bench")
+        Config.Builder b = Config.builder().setAll(Presets.get(preset).values(), "preset " + preset);
+        if (suite.equals("ddpm")) {
+            // DDPM's step on fmnist-rf's U-Net: ε prediction, linear β 1e-4 → 0.02, T = 1000
+            b.set("method", "ddpm", "bench");
+        }
+        Config c = b.set("train.batch", Integer.toString(BATCH), "bench")
                 .set("train.threads", Integer.toString(threads), "bench").build();
         Setup.engine(c);
         this.data = images(2048, 0);
@@ -66,7 +70,7 @@ final class ImageWorkload implements BenchWorkload {
         return switch (suite) {
             case "dcgan" -> "fmnist-dcgan";
             case "conv-gp" -> "fmnist-wgan-gp";
-            case "unet" -> "fmnist-rf";
+            case "unet", "ddpm" -> "fmnist-rf";
             default -> throw new BadInputException("--suite " + suite + " is not an image suite; allowed: "
                     + String.join(", ", SUITES));
         };
@@ -100,7 +104,7 @@ final class ImageWorkload implements BenchWorkload {
             String key = switch (e.getKey()) {
                 case "generator" -> "g";
                 case "critic" -> "d";
-                case "velocity" -> "v";
+                case "velocity", "eps" -> "v";
                 default -> e.getKey();
             };
             m.put(key, e.getValue().size());
@@ -156,7 +160,7 @@ final class ImageWorkload implements BenchWorkload {
      */
     static double flopsPerIteration(String suite) {
         double n = BATCH;
-        if (suite.equals("unet")) {
+        if (suite.equals("unet") || suite.equals("ddpm")) {
             return unetFlops(n, 1, 28, 32, 16);
         }
         double g0 = linear(n, 100, 128 * 49);

@@ -49,7 +49,8 @@ final class PeerProcess {
     static Path scripts() throws IOException {
         Path dir = Files.createTempDirectory("ganflow-peer-");
         for (String name : SCRIPTS) {
-            try (InputStream in = BenchCommand.class.getResourceAsStream("bench/" + name)) {
+            // the scripts sit beside the bench's classes (cli/pom.xml: targetPath io/ganflow/cli/bench)
+            try (InputStream in = PeerProcess.class.getResourceAsStream(name)) {
                 if (in == null) {
                     throw new IllegalStateException("the peer script " + name + " is missing from the jar");
                 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ImageWorkloadTest {
     @ParameterizedTest
-    @CsvSource({"dcgan, g=759681 d=138689", "conv-gp, g=759681 d=138817", "unet, v=408673"})
+    @CsvSource({"dcgan, g=759681 d=138689", "conv-gp, g=759681 d=138817", "unet, v=408673", "ddpm, v=408673"})
     void buildsThePresetsNetsAndRunsOneIteration(String suite, String peerParams) {
         ImageWorkload w = new ImageWorkload(suite, 1, 1);
         StringBuilder ours = new StringBuilder();
