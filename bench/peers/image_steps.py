@@ -1,4 +1,4 @@
-"""PyTorch reference for `ganflow bench --suite dcgan | conv-gp | unet | ddpm`: an image preset's training step.
+"""PyTorch reference for `ganflow bench --suite dcgan | conv-gp | unet | ddpm | sample`: an image preset's step.
 
 The nets are ganflow's, rebuilt layer for layer by torchnets.py (the module tools/torch_load.py loads ganflow's
 exports into), on Fashion-MNIST-shaped images 1 x 28 x 28, batch 64:
@@ -16,6 +16,9 @@ exports into), on Fashion-MNIST-shaped images 1 x 28 x 28, batch 64:
   ddpm     the same U-Net as DDPM's noise predictor (fmnist-rf's net with method ddpm): linear beta 1e-4 -> 0.02
            over T = 1000 steps, one t ~ U{1..T} per image, x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps, the
            simple loss mean_i |eps_theta(x_t, t/T) - eps|^2; Adam 2e-4 (0.9, 0.999).
+  sample   no training: EDM's Heun sampler (Karras et al. 2022, algorithm 1; 18 steps on the rho = 7 schedule from
+           sigma 80 to 0.002, then 0: 35 evaluations) drawing 500 images from the same U-Net as EDM's preconditioned
+           denoiser D = c_skip x + c_out F(c_in x, c_noise), sigma_data 0.5, c_noise = ln(sigma) / 4, no gradients.
 
 As ganflow does, each update differentiates only the parameters it changes (torch.autograd.grad), and the data
 are drawn from a fixed set of images (timing does not depend on the pixels). Prints key=value lines: the BLAS in
@@ -55,6 +58,31 @@ def build(suite, batch, precision=contextlib.nullcontext):
 
     def data(n):
         return images[torch.randint(images.shape[0], (n,))]
+
+    if suite == "sample":
+        v = torchnets.UNet(1, 32, 16)
+        v.eval()
+        n, steps, sd, rho = 500, 18, 0.5, 7.0
+        hi, lo = 80.0 ** (1 / rho), 0.002 ** (1 / rho)
+        sigmas = [(hi + i / (steps - 1) * (lo - hi)) ** rho for i in range(steps)] + [0.0]
+
+        def denoise(x, s):
+            c_in, c_skip = 1 / (s * s + sd * sd) ** 0.5, sd * sd / (s * s + sd * sd)
+            c_out = s * sd / (s * s + sd * sd) ** 0.5
+            f = v(x * c_in, torch.full((x.shape[0], 1), 0.25 * torch.log(torch.tensor(s)).item()))
+            return c_skip * x + c_out * f.float()
+
+        def iteration():
+            with torch.no_grad(), precision():
+                x = torch.randn(n, *SHAPE) * sigmas[0]
+                for i in range(steps):
+                    s, nxt = sigmas[i], sigmas[i + 1]
+                    d = (x - denoise(x, s)) / s
+                    y = x + (nxt - s) * d
+                    if nxt > 0:
+                        y = x + (nxt - s) * 0.5 * (d + (y - denoise(y, nxt)) / nxt)
+                    x = y
+        return iteration, {"v": v}
 
     if suite == "ddpm":
         v = torchnets.UNet(1, 32, 16)
@@ -176,7 +204,7 @@ def count_flops(iteration):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--suite", choices=["dcgan", "conv-gp", "unet", "ddpm"], help="required unless --probe")
+    p.add_argument("--suite", choices=["dcgan", "conv-gp", "unet", "ddpm", "sample"], help="required unless --probe")
     p.add_argument("--iters", type=int, default=20)
     p.add_argument("--warmup", type=int, default=5, help="untimed iterations first")
     p.add_argument("--warmup-seconds", type=float, default=3.0, help="and at least this long")

@@ -38,12 +38,13 @@ import java.util.concurrent.Callable;
             "  double backward through the convolutions) and fmnist-rf (U-Net), batch 64, against the same nets",
             "  and step in PyTorch.",
             "ddpm: DDPM's training step (epsilon prediction, T = 1000) on fmnist-rf's U-Net against PyTorch.",
+            "sample: EDM's Heun sampler at 35 NFE drawing 500 images from fmnist-rf's U-Net against PyTorch.",
             "--precision bf16: the training step in fp32 and in bf16 mixed precision on both sides.",
             "Both sides print their BLAS, OpenBLAS kernel, threads and sgemm rate; differing kernels are set",
             "to a common one (OPENBLAS_CORETYPE) unless --no-fix-kernel."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--suite", defaultValue = "wgan-gp", description = "wgan-gp (default), transport, fid, dcgan,"
-            + " conv-gp, unet, ddpm, ddp (data-parallel training with 1, 2 and 4 processes) or all (all but ddp)")
+            + " conv-gp, unet, ddpm, sample, ddp (data-parallel training with 1, 2 and 4 processes) or all (all but ddp)")
     String suite;
 
     @Option(names = "--sinkhorn-points", defaultValue = "10000", description = "transport: Sinkhorn sample size")
@@ -173,6 +174,15 @@ public final class BenchCommand implements Callable<Integer> {
                 runImage(s.key);
             }
         }
+        if (run.includes(Suite.SAMPLE)) {
+            System.out.printf(Locale.ROOT, "workload: sampling: EDM's Heun sampler (18 steps on Karras's sigmas, %d NFE)"
+                    + " drawing %d images 1x28x28 from fmnist-rf's U-Net (width 32, time embedding 16) as an EDM"
+                    + " denoiser, no gradients; at least %d warm-up iteration(s), then %d timed; %d thread(s)%n",
+                    SampleWorkload.NFE, SampleWorkload.N, warmupFor("sample"), iters("sample"), threads);
+            System.out.printf(Locale.ROOT, "          %.3f GFLOP of convolutions and matrix products per iteration%n",
+                    SampleWorkload.flopsPerIteration() / 1e9);
+            runTimed("sample", SampleWorkload.flopsPerIteration(), "image_steps.py", List.of("--suite", "sample"));
+        }
         System.out.printf(Locale.ROOT, "machine:  load average %s at the end%n", BlasInfo.loadAverage());
         return ExitCodes.OK;
     }
@@ -220,7 +230,8 @@ public final class BenchCommand implements Callable<Integer> {
             if (!noPeer) {
                 peerCmd = new ArrayList<>(List.of(pythonExe(), scripts.resolve(script).toString()));
                 peerCmd.addAll(scriptArgs);
-                peerCmd.addAll(List.of("--iters", Integer.toString(iters(which)), "--warmup", Integer.toString(warmup),
+                peerCmd.addAll(List.of("--iters", Integer.toString(iters(which)), "--warmup",
+                        Integer.toString(warmupFor(which)),
                         "--warmup-seconds", Double.toString(warmupSeconds), "--threads", Integer.toString(threads)));
                 peerCmd.addAll(List.of("--precision", precision));
             }
@@ -307,6 +318,12 @@ public final class BenchCommand implements Callable<Integer> {
             return TransportBench.ganflowSide(threads, sinkhornPoints, sinkhornReg);
         }
         int n = iters(which);
+        if (which.equals("sample")) {
+            SampleWorkload s = new SampleWorkload(threads);
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("params_v", Long.toString(s.method().networks().get("denoiser").size()));
+            return ganflowStepSide(s, n, params, () -> s, warmupFor(which));
+        }
         if (which.equals("wgan-gp")) {
             return ganflowStepSide(new WganGpWorkload(width, threads, warmup + n, Precision.FP32, device), n, Map.of(),
                     () -> new WganGpWorkload(width, threads, warmup + n, Precision.BF16, device));
@@ -317,14 +334,24 @@ public final class BenchCommand implements Callable<Integer> {
         return ganflowStepSide(w, n, params, () -> new ImageWorkload(which, threads, warmup + n, Precision.BF16));
     }
 
-    /** Timed iterations of {@code which} suite: the option, else 40 (20 for the slower image suites). */
+    /** Timed iterations of {@code which} suite: the option, else 40 (20 for the slower image suites, 2 for sample). */
     int iters(String which) {
-        return iters != null ? iters : ImageWorkload.SUITES.contains(which) ? 20 : 40;
+        return iters != null ? iters : which.equals("sample") ? 2 : ImageWorkload.SUITES.contains(which) ? 20 : 40;
+    }
+
+    /** Untimed iterations first: --warmup, except one for sample (an iteration there takes about a minute). */
+    int warmupFor(String which) {
+        return which.equals("sample") ? Math.min(1, warmup) : warmup;
     }
 
     /** ganflow's side of a timed step in this process: BLAS facts, sgemm rate, {@code extra}, step timings. */
     private Map<String, String> ganflowStepSide(BenchWorkload w, int iters, Map<String, String> extra,
             java.util.function.Supplier<BenchWorkload> bf16) {
+        return ganflowStepSide(w, iters, extra, bf16, warmup);
+    }
+
+    private Map<String, String> ganflowStepSide(BenchWorkload w, int iters, Map<String, String> extra,
+            java.util.function.Supplier<BenchWorkload> bf16, int warmup) {
         Map<String, String> r = new LinkedHashMap<>(BlasInfo.describe());
         r.putAll(extra);
         double[] rate = BlasInfo.sgemmGflops(5, 0.15);

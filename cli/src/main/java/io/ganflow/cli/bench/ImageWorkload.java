@@ -182,13 +182,22 @@ final class ImageWorkload implements BenchWorkload {
 
     /** The U-Net's step on n images c × h × h, base width w, time embedding e (UNet's layout). */
     static double unetFlops(double n, double c, double h, double w, double e) {
+        double f = unetForwardFlops(n, c, h, w, e);
+        double freq = linear(n, 1, e / 2);
+        double time1 = linear(n, e, 4 * w);
+        double in = conv(n, c, w, 3, h * h);
+        return f + (f - freq) + (f - freq - in - time1);
+    }
+
+    /** The U-Net's forward pass on n images: every conv and linear layer and the time embedding's t·ω product. */
+    static double unetForwardFlops(double n, double c, double h, double w, double e) {
         double hi = h * h;
         double lo = (h / 2) * (h / 2);
         double t = 4 * w;
         double freq = linear(n, 1, e / 2);
         double time1 = linear(n, e, t);
         double in = conv(n, c, w, 3, hi);
-        double f = freq + time1 + linear(n, t, t) + in
+        return freq + time1 + linear(n, t, t) + in
                 + block(n, w, w, t, hi)
                 + conv(n, w, w, 3, lo) // pool, stride 2
                 + block(n, w, 2 * w, t, lo)
@@ -197,7 +206,6 @@ final class ImageWorkload implements BenchWorkload {
                 + conv(n, 2 * w, 2 * w, 3, hi) // upconv after nearest ×2
                 + block(n, 3 * w, w, t, hi)
                 + conv(n, w, c, 3, hi); // out
-        return f + (f - freq) + (f - freq - in - time1);
     }
 
     /** A TimeResBlock's forward FLOPs: conv1, temb, conv2, and the 1 × 1 shortcut if the width changes. */

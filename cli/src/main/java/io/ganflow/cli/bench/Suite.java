@@ -7,7 +7,7 @@ import java.util.List;
 /** The bench's suites ({@code ganflow bench --suite NAME}). */
 enum Suite {
     WGAN_GP("wgan-gp"), TRANSPORT("transport"), FID("fid"), DCGAN("dcgan"), CONV_GP("conv-gp"), UNET("unet"),
-    DDPM("ddpm"), DDP("ddp"), ALL("all");
+    DDPM("ddpm"), SAMPLE("sample"), DDP("ddp"), ALL("all");
 
     /** The suites that time an image preset's training step (ImageWorkload). */
     static final List<Suite> IMAGE = List.of(DCGAN, CONV_GP, UNET, DDPM);

@@ -31,6 +31,8 @@ class BenchFactsTest {
         assertEquals(10_369_171_456.0, ImageWorkload.flopsPerIteration("dcgan"));
         assertEquals(59_558_510_592.0, ImageWorkload.flopsPerIteration("conv-gp"));
         assertEquals(48_332_866_560.0, ImageWorkload.flopsPerIteration("unet"));
+        assertEquals(48_332_866_560.0, ImageWorkload.flopsPerIteration("ddpm"), "the same U-Net, forward and backward");
+        assertEquals(4_407_997_720_000.0, SampleWorkload.flopsPerIteration(), "35 forward passes on 500 images");
     }
 
     /** A hand count of the DCGAN generator's forward pass at batch 64 (28 px: fc, two transposed convs). */
