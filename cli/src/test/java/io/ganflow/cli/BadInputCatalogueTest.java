@@ -143,7 +143,7 @@ class BadInputCatalogueTest {
         c.add(c("bench precision", d -> new Invocation("--precision fp16 is not allowed; allowed: fp32, bf16", "bench",
                 "--precision", "fp16", "--no-peer")));
         c.add(c("bench bf16 of a suite without a training step", d -> new Invocation("--precision bf16 times the"
-                + " training steps only (wgan-gp, dcgan, conv-gp, unet, all), not --suite transport", "bench",
+                + " training steps only (wgan-gp, dcgan, conv-gp, unet, ddpm, all), not --suite transport", "bench",
                 "--precision", "bf16", "--suite", "transport", "--no-peer")));
         c.add(train("holdout above range", "data.holdout=0.95 (from --set) is out of range", "--set", "data.holdout=0.95"));
         c.add(train("w1 samples below range", "train.w1_samples=1 (from --set) is out of range", "--set",

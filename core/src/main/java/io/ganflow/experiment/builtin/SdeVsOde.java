@@ -44,8 +44,9 @@ final class SdeVsOde implements Experiment {
     @Override
     public String protocol(Scale s) {
         return "The preset ring8-edm " + (s == Scale.QUICK ? "cut to 400 steps" : "as shipped (10,000 steps)") + ";"
-                + " samplers sde (Euler–Maruyama, 1,000 steps on Karras's schedule) and ode (Dormand–Prince, atol = rtol"
-                + " = 1e-5), two seeds each, 2,000 points a draw, exact W1 by optimal assignment; round trip on "
+                + " samplers sde (Euler–Maruyama, " + (s == Scale.QUICK ? "200" : "1,000") + " steps on Karras's"
+                + " schedule) and ode (Dormand–Prince, atol = rtol = 1e-5), two seeds each, " + (s == Scale.QUICK
+                        ? "500" : "2,000") + " points a draw, exact W1 by optimal assignment; round trip on "
                 + (s == Scale.QUICK ? "200" : "1,000") + " data points.";
     }
 
@@ -69,14 +70,16 @@ final class SdeVsOde implements Experiment {
                 : Runs.train(ctx, trial, "ring8-edm", "edm", "eval", List.of(), "train.eval_every", "0");
         ctx.status("sampling");
         long s0 = ctx.seed(1);
-        double[][] sdeA = Scores.sample(d.run(), "sde", N, s0, "nfe", "1000");
-        double[][] sdeB = Scores.sample(d.run(), "sde", N, s0 + 1, "nfe", "1000");
-        double[][] odeA = Scores.sample(d.run(), "ode", N, s0 + 2, "solver", "dopri5");
-        double[][] odeB = Scores.sample(d.run(), "ode", N, s0 + 3, "solver", "dopri5");
+        int n = ctx.quick() ? 500 : N;
+        String sdeSteps = ctx.quick() ? "200" : "1000";
+        double[][] sdeA = Scores.sample(d.run(), "sde", n, s0, "nfe", sdeSteps);
+        double[][] sdeB = Scores.sample(d.run(), "sde", n, s0 + 1, "nfe", sdeSteps);
+        double[][] odeA = Scores.sample(d.run(), "ode", n, s0 + 2, "solver", "dopri5");
+        double[][] odeB = Scores.sample(d.run(), "ode", n, s0 + 3, "solver", "dopri5");
         double between = Transport.exactW1(sdeA, odeA);
         double floorSde = Transport.exactW1(sdeA, sdeB);
         double floorOde = Transport.exactW1(odeA, odeB);
-        double[][] data = Runs.data(d.run(), N, ctx.seed(2));
+        double[][] data = Runs.data(d.run(), n, ctx.seed(2));
         trial.row("measure", "samples").put("w1_sde_ode", between).put("w1_sde_sde", floorSde)
                 .put("w1_ode_ode", floorOde).put("w1_sde_data", Transport.exactW1(sdeA, data))
                 .put("w1_ode_data", Transport.exactW1(odeA, data));
