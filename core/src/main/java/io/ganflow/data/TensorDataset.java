@@ -169,7 +169,32 @@ public final class TensorDataset implements Dataset {
      */
     public static TensorDataset fromRows(String name, double[][] rows, double heldOutFraction, long splitSeed,
             boolean standardize) {
+        Standardizer st = standardizer(rows, heldOutFraction, splitSeed, standardize);
+        return new TensorDataset(name, modelRows(rows, st), heldOutFraction, splitSeed, st);
+    }
+
+    /**
+     * As {@link #fromRows(String, double[][], double, long, boolean)}, with a class per row (0..K−1) that follows
+     * its row through the split; the standardiser sees the data columns only.
+     */
+    public static TensorDataset fromRows(String name, double[][] rows, long[] labels, double heldOutFraction,
+            long splitSeed, boolean standardize) {
+        long max = -1;
+        for (long y : labels) {
+            max = Math.max(max, y);
+        }
+        Standardizer st = standardizer(rows, heldOutFraction, splitSeed, standardize);
+        return new TensorDataset(name, modelRows(rows, st), java.util.Optional.of(Ops.fromLongs(labels)), (int) max + 1,
+                heldOutFraction, splitSeed, st);
+    }
+
+    /** The standardiser of the training rows (the split's permutation by {@code splitSeed}), or the identity. */
+    private static Standardizer standardizer(double[][] rows, double heldOutFraction, long splitSeed,
+            boolean standardize) {
         int n = rows.length;
+        if (!standardize) {
+            return Standardizer.identity(rows[0].length);
+        }
         long nHeld = Math.min(n - 1, Math.round(n * heldOutFraction));
         double[][] train = rows;
         if (nHeld > 0) {
@@ -182,31 +207,16 @@ public final class TensorDataset implements Dataset {
                 train[i] = rows[(int) perm[(int) nHeld + i]];
             }
         }
-        Standardizer st = standardize ? Standardizer.fit(train) : Standardizer.identity(rows[0].length);
-        double[][] z = new double[n][];
-        for (int i = 0; i < n; i++) {
-            z[i] = st.toModel(rows[i]);
-        }
-        return new TensorDataset(name, Ops.fromRows(z), heldOutFraction, splitSeed, st);
+        return Standardizer.fit(train);
     }
 
-    /**
-     * As {@link #fromRows(String, double[][], double, long, boolean)}, with a class per row (0..K−1) that follows
-     * its row through the split; the standardiser sees the data columns only.
-     */
-    public static TensorDataset fromRows(String name, double[][] rows, long[] labels, double heldOutFraction,
-            long splitSeed, boolean standardize) {
-        TensorDataset plain = fromRows(name, rows, heldOutFraction, splitSeed, standardize);
-        long max = -1;
-        for (long y : labels) {
-            max = Math.max(max, y);
-        }
+    /** Every row in model space, float32 (n, d). */
+    private static Tensor modelRows(double[][] rows, Standardizer st) {
         double[][] z = new double[rows.length][];
         for (int i = 0; i < rows.length; i++) {
-            z[i] = plain.standardizer.toModel(rows[i]);
+            z[i] = st.toModel(rows[i]);
         }
-        return new TensorDataset(name, Ops.fromRows(z), java.util.Optional.of(io.ganflow.engine.Scope.persistent(
-                Ops.fromLongs(labels))), (int) max + 1, heldOutFraction, splitSeed, plain.standardizer);
+        return Ops.fromRows(z);
     }
 
     static Tensor toTensor(double[][] rows) {

@@ -1,6 +1,5 @@
 package io.ganflow.diffusion;
 
-import io.ganflow.BadInputException;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
 import io.ganflow.engine.Scope;
@@ -35,30 +34,16 @@ public final class ScoreSamplers {
     }
 
     /**
-     * The solver a request names ({@code solver}, default {@code heun}) with its options: {@code nfe} evaluations
-     * (default {@code defaultNfe}) for a fixed-step solver, {@code atol}/{@code rtol} (default 1e-5) for dopri5.
+     * The solver settings a request names ({@link io.ganflow.flow.SolverRequest}): {@code nfe} evaluations (default
+     * {@code defaultNfe}) for a fixed-step solver, {@code atol}/{@code rtol} (default 1e-5) for dopri5.
      */
     public static Solver.Options solverOptions(SampleRequest r, Solver s, int defaultNfe) {
-        if (s == Solver.DOPRI5) {
-            return Solver.Options.tolerances(r.doubleOption("atol", "--atol").orElse(1e-5),
-                    r.doubleOption("rtol", "--rtol").orElse(1e-5));
-        }
-        int nfe = r.intOption("nfe", "--nfe").orElse(defaultNfe);
-        if (nfe < s.stages() || nfe > 1_000_000) {
-            throw new BadInputException("--nfe " + nfe + " is out of range for " + s.key() + "; allowed: " + s.stages()
-                    + " to 1000000 (" + s.stages() + " evaluations per step)");
-        }
-        return Solver.Options.steps(nfe / s.stages());
+        return io.ganflow.flow.SolverRequest.options(r, s, Math.max(1, defaultNfe / s.stages()), 1e-5, 1e-5);
     }
 
     /** The solver a request names, default {@code heun}. */
     public static Solver solver(SampleRequest r) {
-        String key = r.option("solver").orElse("heun");
-        if (!Solver.NAMES.contains(key)) {
-            throw new BadInputException("--solver " + key + " is not allowed; allowed: " + String.join(", ",
-                    Solver.NAMES));
-        }
-        return Solver.byKey(key);
+        return io.ganflow.flow.SolverRequest.solver(r, Solver.HEUN);
     }
 
     /** The probability-flow ODE from x(t_max) to t_min: deterministic given x(t_max). */
@@ -139,11 +124,11 @@ public final class ScoreSamplers {
     private static Tensor langevinCorrect(Denoiser d, Tensor x, double t, double snr, int n, long[] shape, Rng rng) {
         Tensor s = d.score(x, t);
         Tensor z = noise(n, shape, rng);
-        double sNorm = Ops.item(Ops.sampleNorm(s).mean());
-        double zNorm = Ops.item(Ops.sampleNorm(z).mean());
-        double ratio = snr * zNorm / Math.max(sNorm, 1e-30);
-        double eps = 2 * ratio * ratio;
-        return x.add(Ops.mul(s, eps)).add(Ops.mul(z, Math.sqrt(2 * eps)));
+        // on the device, no read back: ε = 2 (snr ‖z‖ / ‖s‖)² as a 0-dimensional tensor
+        Tensor ratio = Ops.mul(Ops.sampleNorm(z).mean(), snr).div(Ops.clamp(Ops.sampleNorm(s).mean(), 1e-30,
+                Float.MAX_VALUE));
+        Tensor eps = Ops.mul(ratio.mul(ratio), 2);
+        return x.add(s.mul(eps)).add(z.mul(Ops.mul(eps, 2).sqrt()));
     }
 
     /**

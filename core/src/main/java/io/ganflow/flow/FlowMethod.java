@@ -431,11 +431,7 @@ public final class FlowMethod implements Method {
             throw new BadInputException("--option guidance applies to a conditional flow (model.condition=embed); this"
                     + " flow is unconditional");
         }
-        String key = r.option("solver").orElse(solver.key());
-        if (!Solver.NAMES.contains(key)) {
-            throw new BadInputException("--solver " + key + " is not allowed; allowed: " + String.join(", ", Solver.NAMES));
-        }
-        Solver s = Solver.byKey(key);
+        Solver s = SolverRequest.solver(r, solver);
         Solver.Options o = requestOptions(r, s);
         if (isDistilled() && !r.keepPath()) {
             Solver.Result one = sample(r.n(), r.rng(), s, o);
@@ -477,30 +473,7 @@ public final class FlowMethod implements Method {
 
     /** The request's settings for solver s, falling back on the run's. */
     private Solver.Options requestOptions(SampleRequest r, Solver s) {
-        Optional<Integer> nfe = r.intOption("nfe", "--nfe");
-        if (s == Solver.DOPRI5) {
-            if (nfe.isPresent()) {
-                throw new BadInputException("--nfe " + nfe.get() + " does not apply to dopri5, which is adaptive;"
-                        + " allowed: --atol, --rtol");
-            }
-            double a = r.doubleOption("atol", "--atol").orElse(defaultAtol);
-            double t = r.doubleOption("rtol", "--rtol").orElse(defaultRtol);
-            if (!(a > 0 && a < 1) || !(t > 0 && t < 1)) {
-                throw new BadInputException("--atol " + a + " / --rtol " + t + " out of range; allowed: 0 < value < 1");
-            }
-            return Solver.Options.tolerances(a, t);
-        }
-        if (r.option("atol").isPresent() || r.option("rtol").isPresent()) {
-            throw new BadInputException("--atol/--rtol apply only to --solver dopri5; " + s.key() + " takes --nfe");
-        }
-        if (nfe.isEmpty()) {
-            return Solver.Options.steps(defaultSteps);
-        }
-        if (nfe.get() < s.stages() || nfe.get() > 1_000_000) {
-            throw new BadInputException("--nfe " + nfe.get() + " is out of range for " + s.key() + "; allowed: "
-                    + s.stages() + " to 1000000 (" + s.stages() + " evaluations per step)");
-        }
-        return Solver.Options.steps(nfe.get() / s.stages());
+        return SolverRequest.options(r, s, defaultSteps, defaultAtol, defaultRtol);
     }
 
     @Override
