@@ -189,6 +189,13 @@ public final class Session {
         if (s.containsKey("classes_covered") && !s.containsKey("modes_covered")) {
             b.append(" | classes ").append(s.get("classes_covered")).append('/').append(s.get("classes_total"));
         }
+        // a conditional run: how often the class asked for is the class drawn
+        if (s.containsKey("class_accuracy")) {
+            b.append(String.format(Locale.ROOT, " | class accuracy %.3f", num(s.get("class_accuracy"))));
+        }
+        if (s.containsKey("class_hit_fraction")) {
+            b.append(String.format(Locale.ROOT, " | class hits %.3f", num(s.get("class_hit_fraction"))));
+        }
         if (s.containsKey("w1")) {
             b.append(String.format(Locale.ROOT, " | W1 %.4f", num(s.get("w1"))));
         }

@@ -212,9 +212,9 @@ public final class DiffusionFamily implements Family {
         if (classes == 0) {
             return v;
         }
-        if (!(v instanceof io.ganflow.nn.VelocityNet vn)) {
-            throw new BadInputException("model.condition=embed needs model.v.kind=mlp (the label embedding is built for"
-                    + " the MLP net); model.v.kind=" + c.getString("model.v.kind"));
+        if (!(v instanceof io.ganflow.nn.EmbeddedField vn)) {
+            throw new BadInputException("model.condition=embed needs a net with a time embedding to add the class to"
+                    + " (mlp, unet); model.v.kind=" + c.getString("model.v.kind"));
         }
         return new io.ganflow.nn.LabelledVelocityNet(vn, classes, Rng.derived(c.getLong("train.seed"), stream
                 + ".labels"));

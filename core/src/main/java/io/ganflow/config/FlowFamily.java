@@ -109,9 +109,9 @@ public final class FlowFamily implements Family {
         long[] shape = data.shape();
         io.ganflow.nn.VelocityModel v = Setup.velocityNet(c, data, init);
         if (classes > 0) {
-            if (!(v instanceof io.ganflow.nn.VelocityNet vn)) {
-                throw new BadInputException("model.condition=embed needs model.v.kind=mlp (the label embedding is"
-                        + " built for the MLP velocity net); model.v.kind=" + c.getString("model.v.kind"));
+            if (!(v instanceof io.ganflow.nn.EmbeddedField vn)) {
+                throw new BadInputException("model.condition=embed needs a velocity net with a time embedding to add"
+                        + " the class to (mlp, unet); model.v.kind=" + c.getString("model.v.kind"));
             }
             v = new io.ganflow.nn.LabelledVelocityNet(vn, classes, Rng.derived(c.getLong("train.seed"), "labels"));
         }

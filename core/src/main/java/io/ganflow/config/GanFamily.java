@@ -3,6 +3,7 @@ package io.ganflow.config;
 import io.ganflow.BadInputException;
 import io.ganflow.data.Dataset;
 import io.ganflow.engine.Rng;
+import io.ganflow.gan.AuxClassifierLoss;
 import io.ganflow.gan.FDivergence;
 import io.ganflow.gan.FeatureMatching;
 import io.ganflow.gan.GanMethod;
@@ -12,9 +13,12 @@ import io.ganflow.gan.InstanceNoise;
 import io.ganflow.gan.Objectives;
 import io.ganflow.gan.PointPenalty;
 import io.ganflow.gan.WeightClipping;
+import io.ganflow.nn.AuxClassifierCritic;
 import io.ganflow.nn.FeatureCritic;
 import io.ganflow.nn.LabelConcat;
+import io.ganflow.nn.LabelEmbedding;
 import io.ganflow.nn.Module;
+import io.ganflow.nn.ProjectionCritic;
 import io.ganflow.train.Method;
 import java.util.List;
 
@@ -66,6 +70,8 @@ public final class GanFamily implements Family {
         k.number("gan.historical_averaging.weight", KeyType.DOUBLE, "0", 0.0, false, null, false,
                 "historical averaging: weight of |theta - mean of past theta|^2 (0: off)");
         k.choice("gan.historical_averaging.on", "both", List.of("g", "d", "both"), "historical averaging: which players");
+        k.number("gan.acgan.weight", KeyType.DOUBLE, "1", 0.0, true, null, false, "model.d.condition=acgan: the weight"
+                + " of the auxiliary classifier's cross-entropy in both players' losses");
         k.number("gan.ema", KeyType.DOUBLE, "0", 0.0, false, 1.0, true,
                 "EMA decay of the generator's weights, used for sampling and evaluation (0: off; e.g. 0.999)");
     }
@@ -112,13 +118,39 @@ public final class GanFamily implements Family {
         return name;
     }
 
-    /** The generator, taking the one-hot class beside z when {@code classes} > 0 (model.condition=concat). */
+    /**
+     * The generator, taking the class beside z when {@code classes} > 0 (model.condition=concat): one-hot, or a
+     * learned N(0, 1) embedding of model.g.label_dim coordinates.
+     */
     private static Module generator(Config c, Dataset data, Rng rng, int classes) {
         if (classes == 0) {
             return Setup.generator(c, data, rng);
         }
+        int e = c.getInt("model.g.label_dim");
+        if (e > 0) {
+            return new LabelEmbedding(Setup.net(c, new NetSpec("g", new long[] {c.getInt("model.z_dim") + e},
+                    data.shape()), rng), classes, e, rng);
+        }
         return new LabelConcat(Setup.net(c, new NetSpec("g", new long[] {c.getInt("model.z_dim") + classes},
                 data.shape()), rng), classes);
+    }
+
+    /** The critic of a conditional GAN, taking the class as model.d.condition says. */
+    private static Module conditionalCritic(Config c, Dataset data, Rng init, int classes) {
+        String how = c.getString("model.d.condition");
+        return switch (how) {
+            case "concat" -> new LabelConcat(Setup.net(c, new NetSpec("d", new long[] {data.dim() + classes},
+                    new long[] {1}), init), classes);
+            case "projection" -> {
+                int f = c.getInt("model.d.features") > 0 ? c.getInt("model.d.features") : c.getInt("model.d.width");
+                yield new ProjectionCritic(Setup.net(c, new NetSpec("d", data.shape(), new long[] {f}), init), f, classes,
+                        init);
+            }
+            case "acgan" -> new AuxClassifierCritic(Setup.net(c, new NetSpec("d", data.shape(),
+                    new long[] {1 + classes}), init), classes);
+            default -> throw new BadInputException("model.d.condition=" + how + " is not allowed; allowed: concat,"
+                    + " projection, acgan");
+        };
     }
 
     /** SPEC A: the GAN family with every regularizer the config turns on. */
@@ -139,8 +171,7 @@ public final class GanFamily implements Family {
             throw new BadInputException("gan.pack=" + pack + " with model.condition=" + c.getString("model.condition")
                     + ": a pack mixes classes; allowed: gan.pack=1 for a conditional GAN");
         }
-        Module d = classes > 0 ? new LabelConcat(Setup.net(c, new NetSpec("d", new long[] {data.dim() + classes},
-                new long[] {1}), init), classes) : Setup.critic(c, data, init, pack);
+        Module d = classes > 0 ? conditionalCritic(c, data, init, classes) : Setup.critic(c, data, init, pack);
         GanMethod.Builder b = GanMethod.builder(g, d, zDim, Setup.objective(c)).nCritic(c.getInt("gan.n_critic")).nGen(c.getInt("gan.n_gen"))
                 .optimizers(Setup.optimizer(c, "g").create(g.parameters()), Setup.optimizer(c, "d").create(d.parameters()));
         double gp = c.getDouble("gan.gp.weight");
@@ -152,6 +183,9 @@ public final class GanFamily implements Family {
         }
         if (c.getDouble("gan.r2.weight") > 0) {
             b.regularizer(PointPenalty.r2(c.getDouble("gan.r2.weight")));
+        }
+        if (d instanceof AuxClassifierCritic) {
+            b.regularizer(new AuxClassifierLoss(c.getDouble("gan.acgan.weight")));
         }
         double clip = c.getDouble("gan.clip");
         if (clip > 0) {

@@ -74,7 +74,7 @@ final class NetSetup {
         long[] in = imageShape(spec.inShape(), "model.d.kind=dcgan");
         int k = image("model.d.kind=dcgan", () -> ImageSize.of(in, "model.d.kind=dcgan")).halvings();
         return new DcganCritic(li, in, width, criticNorm(c), layers(p + "spectral_norm", c.getString(p + "spectral_norm"),
-                k));
+                k), spec.outDim());
     }
 
     private static Module resnet(Config c, NetSpec spec, Rng rng) {
@@ -93,7 +93,7 @@ final class NetSetup {
         }
         long[] in = imageShape(spec.inShape(), "model.d.kind=resnet");
         Norm norm = criticNorm(c);
-        return image("model.d.kind=resnet", () -> new ResNetCritic(li, in, width, norm, spectral));
+        return image("model.d.kind=resnet", () -> new ResNetCritic(li, in, width, norm, spectral, spec.outDim()));
     }
 
     private static int latent(NetSpec spec) {

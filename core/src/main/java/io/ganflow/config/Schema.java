@@ -131,6 +131,15 @@ public final class Schema {
                 + " labelled data set: none; concat (method gan: the one-hot class concatenated to the generator's z and"
                 + " to the critic's input); embed (method rf: a learned class embedding added to the time embedding, with"
                 + " classifier-free guidance); flat samples; docs/conditional.md");
+        s.choice("model.d.condition", "concat", List.of("concat", "projection", "acgan"), "method gan with"
+                + " model.condition=concat: how the critic takes the class: concat (one-hot beside the input; mlp"
+                + " critics), projection (Miyato & Koyama 2018: psi(phi(x)) + <E_y, phi(x)>, any critic net), acgan (an"
+                + " auxiliary classifier head, Odena et al. 2017, weighted by gan.acgan.weight)");
+        s.number("model.g.label_dim", KeyType.INT, "0", 0.0, false, 4096.0, false, "method gan with model.condition="
+                + "concat: the generator takes the class as a learned N(0, 1) embedding of this width concatenated to z"
+                + " (0: a one-hot vector)");
+        s.number("model.d.features", KeyType.INT, "0", 0.0, false, 65536.0, false, "model.d.condition=projection:"
+                + " the width F of the features phi(x), the critic net's last layer (0: model.d.width)");
         for (String m : List.of("g", "d")) {
             String who = m.equals("g") ? "generator" : "critic";
             s.choice("model." + m + ".kind", "mlp", Registries.NETS.names(), who + " network (a registered net)");

@@ -98,7 +98,8 @@ public final class Setup {
      * The classes of a conditional run (model.condition other than none): the data set's, which must have labels;
      * 0 for an unconditional run.
      *
-     * @throws BadInputException for a data set without labels, or images under concatenation
+     * @throws BadInputException for a data set without labels, or images for nets that cannot take a class (only the
+     *     GAN's MLP nets read images under concatenation)
      */
     public static int conditionClasses(Config c, Dataset data) {
         String cond = c.getString("model.condition");
@@ -109,10 +110,17 @@ public final class Setup {
             throw new BadInputException("model.condition=" + cond + " needs a labelled data set; data.name="
                     + c.getString("data.name") + " has no labels (labelled: the toy mixtures, image sets with classes)");
         }
-        if (data.shape().length != 1) {
+        // the GAN's generator takes the class beside z whatever its kind; its critic reads images under projection
+        // and AC-GAN, and under concatenation when it is an mlp (which flattens them)
+        boolean ganImages = c.getString("method").equals("gan") && (!c.getString("model.d.condition").equals("concat")
+                || c.getString("model.d.kind").equals("mlp"));
+        // flows and score models add the class to the U-Net's time embedding
+        boolean unetImages = !c.getString("method").equals("gan") && c.getString("model.v.kind").equals("unet");
+        if (data.shape().length != 1 && !ganImages && !unetImages) {
             throw new BadInputException("model.condition=" + cond + " is built for flat samples and mlp nets;"
                     + " data.name=" + c.getString("data.name") + " gives images " + java.util.Arrays.toString(data.shape())
-                    + " (use data.flatten=true with mlp nets)");
+                    + " (allowed with images: method=gan with model.d.condition=projection or acgan, or with"
+                    + " model.d.kind=mlp; flows and score models with model.v.kind=unet; or data.flatten=true)");
         }
         return data.classes();
     }

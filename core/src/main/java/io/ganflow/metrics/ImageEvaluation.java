@@ -66,7 +66,11 @@ public final class ImageEvaluation {
 
     private FeatureExtractor fx;
     private FeatureExtractor digitFx;
+    /** The fewest images per side of a class for its intra-class FID and coverage (k = 5 neighbours and itself). */
+    public static final int MIN_CLASS_IMAGES = 6;
+
     private Tensor realFeatures;
+    private int[] realLabels = new int[0];
     private Frechet.Gaussian realFit;
     private final Map<Integer, Double> floors = new HashMap<>();
 
@@ -266,16 +270,135 @@ public final class ImageEvaluation {
         return realFit;
     }
 
+    /**
+     * The metrics of a class-conditional generator's images, each generated for the class in {@code labels} (the
+     * first min(n, samples) rows; the classes 0..K−1 of a labelled image data set):
+     * <ul>
+     *   <li>{@code class_accuracy}: the fraction of images the extractor's classifier assigns to the class asked for
+     *       (StudioGAN's classifier accuracy score in its generated-vs-classifier form), and {@code class_accuracy_min},
+     *       the worst class's; only with a classifier of the data set's own K classes;</li>
+     *   <li>{@code intra_fid}: the mean over classes of the FID between the class's generated images and the class's
+     *       test images (Miyato &amp; Koyama 2018), with {@code intra_fid_max} the worst class's;</li>
+     *   <li>{@code intra_coverage}: the mean over classes of the coverage (Naeem et al. 2020, k = 5) of the class's
+     *       test images by its generated images, with {@code intra_coverage_min}.</li>
+     * </ul>
+     * Classes with fewer than {@value #MIN_CLASS_IMAGES} images on either side are left out of the means.
+     *
+     * @throws IllegalArgumentException for a data set without test labels, or labels of the wrong count or range
+     */
+    public Map<String, MetricValue> conditional(Tensor generated, long[] labels) {
+        int k = data.classes();
+        if (k == 0 || realLabels().length == 0) {
+            throw new IllegalArgumentException(data.name() + " has no test labels: no conditional image metrics");
+        }
+        long n = generated.size(0);
+        int m = (int) Math.min(n, samples);
+        if (labels.length < m) {
+            throw new IllegalArgumentException(labels.length + " labels for " + m + " generated images");
+        }
+        Map<String, MetricValue> out = new LinkedHashMap<>();
+        try (Scope s = Scope.open()) {
+            Tensor images = generated.narrow(0, 0, m).reshape(m, imageShape[0], imageShape[1], imageShape[2]);
+            FeatureExtractor f = extractor();
+            FeatureExtractor.Extracted fake = f.extract(images);
+            Tensor real = realFeatures();
+            int[] realY = realLabels();
+            long[] want = java.util.Arrays.copyOf(labels, m);
+            String who = f.description();
+            Optional<Tensor> logits = fake.logits().filter(l -> l.size(1) == k);
+            if (logits.isPresent()) {
+                long[] got = Ops.toLongs(logits.get().argmax(new org.bytedeco.pytorch.LongOptional(1), false));
+                int[] hit = new int[k];
+                int[] count = new int[k];
+                for (int i = 0; i < m; i++) {
+                    count[(int) want[i]]++;
+                    hit[(int) want[i]] += got[i] == want[i] ? 1 : 0;
+                }
+                double worst = 1;
+                int all = 0;
+                for (int c = 0; c < k; c++) {
+                    all += hit[c];
+                    worst = count[c] > 0 ? Math.min(worst, (double) hit[c] / count[c]) : worst;
+                }
+                String p = "the fraction of " + m + " generated images, each asked for a class, that " + who
+                        + " assigns to that class (argmax of its " + k + " logits)";
+                out.put("class_accuracy", new MetricValue((double) all / m, p));
+                out.put("class_accuracy_min", new MetricValue(worst, p + "; the worst class's"));
+            }
+            double fidSum = 0;
+            double fidMax = 0;
+            double covSum = 0;
+            double covMin = 1;
+            int used = 0;
+            for (int c = 0; c < k; c++) {
+                Tensor rc = rows(real, realY, c);
+                Tensor gc = rows(fake.features(), want, c);
+                if (rc.size(0) < MIN_CLASS_IMAGES || gc.size(0) < MIN_CLASS_IMAGES) {
+                    continue;
+                }
+                double fid = Frechet.distance(Frechet.fit(rc), Frechet.fit(gc));
+                double cov = Prdc.compute(rc, gc, 3, 5).coverage();
+                fidSum += fid;
+                fidMax = Math.max(fidMax, fid);
+                covSum += cov;
+                covMin = Math.min(covMin, cov);
+                used++;
+            }
+            if (used > 0) {
+                String p = "over the " + used + " classes with >= " + MIN_CLASS_IMAGES + " images per side: each class's " + m / Math.max(1, k)
+                        + " or so generated images against its test images among " + real.size(0) + ", in the features of "
+                        + who + (m / Math.max(1, k) < COMPARABLE_SAMPLES ? "; per-class FIDs at these counts are biased"
+                        + " upwards (FID's bias grows as 1/n): compare only at equal counts" : "");
+                out.put("intra_fid", new MetricValue(fidSum / used, "mean FID " + p));
+                out.put("intra_fid_max", new MetricValue(fidMax, "worst class's FID " + p));
+                out.put("intra_coverage", new MetricValue(covSum / used, "mean coverage (k = 5) " + p));
+                out.put("intra_coverage_min", new MetricValue(covMin, "worst class's coverage (k = 5) " + p));
+            }
+        }
+        return out;
+    }
+
+    /** The rows of features whose label is c. */
+    private static Tensor rows(Tensor features, int[] labels, int c) {
+        long[] idx = java.util.stream.IntStream.range(0, labels.length).filter(i -> labels[i] == c)
+                .mapToLong(i -> i).toArray();
+        return features.index_select(0, Ops.fromLongs(idx));
+    }
+
+    private static Tensor rows(Tensor features, long[] labels, int c) {
+        return rows(features, java.util.Arrays.stream(labels).mapToInt(l -> (int) l).toArray(), c);
+    }
+
+    /** The labels of {@link #realFeatures()}'s rows, in their order; empty for a data set without test labels. */
+    public int[] realLabels() {
+        realFeatures();
+        return realLabels.clone();
+    }
+
     /** The real features (kept), extracting them at the first call. */
     public Tensor realFeatures() {
         if (realFeatures == null) {
             try (Scope s = Scope.open()) {
                 int r = Math.min(REAL_LIMIT, data.referenceSize());
-                Tensor ref = data.reference(r, Rng.derived(seed, "eval/image-reference"));
+                Tensor ref;
+                Optional<int[]> testLabels = Optional.empty();
+                if (data instanceof ImageDataset img) {
+                    // the draw reference(r, rng) makes, with the indices kept for the labels
+                    Tensor idx = img.referenceIndices(r, Rng.derived(seed, "eval/image-reference"));
+                    ref = img.images(ImageDataset.Split.TEST, idx);
+                    long[] at = Ops.toLongs(idx);
+                    testLabels = img.labels(ImageDataset.Split.TEST).map(all -> java.util.Arrays.stream(at)
+                            .mapToInt(i -> all[(int) i]).toArray());
+                } else {
+                    ref = data.reference(r, Rng.derived(seed, "eval/image-reference"));
+                }
                 long k = ref.size(0);
                 Tensor img = ref.reshape(k, imageShape[0], imageShape[1], imageShape[2]);
                 Tensor feats = extractor().features(img);
                 Tensor order = Rng.derived(seed, "eval/image-order").permutation(k);
+                long[] ord = Ops.toLongs(order);
+                realLabels = testLabels.map(l -> java.util.Arrays.stream(ord).mapToInt(i -> l[(int) i]).toArray())
+                        .orElse(new int[0]);
                 realFeatures = Scope.persistent(feats.index_select(0, order));
                 Frechet.Gaussian g = Frechet.fit(realFeatures);
                 realFit = new Frechet.Gaussian(Scope.persistent(g.mean()), Scope.persistent(g.cov()), g.n());
@@ -325,5 +448,6 @@ public final class ImageEvaluation {
     /** The keys {@link #evaluate} may return. */
     public static final List<String> KEYS = List.of("fid", "fid_floor", "kid", "kid_std", "is", "is_std", "classes_covered",
             "classes_total", "class_kl", "precision", "recall", "density", "coverage", "image_samples", "modes_covered",
-            "modes_total", "reverse_kl_modes", "mode_samples");
+            "modes_total", "reverse_kl_modes", "mode_samples", "class_accuracy", "class_accuracy_min", "intra_fid", "intra_fid_max",
+            "intra_coverage", "intra_coverage_min");
 }

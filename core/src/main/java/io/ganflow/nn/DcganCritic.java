@@ -27,6 +27,14 @@ public final class DcganCritic extends Composite {
     private final Linear fc;
 
     public DcganCritic(LayerInit li, long[] shape, long width, Norm norm, Set<Integer> spectral) {
+        this(li, shape, width, norm, spectral, 1);
+    }
+
+    /**
+     * @param outputs the width of the last linear layer: 1 for a critic, more for a projection critic's features
+     *     or an AC-GAN critic's output and class logits
+     */
+    public DcganCritic(LayerInit li, long[] shape, long width, Norm norm, Set<Integer> spectral, long outputs) {
         this.size = ImageSize.of(shape, "the dcgan critic");
         this.width = width;
         this.norm = norm;
@@ -40,7 +48,7 @@ public final class DcganCritic extends Composite {
             norms.add(n == null ? null : add("norm" + i, n));
             c *= 2;
         }
-        fc = add("fc", new Linear(li, c * size.baseH() * size.baseW(), 1, true, spectral.contains(k)));
+        fc = add("fc", new Linear(li, c * size.baseH() * size.baseW(), outputs, true, spectral.contains(k)));
     }
 
     @Override

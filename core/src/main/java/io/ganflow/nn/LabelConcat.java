@@ -6,7 +6,8 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * The simplest conditioning, input concatenation: f(x, y) = net([x, onehot(y)]) for flat samples (n, d), with a
- * net whose input width is d + classes. The labels enter as constants: a gradient with respect to the input is
+ * net whose input width is d + classes. Shaped samples (n, C, H, W) are flattened to (n, C·H·W) first, so an MLP
+ * critic reads images this way (the flattening is a view: a gradient with respect to x keeps x's shape). The labels enter as constants: a gradient with respect to the input is
  * taken with respect to x alone (a gradient penalty never differentiates through the label columns).
  */
 public final class LabelConcat implements ConditionalModule {
@@ -28,7 +29,8 @@ public final class LabelConcat implements ConditionalModule {
 
     @Override
     public Tensor forward(Tensor x, Tensor labels) {
-        return net.forward(Ops.cat(List.of(x, Ops.oneHot(labels, classes, x)), 1));
+        Tensor flat = x.dim() > 2 ? x.reshape(x.size(0), -1) : x;
+        return net.forward(Ops.cat(List.of(flat, Ops.oneHot(labels, classes, x)), 1));
     }
 
     @Override

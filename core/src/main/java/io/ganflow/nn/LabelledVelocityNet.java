@@ -8,28 +8,29 @@ import java.util.Optional;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * A class-conditional velocity field v(x, t, y): the {@link VelocityNet}'s MLP on [x, e(t) + E_y], a learned
- * embedding of the class added to the time embedding (the way diffusion U-Nets condition on a class). Row
+ * A class-conditional velocity field v(x, t, y): the net's field at the embedding e(t) + E_y, a learned
+ * embedding of the class added to the time embedding (the way diffusion U-Nets condition on a class): for the
+ * {@link VelocityNet}, its MLP on [x, e(t) + E_y]; for the {@link UNet}, every block adds e(t) + E_y. Row
  * {@code classes} of the table is the null class ∅ of classifier-free guidance (Ho &amp; Salimans 2022): a call
  * without labels is the unconditional field v(x, t, ∅), which training learns by dropping labels to ∅.
  */
 public final class LabelledVelocityNet implements VelocityModel {
-    private final VelocityNet net;
+    private final EmbeddedField net;
     private final int classes;
     private final Tensor table;
 
     /**
-     * @param net the velocity net whose MLP and time embedding it uses
+     * @param net the velocity net whose field and time embedding it uses
      * @param classes the classes (labels 0..classes-1; {@code classes} itself is ∅)
      * @param rng draws the table, N(0, 0.1²)
      */
-    public LabelledVelocityNet(VelocityNet net, int classes, Rng rng) {
+    public LabelledVelocityNet(EmbeddedField net, int classes, Rng rng) {
         if (classes < 1) {
             throw new IllegalArgumentException("classes must be >= 1, got " + classes);
         }
         this.net = net;
         this.classes = classes;
-        this.table = Ops.mul(rng.normal(classes + 1, net.embedDim()), 0.1);
+        this.table = Ops.mul(rng.normal(classes + 1, net.embedWidth()), 0.1);
         this.table.set_requires_grad(true);
     }
 
@@ -45,8 +46,8 @@ public final class LabelledVelocityNet implements VelocityModel {
             java.util.Arrays.fill(empty, classes);
             return Ops.toDevice(Ops.fromLongs(empty));
         });
-        Tensor e = net.embed(t.to(x.scalar_type())).add(table.index_select(0, y));
-        return net.mlp().forward(Ops.cat(List.of(x, e), 1));
+        Tensor e = net.embed(t.to(x.scalar_type()).reshape(x.size(0), 1)).add(table.index_select(0, y).to(x.scalar_type()));
+        return net.field(x, e);
     }
 
     /** v(x, t, ∅): the unconditional field. */
@@ -57,7 +58,7 @@ public final class LabelledVelocityNet implements VelocityModel {
 
     @Override
     public Tensor forward(Tensor xt) {
-        int d = net.dim();
+        long d = xt.size(1) - 1;
         return velocity(xt.narrow(1, 0, d), xt.narrow(1, d, 1));
     }
 

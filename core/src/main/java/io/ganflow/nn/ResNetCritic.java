@@ -29,6 +29,11 @@ public final class ResNetCritic extends Composite {
     private final Linear fc;
 
     public ResNetCritic(LayerInit li, long[] shape, long width, Norm norm, boolean spectral) {
+        this(li, shape, width, norm, spectral, 1);
+    }
+
+    /** @param outputs the width of the last linear layer (1 for a critic; see {@link DcganCritic}) */
+    public ResNetCritic(LayerInit li, long[] shape, long width, Norm norm, boolean spectral, long outputs) {
         this.size = ImageSize.of(shape, "the resnet critic");
         this.width = width;
         this.norm = norm;
@@ -37,7 +42,7 @@ public final class ResNetCritic extends Composite {
                 size.halvings() >= 2 ? ResBlock.Resample.DOWN : ResBlock.Resample.NONE, norm, false, spectral)));
         blocks.add(add("block2", new ResBlock(li, width, width, ResBlock.Resample.NONE, norm, false, spectral)));
         blocks.add(add("block3", new ResBlock(li, width, width, ResBlock.Resample.NONE, norm, false, spectral)));
-        fc = add("fc", new Linear(li, width, 1, true, spectral));
+        fc = add("fc", new Linear(li, width, outputs, true, spectral));
     }
 
     @Override

@@ -28,7 +28,7 @@ import java.util.List;
  * As a {@link Module} its input is the flattened sample with t appended, (n, C·H·W + 1), and its output the
  * flattened velocity (n, C·H·W).
  */
-public final class UNet extends Composite implements VelocityModel {
+public final class UNet extends Composite implements EmbeddedField {
     /** The highest frequency of the time embedding; the lowest is 1. */
     public static final double MAX_FREQUENCY = 1000;
     private final long[] shape;
@@ -75,6 +75,7 @@ public final class UNet extends Composite implements VelocityModel {
     }
 
     /** The time embedding after its MLP, (n, 4w), for t of shape (n, 1). */
+    @Override
     public Tensor embed(Tensor t) {
         return time2.forward(torch.silu(time1.forward(time.apply(t))));
     }
@@ -82,9 +83,14 @@ public final class UNet extends Composite implements VelocityModel {
     /** v(x, t) for x (n, C, H, W) (or flattened, (n, C·H·W): the result has x's shape) and t (n, 1). */
     @Override
     public Tensor velocity(Tensor x, Tensor t) {
+        return field(x, embed(t.to(x.scalar_type()).reshape(x.size(0), 1)));
+    }
+
+    /** The net given the embedding e (n, 4w) that every block adds. */
+    @Override
+    public Tensor field(Tensor x, Tensor e) {
         long n = x.size(0);
         Tensor img = x.dim() == 4 ? x : x.reshape(n, shape[0], shape[1], shape[2]);
-        Tensor e = embed(t.to(x.scalar_type()).reshape(n, 1));
         Tensor h = in.forward(img);
         Tensor s0 = down0.forward(h, e);
         Tensor s1 = down1.forward(pool.forward(s0), e);
@@ -113,6 +119,12 @@ public final class UNet extends Composite implements VelocityModel {
 
     public int embedDim() {
         return embedDim;
+    }
+
+    /** 4w: the embedding after the time MLP, which a class embedding is added to. */
+    @Override
+    public long embedWidth() {
+        return 4 * width;
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.util.List;
  * </ul>
  * As a {@link Module}, its input is [x, t] with t in the last column.
  */
-public final class VelocityNet implements io.ganflow.nn.VelocityModel {
+public final class VelocityNet implements EmbeddedField {
     public static final List<String> EMBEDDINGS = List.of("sinusoidal", "fourier");
     private final int dim;
     private final int embed;
@@ -71,7 +71,18 @@ public final class VelocityNet implements io.ganflow.nn.VelocityModel {
     /** v(x, t) with x (n, dim) and t (n, 1). */
     @Override
     public Tensor velocity(Tensor x, Tensor t) {
-        return mlp.forward(Ops.cat(List.of(x, embed(t.to(x.scalar_type()))), 1));
+        return field(x, embed(t.to(x.scalar_type())));
+    }
+
+    /** mlp([x, e]). */
+    @Override
+    public Tensor field(Tensor x, Tensor e) {
+        return mlp.forward(Ops.cat(List.of(x, e), 1));
+    }
+
+    @Override
+    public long embedWidth() {
+        return embedDim();
     }
 
     @Override

@@ -115,6 +115,19 @@ public final class Evaluator {
             java.util.function.BiFunction<Integer, Rng, Tensor> sampler = (n, r) -> Ops.toHost(method.sample(n, r));
             // With image metrics, one draw serves both: max(samples, the image metrics' count) images, generated in
             // chunks so that a generator's activations stay small; the figures above use the first `samples`.
+            // A conditional generator of a labelled image set is asked for the classes in turn (0, 1, ..., K-1, 0, ...),
+            // so every figure sees the classes in equal numbers and the conditional metrics know what was asked.
+            boolean byClass = images.isPresent() && method.classes() > 0 && method.classes() == data.classes();
+            long[] asked = byClass ? balancedLabels(Math.max(samples, images.get().generatedCount()), method.classes())
+                    : new long[0];
+            if (byClass) {
+                int[] next = {0};
+                sampler = (n, r) -> {
+                    long[] l = Arrays.copyOfRange(asked, next[0], next[0] + n);
+                    next[0] += n;
+                    return Ops.toHost(method.sample(SampleRequest.of(n, r).withLabels(l)).x());
+                };
+            }
             Tensor all = images.isPresent() ? ImageEvaluation.generate(sampler, Math.max(samples,
                     images.get().generatedCount()), Rng.derived(seed, "eval/generated")) : null;
             Tensor genModel = all != null ? all.narrow(0, 0, samples)
@@ -168,9 +181,21 @@ public final class Evaluator {
                     throw new DivergenceException("training diverged: generated images contain NaN or Inf at evaluation");
                 }
                 images.get().evaluate(all).forEach((k, v) -> out.put(k, v.value()));
+                if (byClass) {
+                    images.get().conditional(all, asked).forEach((k, v) -> out.put(k, v.value()));
+                }
             }
             return out;
         }
+    }
+
+    /** n labels 0, 1, ..., classes − 1, 0, 1, ...: every class asked for equally often. */
+    static long[] balancedLabels(int n, int classes) {
+        long[] l = new long[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = i % classes;
+        }
+        return l;
     }
 
     /** True for data whose samples have a shape of rank &gt; 1 (images). */

@@ -11,6 +11,7 @@ import io.ganflow.nn.Activation;
 import io.ganflow.nn.Parameter;
 import io.ganflow.nn.VelocityModel;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
@@ -22,6 +23,7 @@ import org.bytedeco.pytorch.Tensor;
  *   <li>{@code bars8}: 8×8 grey images, background −1, a two-pixel-wide bar of +1 at one of four angles
  *       (horizontal, vertical, diagonal, anti-diagonal), drawn with equal probability, plus N(0, 0.1²) noise
  *       per pixel. Templates are about 10 apart (Euclidean), the noise about 0.8.</li>
+ *   <li>{@code bars8c}: bars8 with labels, the bar's angle (0 to 3).</li>
  *   <li>{@code two8}: the horizontal and the vertical bar only, noise 0.02: a two-image distribution.</li>
  *   <li>velocity net {@code flat_mlp}: the MLP velocity net on the flattened image and t, its output reshaped
  *       back to the image's shape.</li>
@@ -36,6 +38,9 @@ public final class ImageFixtures {
     public static synchronized void register() {
         if (Registries.DATASETS.find("bars8").isEmpty()) {
             Registries.DATASETS.register("bars8", "test: 8x8 bars at four angles", c -> new Bars("bars8", 4, 0.1));
+        }
+        if (Registries.DATASETS.find("bars8c").isEmpty()) {
+            Registries.DATASETS.register("bars8c", "test: bars8 labelled by angle", c -> new Bars("bars8c", 4, 0.1, true));
         }
         if (Registries.DATASETS.find("two8").isEmpty()) {
             Registries.DATASETS.register("two8", "test: two 8x8 images", c -> new Bars("two8", 2, 0.02));
@@ -103,7 +108,15 @@ public final class ImageFixtures {
         private final double noise;
         private final Tensor templates;
 
+        private final boolean labelled;
+
         public Bars(String name, int classes, double noise) {
+            this(name, classes, noise, false);
+        }
+
+        /** @param labelled whether the data set gives each image's template as its class */
+        public Bars(String name, int classes, double noise, boolean labelled) {
+            this.labelled = labelled;
             this.name = name;
             this.classes = classes;
             this.noise = noise;
@@ -127,8 +140,22 @@ public final class ImageFixtures {
 
         @Override
         public Tensor sample(int n, Rng rng) {
-            Tensor x = templates.index_select(0, rng.integers(classes, n));
-            return x.add(Ops.mul(rng.normal(n, 1, 8, 8), noise));
+            return sampleBatch(n, rng, false).x();
+        }
+
+        @Override
+        public int classes() {
+            return labelled ? classes : 0;
+        }
+
+        @Override
+        public io.ganflow.data.Batch sampleBatch(int n, Rng rng, boolean withLabels) {
+            if (withLabels && !labelled) {
+                return Dataset.super.sampleBatch(n, rng, true); // refuses, naming the data set
+            }
+            Tensor y = rng.integers(classes, n);
+            Tensor x = templates.index_select(0, y).add(Ops.mul(rng.normal(n, 1, 8, 8), noise));
+            return new io.ganflow.data.Batch(x, withLabels ? Optional.of(y) : Optional.empty());
         }
 
         @Override

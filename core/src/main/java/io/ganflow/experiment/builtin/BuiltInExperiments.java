@@ -35,6 +35,8 @@ public final class BuiltInExperiments implements ExperimentPlugin {
                 new ZeroCentredConverges());
         r.register("mnist-collapse", "a standard GAN collapses on MNIST, WGAN-GP with the same nets covers 10/10",
                 new MnistCollapse());
+        r.register("conditioning-cures-collapse", "the collapsing MNIST MLP GAN, asked for each class, covers 10/10",
+                new ConditioningCuresCollapse());
         r.register("stacked-mnist-modes", "modes of Stacked MNIST's 1,000: NS-GAN, WGAN-GP, ganflow's particle method",
                 new StackedMnistModes());
         r.register("critic-tracks-quality", "the WGAN critic's W estimate tracks FID over training, D's loss does not",

@@ -18,7 +18,8 @@ import org.bytedeco.pytorch.Tensor;
 final class ImageRuns {
     /** Image metrics copied into the table when present. */
     static final List<String> KEYS = List.of("fid", "fid_floor", "classes_covered", "class_kl", "modes_covered",
-            "reverse_kl_modes", "kid", "precision", "recall", "coverage");
+            "reverse_kl_modes", "kid", "precision", "recall", "coverage", "class_accuracy", "class_accuracy_min",
+            "intra_fid", "intra_coverage");
 
     private ImageRuns() {}
 
@@ -56,6 +57,16 @@ final class ImageRuns {
         }
         try (Scope s = Scope.open()) {
             was.keySet().forEach(m -> m.train(false));
+            int k = tr.method().classes();
+            if (k > 0) {
+                // a conditional generator draws one row of 8 per class asked for: classes 0, 1, ... in turn
+                long[] rows = new long[64];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = (i / 8) % k;
+                }
+                return grid(figure, title, tr.data(), tr.method().sample(io.ganflow.train.SampleRequest.of(64,
+                        new Rng(seed)).withLabels(rows)).x());
+            }
             return grid(figure, title, tr.data(), tr.method().sample(64, new Rng(seed)));
         } finally {
             was.forEach(Module::train);
