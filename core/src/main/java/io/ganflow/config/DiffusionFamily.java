@@ -73,10 +73,10 @@ public final class DiffusionFamily implements Family {
                 + " delta of the step a = delta sigma^2 (NCSN's eps / sigma_L^2: 2e-5 / 0.01^2 = 0.2)");
         k.number("diffusion.per_level", KeyType.INT, "10", 1.0, false, 100000.0, false, "score and edm, langevin: steps"
                 + " per noise level");
-        k.number("diffusion.p_uncond", KeyType.DOUBLE, "0.1", 0.0, false, 1.0, true, "score and edm with"
-                + " model.condition=embed: the probability of dropping a label to the null class in training");
-        k.number("diffusion.guidance", KeyType.DOUBLE, "0", 0.0, false, 100.0, false, "score and edm with"
-                + " model.condition=embed: the guidance scale w, (1 + w) F(x, t, y) - w F(x, t, null); 0: conditional");
+        k.number("diffusion.p_uncond", KeyType.DOUBLE, "0.1", 0.0, false, 1.0, true, "ddpm, score and edm"
+                + " with model.condition=embed: the probability of dropping a label to the null class in training");
+        k.number("diffusion.guidance", KeyType.DOUBLE, "0", 0.0, false, 100.0, false, "ddpm, score and edm"
+                + " with model.condition=embed: the guidance scale w, (1 + w) F(x, t, y) - w F(x, t, null); 0: conditional");
         k.number("edm.sigma_min", KeyType.DOUBLE, "0.002", 0.0, true, 1e6, false, "edm: the smallest sigma sampled");
         k.number("edm.sigma_max", KeyType.DOUBLE, "80", 0.0, true, 1e6, false, "edm: the largest sigma sampled");
         k.number("edm.p_mean", KeyType.DOUBLE, "-1.2", -100.0, false, 100.0, false, "edm: P_mean of the log-normal"
@@ -98,10 +98,11 @@ public final class DiffusionFamily implements Family {
     }
 
     static DiffusionMethod ddpm(Config c, Dataset data) {
-        if (!c.getString("model.condition").equals("none")) {
-            throw new BadInputException("model.condition=" + c.getString("model.condition") + " is for method=gan;"
-                    + " method=ddpm has no conditional noise net yet (allowed: none)");
+        if (c.getString("model.condition").equals("concat")) {
+            throw new BadInputException("model.condition=concat is for method=gan; method=ddpm takes embed (a class"
+                    + " embedding added to the time embedding)");
         }
+        int classes = Setup.conditionClasses(c, data);
         int steps = c.getInt("diffusion.steps");
         if (c.getInt("diffusion.sample_steps") > steps) {
             throw new BadInputException("diffusion.sample_steps=" + c.getInt("diffusion.sample_steps") + " is more than"
@@ -113,13 +114,16 @@ public final class DiffusionFamily implements Family {
         }
         NoiseSchedule schedule = NoiseSchedule.byName(c.getString("diffusion.schedule"), steps,
                 c.getDouble("diffusion.beta_start"), c.getDouble("diffusion.beta_end"));
-        VelocityModel eps = Setup.velocityNet(c, data, Rng.derived(c.getLong("train.seed"), "init"));
+        VelocityModel eps = net(c, data, "init", classes);
         String sampler = sampler(c, "ddpm", "ancestral", List.of("ancestral", "ddim", "ode", "heun", "dpmpp2m"));
-        return new DiffusionMethod(eps, Setup.optimizer(c, "d").create(eps.parameters()), ema(c, data, eps), schedule,
+        Optional<Ema> ema = c.getDouble("diffusion.ema") == 0 ? Optional.empty()
+                : Optional.of(new Ema(eps, net(c, data, "ema", classes), c.getDouble("diffusion.ema")));
+        return new DiffusionMethod(eps, Setup.optimizer(c, "d").create(eps.parameters()), ema, schedule,
                 data.shape(),
                 new DiffusionMethod.Defaults(sampler, c.getString("diffusion.variance"),
                         c.getInt("diffusion.sample_steps"), c.getDouble("diffusion.eta"),
-                        c.getString("diffusion.spacing")));
+                        c.getString("diffusion.spacing")),
+                new ScoreMethod.Conditioning(classes, c.getDouble("diffusion.p_uncond"), c.getDouble("diffusion.guidance")));
     }
 
     /** The samplers diffusion.sampler allows, across the family's methods. */
@@ -136,15 +140,6 @@ public final class DiffusionFamily implements Family {
                     + "; allowed: auto, " + String.join(", ", allowed));
         }
         return s;
-    }
-
-    /** The EMA of the net's weights (diffusion.ema), which samples when it is on. */
-    private static Optional<Ema> ema(Config c, Dataset data, VelocityModel net) {
-        if (c.getDouble("diffusion.ema") == 0) {
-            return Optional.empty();
-        }
-        return Optional.of(new Ema(net, Setup.velocityNet(c, data, Rng.derived(c.getLong("train.seed"), "ema")),
-                c.getDouble("diffusion.ema")));
     }
 
     static ScoreMethod score(Config c, Dataset data) {

@@ -14,6 +14,8 @@ import io.ganflow.gan.Objectives;
 import io.ganflow.gan.PointPenalty;
 import io.ganflow.gan.WeightClipping;
 import io.ganflow.nn.AuxClassifierCritic;
+import io.ganflow.nn.ClassNormGenerator;
+import io.ganflow.nn.DcganGenerator;
 import io.ganflow.nn.FeatureCritic;
 import io.ganflow.nn.LabelConcat;
 import io.ganflow.nn.LabelEmbedding;
@@ -120,11 +122,20 @@ public final class GanFamily implements Family {
 
     /**
      * The generator, taking the class beside z when {@code classes} > 0 (model.condition=concat): one-hot, or a
-     * learned N(0, 1) embedding of model.g.label_dim coordinates.
+     * learned N(0, 1) embedding of model.g.label_dim coordinates; or through conditional batch norm
+     * (model.g.condition=batchnorm).
      */
     private static Module generator(Config c, Dataset data, Rng rng, int classes) {
         if (classes == 0) {
             return Setup.generator(c, data, rng);
+        }
+        if (c.getString("model.g.condition").equals("batchnorm")) {
+            Module g = Setup.generator(c, data, rng);
+            if (!(g instanceof DcganGenerator dg)) {
+                throw new BadInputException("model.g.condition=batchnorm needs a generator with batch norm;"
+                        + " allowed: model.g.kind=dcgan, not " + c.getString("model.g.kind"));
+            }
+            return new ClassNormGenerator(dg, classes);
         }
         int e = c.getInt("model.g.label_dim");
         if (e > 0) {
@@ -139,8 +150,16 @@ public final class GanFamily implements Family {
     private static Module conditionalCritic(Config c, Dataset data, Rng init, int classes) {
         String how = c.getString("model.d.condition");
         return switch (how) {
-            case "concat" -> new LabelConcat(Setup.net(c, new NetSpec("d", new long[] {data.dim() + classes},
-                    new long[] {1}), init), classes);
+            case "concat" -> {
+                long[] shape = data.shape();
+                if (shape.length == 3 && !c.getString("model.d.kind").equals("mlp")) {
+                    // a conv critic: the one-hot class as K more input channels, constant over the image
+                    yield LabelConcat.channels(Setup.net(c, new NetSpec("d", new long[] {shape[0] + classes, shape[1],
+                            shape[2]}, new long[] {1}), init), classes);
+                }
+                yield new LabelConcat(Setup.net(c, new NetSpec("d", new long[] {data.dim() + classes},
+                        new long[] {1}), init), classes);
+            }
             case "projection" -> {
                 int f = c.getInt("model.d.features") > 0 ? c.getInt("model.d.features") : c.getInt("model.d.width");
                 yield new ProjectionCritic(Setup.net(c, new NetSpec("d", data.shape(), new long[] {f}), init), f, classes,

@@ -111,16 +111,15 @@ public final class Setup {
                     + c.getString("data.name") + " has no labels (labelled: the toy mixtures, image sets with classes)");
         }
         // the GAN's generator takes the class beside z whatever its kind; its critic reads images under projection
-        // and AC-GAN, and under concatenation when it is an mlp (which flattens them)
-        boolean ganImages = c.getString("method").equals("gan") && (!c.getString("model.d.condition").equals("concat")
-                || c.getString("model.d.kind").equals("mlp"));
+        // and AC-GAN, and under concatenation as flattened pixels (mlp) or as extra channels (conv nets)
+        boolean ganImages = c.getString("method").equals("gan");
         // flows and score models add the class to the U-Net's time embedding
         boolean unetImages = !c.getString("method").equals("gan") && c.getString("model.v.kind").equals("unet");
         if (data.shape().length != 1 && !ganImages && !unetImages) {
             throw new BadInputException("model.condition=" + cond + " is built for flat samples and mlp nets;"
                     + " data.name=" + c.getString("data.name") + " gives images " + java.util.Arrays.toString(data.shape())
-                    + " (allowed with images: method=gan with model.d.condition=projection or acgan, or with"
-                    + " model.d.kind=mlp; flows and score models with model.v.kind=unet; or data.flatten=true)");
+                    + " (allowed with images: method=gan; flows and score models with model.v.kind=unet; or"
+                    + " data.flatten=true)");
         }
         return data.classes();
     }

@@ -38,21 +38,22 @@ import org.bytedeco.pytorch.Tensor;
 public final class DiffusionMethod implements Method, ScoreModel {
     /** DDPM's ancestral sampler: every step of the chain. */
     public static final SamplingProcedure ANCESTRAL = new SamplingProcedure("ancestral", "DDPM's reverse chain over"
-            + " all T steps; --option variance=beta|beta_tilde", List.of("variance"), false);
+            + " all T steps; --option variance=beta|beta_tilde", List.of("variance", "guidance"), false);
     /** DDIM: S of the T steps, deterministic at eta 0. */
     public static final SamplingProcedure DDIM = new SamplingProcedure("ddim", "DDIM over --nfe S of the T steps;"
-            + " --option eta=E, --option spacing=leading|trailing|linspace", List.of("nfe", "eta", "spacing"), false);
+            + " --option eta=E, --option spacing=leading|trailing|linspace", List.of("nfe", "eta", "spacing", "guidance"),
+            false);
     /** The probability-flow ODE of the continuous process through ganflow's solvers. */
     public static final SamplingProcedure ODE = new SamplingProcedure("ode", "the probability-flow ODE of the VP SDE"
             + " from t = 1 to 0.001 with --solver (euler, heun, rk4, dopri5) and --nfe, or --atol/--rtol for dopri5"
-            + "", List.of("solver", "nfe", "atol", "rtol"), false);
+            + "", List.of("solver", "nfe", "atol", "rtol", "guidance"), false);
     /** EDM's Heun sampler on the continuous process's σ/α. */
     public static final SamplingProcedure HEUN = new SamplingProcedure("heun", "EDM's Heun sampler on Karras sigmas"
             + " of the VP SDE, NFE 2N - 1; --nfe, --option rho=R, s_churn=C, s_tmin=, s_tmax=,"
-            + " s_noise=", List.of("nfe", "rho", "s_churn", "s_tmin", "s_tmax", "s_noise"), false);
+            + " s_noise=", List.of("nfe", "rho", "s_churn", "s_tmin", "s_tmax", "s_noise", "guidance"), false);
     /** DPM-Solver++(2M) on the continuous process's σ/α. */
     public static final SamplingProcedure DPMPP2M = new SamplingProcedure("dpmpp2m", "DPM-Solver++(2M) on Karras"
-            + " sigmas of the VP SDE, NFE N; --nfe, --option rho=R", List.of("nfe", "rho"), false);
+            + " sigmas of the VP SDE, NFE N; --nfe, --option rho=R", List.of("nfe", "rho", "guidance"), false);
     /** Where the ODE stops: t = δ (Song et al. 2021's ε for VP), as ᾱ(0) = 1 makes the field singular at t = 0. */
     public static final double ODE_END = 1e-3;
     /** The spacings of DDIM's steps. */
@@ -67,6 +68,7 @@ public final class DiffusionMethod implements Method, ScoreModel {
     private final Defaults defaults;
     private final Tensor sqrtAlphaBar;
     private final Tensor sqrtOneMinusAlphaBar;
+    private final ScoreMethod.Conditioning conditioning;
 
     /**
      * What a sample request falls back on.
@@ -92,6 +94,17 @@ public final class DiffusionMethod implements Method, ScoreModel {
     /** With an exponential moving average of the net's weights, which then samples. */
     public DiffusionMethod(VelocityModel eps, Optimizer opt, java.util.Optional<io.ganflow.nn.Ema> ema,
             NoiseSchedule schedule, long[] shape, Defaults defaults) {
+        this(eps, opt, ema, schedule, shape, defaults, ScoreMethod.Conditioning.NONE);
+    }
+
+    /**
+     * A class-conditional DDPM (the net a {@link io.ganflow.nn.LabelledVelocityNet}): labels dropped to ∅ with
+     * probability p_uncond in training, sampling guided as ε̃ = (1 + w) ε_θ(x, t, y) − w ε_θ(x, t, ∅) (Ho &amp;
+     * Salimans 2022, eq. 6), in every sampler.
+     */
+    public DiffusionMethod(VelocityModel eps, Optimizer opt, java.util.Optional<io.ganflow.nn.Ema> ema,
+            NoiseSchedule schedule, long[] shape, Defaults defaults, ScoreMethod.Conditioning conditioning) {
+        this.conditioning = conditioning;
         this.eps = eps;
         this.trained = new TrainedNet("eps", eps, opt, ema);
         this.opt = opt;
@@ -130,14 +143,24 @@ public final class DiffusionMethod implements Method, ScoreModel {
      */
     @Override
     public StepStats step(StepContext ctx) {
-        Tensor x0 = ctx.data().sample(ctx.batch(), ctx.rng());
+        Tensor x0;
+        java.util.Optional<Tensor> y = java.util.Optional.empty();
+        if (conditioning.classes() > 0) {
+            // classifier-free guidance's training: each label dropped to ∅ (index classes) with probability p_uncond
+            io.ganflow.data.Batch b = ctx.data().sampleBatch(ctx.batch(), ctx.rng(), true);
+            x0 = b.x();
+            Tensor drop = ctx.rng().uniform(x0.size(0)).lt(Ops.s(conditioning.pUncond()));
+            y = java.util.Optional.of(b.labels().get().masked_fill(Ops.toDevice(drop), Ops.s(conditioning.classes())));
+        } else {
+            x0 = ctx.data().sample(ctx.batch(), ctx.rng());
+        }
         long n = x0.size(0);
         Tensor t = ctx.rng().integers(schedule.steps(), n); // t − 1: the tables start at t = 1
         Tensor noise = Ops.toDevice(ctx.rng().normal(Ops.shape(x0)));
         Tensor xt = Ops.perSample(sqrtAlphaBar.index_select(0, t), x0).mul(x0)
                 .add(Ops.perSample(sqrtOneMinusAlphaBar.index_select(0, t), x0).mul(noise));
         Tensor tt = t.to(x0.scalar_type()).add(Ops.s(1)).div(Ops.s(schedule.steps())).reshape(n, 1);
-        Tensor pred = eps.velocity(xt, tt);
+        Tensor pred = eps.velocity(xt, tt, y);
         Tensor loss = Ops.sampleSquaredNorm(pred.sub(noise)).mean();
         opt.step(Ops.grad(loss, eps.tensors(), false));
         trained.stepped();
@@ -161,23 +184,58 @@ public final class DiffusionMethod implements Method, ScoreModel {
     }
 
     @Override
-    public Samples sample(SampleRequest r) {
-        SamplingProcedure p = r.procedureIn(name(), procedures);
-        return Ops.noGrad(() -> p == ANCESTRAL ? ancestral(r) : p == DDIM ? ddim(r) : p == ODE ? ode(r)
-                : ScoreMethod.sample(denoiser(), p.name(), r, shape, new ScoreMethod.Settings(0.5, 0, 1, p.name(),
-                        defaults.steps(), 7, 0, 0.16, 1, 0.2, 10)));
+    public int classes() {
+        return conditioning.classes();
     }
+
+    /**
+     * Samples with a named procedure. A conditional model samples the request's classes (uniform ones where it
+     * names none), guided with the request's {@code guidance} or the run's; at w &gt; 0 every ε costs two network
+     * evaluations, and the NFE counts both.
+     */
+    @Override
+    public Samples sample(SampleRequest r) {
+        int k = conditioning.classes();
+        SamplingProcedure p = r.procedureIn(name(), procedures, k > 0);
+        Guide g;
+        if (k == 0) {
+            ScoreMethod.refuseGuidance(r, name());
+            g = new Guide(java.util.Optional.empty(), 0);
+        } else {
+            double w = ScoreMethod.guidance(r, conditioning);
+            g = new Guide(java.util.Optional.of(ScoreMethod.labels(r, k)), w);
+        }
+        Samples s = Ops.noGrad(() -> p == ANCESTRAL ? ancestral(r, g) : p == DDIM ? ddim(r, g) : p == ODE ? ode(r, g)
+                : ScoreMethod.sample(denoiser(g), p.name(), r, shape, new ScoreMethod.Settings(0.5, 0, 1, p.name(),
+                        defaults.steps(), 7, 0, 0.16, 1, 0.2, 10)));
+        if (k == 0) {
+            return s;
+        }
+        return new Samples(s.x(), s.nfe() * (g.w() > 0 ? 2 : 1), s.times(), s.path(), s.description() + ", guidance "
+                + g.w() + (g.w() > 0 ? " (two network evaluations per step)" : ""));
+    }
+
+    /** The classes a sample request asks for (empty: unconditional) and its guidance scale. */
+    private record Guide(java.util.Optional<Tensor> labels, double w) {}
 
     /** The net that samples: the EMA copy where that is on. */
     private VelocityModel sampler() {
         return trained.sampling();
     }
 
-    private Tensor epsAt(Tensor x, int t) {
-        return sampler().velocity(x, (double) t / schedule.steps());
+    /** ε at step t, guided: (1 + w) ε(x, t, y) − w ε(x, t, ∅); the plain ε(x, t) for an unconditional request. */
+    private Tensor epsAt(Tensor x, int t, Guide g) {
+        VelocityModel f = sampler();
+        Tensor tt = org.bytedeco.pytorch.global.torch.full(new long[] {x.size(0), 1},
+                Ops.s((double) t / schedule.steps()), x.options());
+        if (g.labels().isEmpty()) {
+            return f.velocity(x, (double) t / schedule.steps());
+        }
+        Tensor e = f.velocity(x, tt, g.labels());
+        return g.w() == 0 ? e : Ops.mul(e, 1 + g.w()).sub(Ops.mul(f.velocity(x, tt, java.util.Optional.empty()), g.w()));
     }
 
-    private Samples ancestral(SampleRequest r) {
+    private Samples ancestral(SampleRequest r, Guide g) {
         String variance = r.option("variance").orElse(defaults.variance());
         if (!List.of("beta", "beta_tilde").contains(variance)) {
             throw new BadInputException("--option variance=" + variance + " is not allowed; allowed: beta, beta_tilde");
@@ -185,7 +243,7 @@ public final class DiffusionMethod implements Method, ScoreModel {
         Tensor x = Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape)));
         int steps = schedule.steps();
         for (int t = steps; t >= 1; t--) {
-            Tensor e = epsAt(x, t);
+            Tensor e = epsAt(x, t, g);
             double beta = schedule.beta(t);
             Tensor mean = x.sub(Ops.mul(e, beta / Math.sqrt(1 - schedule.alphaBar(t)))).div(Ops.s(Math.sqrt(1 - beta)));
             if (t > 1) {
@@ -197,7 +255,7 @@ public final class DiffusionMethod implements Method, ScoreModel {
         return new Samples(x, steps, List.of(), List.of(), "ancestral, " + steps + " steps, variance " + variance);
     }
 
-    private Samples ddim(SampleRequest r) {
+    private Samples ddim(SampleRequest r, Guide g) {
         int steps = r.intOption("nfe", "--nfe").orElse(defaults.steps());
         if (steps < 1 || steps > schedule.steps()) {
             throw new BadInputException("--nfe " + steps + " is out of range for DDIM; allowed: 1 to "
@@ -215,7 +273,7 @@ public final class DiffusionMethod implements Method, ScoreModel {
             int prev = i + 1 < ts.length ? ts[i + 1] : 0;
             double at = schedule.alphaBar(t);
             double ap = schedule.alphaBar(prev);
-            Tensor e = epsAt(x, t);
+            Tensor e = epsAt(x, t, g);
             Tensor x0 = x.sub(Ops.mul(e, Math.sqrt(1 - at))).div(Ops.s(Math.sqrt(at)));
             double sigma = eta * Math.sqrt((1 - ap) / (1 - at)) * Math.sqrt(1 - at / ap);
             Tensor next = Ops.mul(x0, Math.sqrt(ap)).add(Ops.mul(e, Math.sqrt(Math.max(0, 1 - ap - sigma * sigma))));
@@ -232,8 +290,8 @@ public final class DiffusionMethod implements Method, ScoreModel {
      * The probability-flow ODE (Song et al. 2021, eq. 13) of the continuous process the schedule discretises
      * ({@link #denoiser}), from t_max to {@link #ODE_END} with any solver. Deterministic: the only draw is x(t_max).
      */
-    private Samples ode(SampleRequest r) {
-        Denoiser d = denoiser();
+    private Samples ode(SampleRequest r, Guide g) {
+        Denoiser d = denoiser(g);
         io.ganflow.flow.Solver s = ScoreSamplers.solver(r);
         return ScoreSamplers.ode(d, ScoreSamplers.prior(d.process(), r.n(), shape, r.rng()), s,
                 ScoreSamplers.solverOptions(r, s, defaults.steps()));
@@ -247,10 +305,15 @@ public final class DiffusionMethod implements Method, ScoreModel {
      * DDPM has the probability-flow ODE, its likelihood and the σ-space samplers.
      */
     public Denoiser denoiser() {
+        return denoiser(new Guide(java.util.Optional.empty(), 0));
+    }
+
+    /** {@link #denoiser()} for a request's classes and guidance. */
+    private Denoiser denoiser(Guide g) {
         int steps = schedule.steps();
         Process p = schedule.name().equals("cosine") ? Process.cosine(ODE_END, 1 - 1.0 / steps)
                 : Process.vp(steps * schedule.beta(1), steps * schedule.beta(steps), ODE_END);
-        return ScoreMethod.denoiser(sampler(), p, Target.EPS, 0.5);
+        return ScoreMethod.denoiser(sampler(), p, Target.EPS, 0.5, g.labels(), g.w());
     }
 
     /**

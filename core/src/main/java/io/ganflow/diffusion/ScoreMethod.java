@@ -266,29 +266,45 @@ public final class ScoreMethod implements Method, ScoreModel {
         int k = conditioning.classes();
         SamplingProcedure p = r.procedureIn(name, procedures, k > 0);
         if (k == 0) {
-            if (r.option("guidance").isPresent()) {
-                throw new BadInputException("--option guidance applies to a conditional model (model.condition=embed);"
-                        + " this " + name + " model is unconditional");
-            }
+            refuseGuidance(r, name);
             return Ops.noGrad(() -> sample(denoiser(), p.name(), r, shape, settings));
         }
-        double w = r.doubleOption("guidance", "--option guidance").orElse(conditioning.guidance());
-        if (!(w >= 0) || w > 100) {
-            throw new BadInputException("--option guidance=" + w + " is out of range; allowed: 0 to 100");
-        }
-        long[] labels = r.labels().orElseGet(() -> Ops.toLongs(r.rng().integers(k, r.n())));
-        for (long y : labels) {
-            if (y < 0 || y >= k) {
-                throw new BadInputException("class " + y + " is not one of this run's classes; allowed: 0 to " + (k - 1));
-            }
-        }
+        double w = guidance(r, conditioning);
         VelocityModel f = trained.sampling();
-        Denoiser d = denoiser(f, process, target, settings.sigmaData(), Optional.of(Ops.toDevice(Ops.fromLongs(labels))),
-                w);
+        Denoiser d = denoiser(f, process, target, settings.sigmaData(), Optional.of(labels(r, k)), w);
         Samples s = Ops.noGrad(() -> sample(d, p.name(), r, shape, settings));
         int calls = w > 0 ? 2 : 1;
         return new Samples(s.x(), s.nfe() * calls, s.times(), s.path(), s.description() + ", guidance " + w
                 + (w > 0 ? " (two network evaluations per denoiser call)" : ""));
+    }
+
+    /** A conditional request's guidance scale: its {@code --option guidance}, or the run's; 0 to 100. */
+    static double guidance(SampleRequest r, Conditioning conditioning) {
+        double w = r.doubleOption("guidance", "--option guidance").orElse(conditioning.guidance());
+        if (!(w >= 0) || w > 100) {
+            throw new BadInputException("--option guidance=" + w + " is out of range; allowed: 0 to 100");
+        }
+        return w;
+    }
+
+    /** A conditional request's classes on the device: the ones it names (each checked), else uniform draws. */
+    static Tensor labels(SampleRequest r, int classes) {
+        long[] labels = r.labels().orElseGet(() -> Ops.toLongs(r.rng().integers(classes, r.n())));
+        for (long y : labels) {
+            if (y < 0 || y >= classes) {
+                throw new BadInputException("class " + y + " is not one of this run's classes; allowed: 0 to "
+                        + (classes - 1));
+            }
+        }
+        return Ops.toDevice(Ops.fromLongs(labels));
+    }
+
+    /** The refusal of {@code --option guidance} by an unconditional model. */
+    static void refuseGuidance(SampleRequest r, String name) {
+        if (r.option("guidance").isPresent()) {
+            throw new BadInputException("--option guidance applies to a conditional model (model.condition=embed);"
+                    + " this " + name + " model is unconditional");
+        }
     }
 
     /** Samples from any denoiser with a named sampler and a request's options over {@code defaults}. */

@@ -50,12 +50,30 @@ public final class DcganGenerator extends Composite {
 
     @Override
     public Tensor forward(Tensor z) {
+        return forward(z, (i, h) -> h);
+    }
+
+    /**
+     * The forward pass with {@code afterNorm} applied to the output of batch norm i (i = 0 … k−1) before its ReLU:
+     * the identity for the plain generator, a class's gain and shift for conditional batch norm
+     * ({@link ClassNormGenerator}).
+     */
+    Tensor forward(Tensor z, java.util.function.BiFunction<Integer, Tensor, Tensor> afterNorm) {
         Tensor h = fc.forward(z).reshape(z.size(0), baseChannels, size.baseH(), size.baseW());
-        h = torch.relu(norms.get(0).forward(h));
+        h = torch.relu(afterNorm.apply(0, norms.get(0).forward(h)));
         for (int i = 0; i < ups.size(); i++) {
-            h = torch.relu(norms.get(i + 1).forward(ups.get(i).forward(h)));
+            h = torch.relu(afterNorm.apply(i + 1, norms.get(i + 1).forward(ups.get(i).forward(h))));
         }
         return torch.tanh(out.forward(h));
+    }
+
+    /** The channels of each batch norm, in order. */
+    long[] normChannels() {
+        long[] c = new long[norms.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = norms.get(i).channels();
+        }
+        return c;
     }
 
     public int zDim() {

@@ -50,6 +50,25 @@ class ImageExperimentsTest {
 
     @Test
     @Tag("slow")
+    void conditioningCuresCollapse() {
+        assumeReady("mnist");
+        ExperimentRunner.Outcome o = quick("conditioning-cures-collapse");
+        assertEquals(4, o.table().conditions().size());
+        // the three conditional runs are asked for classes, and measured on them
+        assertEquals(3, o.table().conditions().stream().filter(c -> Double.isFinite(c.mean("class_accuracy"))).count());
+    }
+
+    @Test
+    @Tag("slow")
+    void projectionVsAcganVsConcat() {
+        assumeReady("fashion-mnist");
+        ExperimentRunner.Outcome o = quick("projection-vs-acgan-vs-concat");
+        assertEquals(4, o.table().conditions().size());
+        assertEquals(3, o.table().conditions().stream().filter(c -> Double.isFinite(c.mean("class_accuracy"))).count());
+    }
+
+    @Test
+    @Tag("slow")
     void architectureRobustness() {
         assumeReady("mnist");
         assertEquals(4, quick("architecture-robustness").table().conditions().size());

@@ -46,10 +46,15 @@ class ConditionalImageMethodsTest {
         return Stream.of(
                 Arguments.of("gan, dcgan, projection critic", cat(gan, "model.d.condition", "projection")),
                 Arguments.of("gan, dcgan, AC-GAN critic", cat(gan, "model.d.condition", "acgan")),
+                Arguments.of("gan, dcgan, class channels", cat(gan, "model.d.condition", "concat")),
+                Arguments.of("gan, dcgan, conditional batch norm", cat(gan, "model.d.condition", "projection",
+                        "model.g.condition", "batchnorm")),
                 Arguments.of("gan, mlp nets, concat, embedding", new String[] {"method", "gan", "model.condition",
                     "concat", "model.g.label_dim", "6", "gan.objective", "nonsaturating"}),
                 Arguments.of("rf, unet, guided", cat(unet, "method", "rf", "flow.guidance", "1")),
-                Arguments.of("edm, unet, guided", cat(unet, "method", "edm", "diffusion.guidance", "1")));
+                Arguments.of("edm, unet, guided", cat(unet, "method", "edm", "diffusion.guidance", "1")),
+                Arguments.of("ddpm, unet, guided", cat(unet, "method", "ddpm", "diffusion.guidance", "1",
+                        "diffusion.steps", "20", "diffusion.sample_steps", "5")));
     }
 
     static String[] cat(String[] a, String... b) {

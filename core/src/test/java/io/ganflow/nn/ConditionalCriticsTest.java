@@ -69,6 +69,27 @@ class ConditionalCriticsTest {
         }
     }
 
+    @Test
+    void aConvCriticTakesTheClassAsConstantChannels() {
+        try (Scope s = Scope.open()) {
+            LabelConcat c = LabelConcat.channels(IDENTITY, 3);
+            Tensor x = new Rng(9).normal(2, 1, 4, 4);
+            float[] in = Ops.toFloats(x);
+            float[] out = Ops.toFloats(c.forward(x, Ops.fromLongs(new long[] {2, 0})));
+            // (2, 1 + 3, 4, 4): channel 0 the image, channel 1 + y all ones, the other class channels zeros
+            assertEquals(2 * 4 * 16, out.length);
+            long[] y = {2, 0};
+            for (int i = 0; i < 2; i++) {
+                for (int ch = 0; ch < 4; ch++) {
+                    for (int p = 0; p < 16; p++) {
+                        float want = ch == 0 ? in[i * 16 + p] : ch == 1 + y[i] ? 1f : 0f;
+                        assertEquals(want, out[(i * 4 + ch) * 16 + p], 0f, "sample " + i + ", channel " + ch);
+                    }
+                }
+            }
+        }
+    }
+
     /** log Σ_k e^{l_k} − l_y, in double precision. */
     private static double crossEntropy(double[] logits, int y) {
         double max = Double.NEGATIVE_INFINITY;

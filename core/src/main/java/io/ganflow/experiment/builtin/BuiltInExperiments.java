@@ -37,6 +37,8 @@ public final class BuiltInExperiments implements ExperimentPlugin {
                 new MnistCollapse());
         r.register("conditioning-cures-collapse", "the collapsing MNIST MLP GAN, asked for each class, covers 10/10",
                 new ConditioningCuresCollapse());
+        r.register("projection-vs-acgan-vs-concat", "three conditional critics, one generator, on Fashion-MNIST",
+                new ProjectionVsAcganVsConcat());
         r.register("stacked-mnist-modes", "modes of Stacked MNIST's 1,000: NS-GAN, WGAN-GP, ganflow's particle method",
                 new StackedMnistModes());
         r.register("critic-tracks-quality", "the WGAN critic's W estimate tracks FID over training, D's loss does not",

@@ -77,19 +77,10 @@ final class ConditioningCuresCollapse extends ImageExperiment {
     @Override
     public void run(Context ctx, Trial trial) {
         List<String> curves = List.of("class_kl", "class_accuracy", "fid");
-        arm(ctx, trial, UNCONDITIONAL, "mnist-gan-mlp", curves);
-        arm(ctx, trial, CONCAT, "mnist-cgan-mlp", curves);
-        arm(ctx, trial, PROJECTION, "mnist-cgan-mlp", curves, "model.d.condition", "projection");
-        arm(ctx, trial, ACGAN, "mnist-cgan-mlp", curves, "model.d.condition", "acgan");
-    }
-
-    private static void arm(Context ctx, Trial trial, String series, String preset, List<String> curves,
-            String... overrides) {
-        ctx.status(series);
-        Runs.Done d = ImageRuns.train(ctx, trial, preset, series, curves, ctx.quick() ? ImageRuns.quick(20, overrides)
-                : overrides);
-        ImageRuns.metrics(trial.row("model", series), d);
-        trial.images(ImageRuns.grid("samples", series, d.run(), 7));
+        ProjectionVsAcganVsConcat.arm(ctx, trial, UNCONDITIONAL, "mnist-gan-mlp", curves);
+        ProjectionVsAcganVsConcat.arm(ctx, trial, CONCAT, "mnist-cgan-mlp", curves);
+        ProjectionVsAcganVsConcat.arm(ctx, trial, PROJECTION, "mnist-cgan-mlp", curves, "model.d.condition", "projection");
+        ProjectionVsAcganVsConcat.arm(ctx, trial, ACGAN, "mnist-cgan-mlp", curves, "model.d.condition", "acgan");
     }
 
     @Override

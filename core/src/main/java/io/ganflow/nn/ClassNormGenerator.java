@@ -1,0 +1,79 @@
+package io.ganflow.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * The DCGAN generator with conditional batch norm (de Vries et al. 2017; Miyato &amp; Koyama 2018 and BigGAN use it
+ * in their generators): after each of its batch norms, the class y sets a gain and a shift per channel,
+ *
+ * <pre>
+ *   h ← BN(h) · (1 + Γ_y) + B_y
+ * </pre>
+ *
+ * with Γ and B learned tables of one C-vector per class, both 0 at initialisation (so the net starts as the plain
+ * DCGAN generator, and the batch statistics stay those of the whole batch). z enters as in the plain generator.
+ */
+public final class ClassNormGenerator implements ConditionalModule {
+    private final DcganGenerator net;
+    private final int classes;
+    private final List<Tensor> gains = new ArrayList<>();
+    private final List<Tensor> shifts = new ArrayList<>();
+
+    public ClassNormGenerator(DcganGenerator net, int classes) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("classes must be >= 1, got " + classes);
+        }
+        this.net = net;
+        this.classes = classes;
+        for (long c : net.normChannels()) {
+            Tensor g = io.ganflow.engine.Ops.zeros(classes, c);
+            Tensor b = io.ganflow.engine.Ops.zeros(classes, c);
+            g.set_requires_grad(true);
+            b.set_requires_grad(true);
+            gains.add(g);
+            shifts.add(b);
+        }
+    }
+
+    @Override
+    public int classes() {
+        return classes;
+    }
+
+    @Override
+    public Tensor forward(Tensor z, Tensor labels) {
+        return net.forward(z, (i, h) -> {
+            long c = h.size(1);
+            Tensor g = gains.get(i).index_select(0, labels).to(h.scalar_type()).reshape(h.size(0), c, 1, 1);
+            Tensor b = shifts.get(i).index_select(0, labels).to(h.scalar_type()).reshape(h.size(0), c, 1, 1);
+            return h.add(h.mul(g)).add(b);
+        });
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> p = new ArrayList<>(net.parameters());
+        for (int i = 0; i < gains.size(); i++) {
+            p.add(new Parameter("cbn" + i + ".gain", gains.get(i)));
+            p.add(new Parameter("cbn" + i + ".shift", shifts.get(i)));
+        }
+        return p;
+    }
+
+    @Override
+    public List<Parameter> buffers() {
+        return net.buffers();
+    }
+
+    @Override
+    public void train(boolean on) {
+        net.train(on);
+    }
+
+    @Override
+    public boolean isTraining() {
+        return net.isTraining();
+    }
+}
