@@ -81,9 +81,29 @@ public final class EvalGrids implements Listener {
         }
     }
 
-    /** The grid of the method as it is now, as PNG bytes: {@link #COUNT} images, 8 per row. */
+    /** Rows of a conditional method's grid: one per class, at most {@value #MAX_CLASS_ROWS}. */
+    public static final int MAX_CLASS_ROWS = 16;
+
+    /**
+     * The grid of the method as it is now, as PNG bytes: {@link #COUNT} images, 8 per row; for a conditional method
+     * one row of 8 per class (classes 0, 1, … in turn, at most {@value #MAX_CLASS_ROWS} rows).
+     */
     public static byte[] grid(Method method, Dataset data, long[] chw, long seed) {
-        return ImageGrid.png(samples(method, data, chw, seed, COUNT));
+        int k = method.classes();
+        if (k == 0) {
+            return ImageGrid.png(samples(method, data, chw, seed, COUNT));
+        }
+        int rows = Math.min(k, MAX_CLASS_ROWS);
+        long[] labels = new long[8 * rows];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i / 8;
+        }
+        try (Scope s = Scope.open()) {
+            ImageGrid.Pixels p = ImageGrid.inEvalMode(method, () -> ImageGrid.pixels(data.standardizer().toData(
+                    method.sample(io.ganflow.train.SampleRequest.of(labels.length, Rng.derived(seed, STREAM))
+                            .withLabels(labels)).x()), chw));
+            return ImageGrid.png(ImageGrid.render(p, 8));
+        }
     }
 
     /** The grid at {@code step} as PNG bytes; drawn once per step and shared with TensorBoard. */

@@ -118,10 +118,11 @@ public final class Report {
 
     /** The training statistics of losses.png, a panel each where logged. */
     public static final List<String> LOSS_SERIES = List.of("d_loss", "g_loss", "w_estimate", "gp", "gp0", "r1", "r2",
-            "rf_loss", "distill_loss");
+            "rf_loss", "distill_loss", "acgan", "eps_loss", "dsm_loss");
     /** The evaluation metrics of eval.png, a panel each where measured (points, then images). */
     public static final List<String> EVAL_SERIES = List.of("w1", "high_quality_fraction", "reverse_kl_modes",
-            "modes_covered", "fid", "kid", "classes_covered", "class_kl", "precision", "recall", "is");
+            "modes_covered", "fid", "kid", "classes_covered", "class_kl", "precision", "recall", "is", "class_hit_fraction",
+            "class_accuracy", "intra_fid");
 
     /** Samples in trajectory.png: rows, one per sample. */
     public static final int TRAJECTORY_SAMPLES = 8;
@@ -265,8 +266,9 @@ public final class Report {
             b.append("</table>");
             if (!gridSteps.isEmpty()) {
                 List<Long> shown = thumbnails(gridSteps);
-                b.append("<h2>Samples over training</h2><p>The same ").append(EvalGrids.COUNT)
-                        .append(" latents at every evaluation");
+                b.append("<h2>Samples over training</h2><p>The same ").append(c.getString("model.condition")
+                        .equals("none") ? EvalGrids.COUNT + " latents at every evaluation"
+                        : "latents at every evaluation, one row of 8 per class asked for (class 0 at the top)");
                 if (shown.size() < gridSteps.size()) {
                     b.append(" (").append(shown.size()).append(" of ").append(gridSteps.size())
                             .append(" evaluations; every one in <code>grids/</code>)");
