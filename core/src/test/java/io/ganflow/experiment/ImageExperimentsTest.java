@@ -69,6 +69,15 @@ class ImageExperimentsTest {
 
     @Test
     @Tag("slow")
+    void guidanceTradeoff() {
+        assumeReady("fashion-mnist");
+        ExperimentRunner.Outcome o = quick("guidance-tradeoff");
+        assertEquals(2, o.table().conditions().size());
+        assertTrue(o.table().conditions().stream().allMatch(c -> Double.isFinite(c.mean("class_accuracy"))));
+    }
+
+    @Test
+    @Tag("slow")
     void architectureRobustness() {
         assumeReady("mnist");
         assertEquals(4, quick("architecture-robustness").table().conditions().size());

@@ -51,12 +51,25 @@ final class ImageRuns {
 
     /** 64 generated images of a run (fixed latents) as an image figure entry. */
     static Trial.Images grid(String figure, String title, TrainingRun tr, long seed) {
+        return inEvalMode(tr.method(), () -> gridOf(figure, title, tr, seed));
+    }
+
+    /** Runs {@code body} with the method's networks in evaluation mode, then restores each one's mode. */
+    static <T> T inEvalMode(io.ganflow.train.Method method, java.util.function.Supplier<T> body) {
         Map<Module, Boolean> was = new IdentityHashMap<>();
-        for (Module m : tr.method().networks().values()) {
+        for (Module m : method.networks().values()) {
             was.putIfAbsent(m, m.isTraining());
         }
-        try (Scope s = Scope.open()) {
+        try {
             was.keySet().forEach(m -> m.train(false));
+            return body.get();
+        } finally {
+            was.forEach(Module::train);
+        }
+    }
+
+    private static Trial.Images gridOf(String figure, String title, TrainingRun tr, long seed) {
+        try (Scope s = Scope.open()) {
             int k = tr.method().classes();
             if (k > 0) {
                 // a conditional generator draws one row of 8 per class asked for: classes 0, 1, ... in turn
@@ -68,8 +81,6 @@ final class ImageRuns {
                         new Rng(seed)).withLabels(rows)).x());
             }
             return grid(figure, title, tr.data(), tr.method().sample(64, new Rng(seed)));
-        } finally {
-            was.forEach(Module::train);
         }
     }
 
