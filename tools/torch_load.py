@@ -20,6 +20,11 @@ MODEL.safetensors is written by io.ganflow.io.WeightsExport.save. Its __metadata
                  bias=norm != batch), BatchNorm2d(2c) | GroupNorm(1, 2c) | nothing, LeakyReLU(0.2)] for halvings-1
                  blocks, Flatten, Linear(c*base_h*base_w, 1)), c doubling from width. Inputs are latents (n, z_dim)
                  or images (n, channels, height, image_width); the model runs in eval() mode (running statistics).
+  condition      a conditional generator around one of the nets above (its state_dict names under net.): the
+                 input is [z, y] with the class y in the last column; condition=onehot feeds net [z, one_hot(y)],
+                 condition=embedding net [z, label.embedding[y]] (label_dim columns), condition=batchnorm scales
+                 and shifts the output h of the i-th BatchNorm2d of a dcgan generator: h * (1 + cbn<i>.gain[y]) +
+                 cbn<i>.shift[y]; classes gives the number of classes.
   activation     relu, leaky_relu (slope leaky_relu_slope), tanh, silu, elu, softplus, gelu (exact erf form)
                  or none; dtype F32 or F64.
 The weights are loaded with load_state_dict(strict=True): a missing or unexpected name fails.
@@ -30,12 +35,12 @@ not parse as numbers, such as a header, are skipped). --save writes PyTorch's ou
 safetensors file. The script prints the maximum absolute error against OUT and exits 0 if it is <= --tol,
 1 if not, 2 on bad input.
 
-The fixtures of io.ganflow.io.WeightsExportTest (mlp, velocity) and ConvExportTest (dcgan_g, dcgan_d, dcgan_d_layer,
-mlp_bn) were made with this script. To regenerate them, run the tests (each
+The fixtures of io.ganflow.io.WeightsExportTest (mlp, velocity), ConvExportTest (dcgan_g, dcgan_d, dcgan_d_layer,
+mlp_bn) and ConditionalExportTest (cond_mlp_onehot, cond_mlp_embedding, cond_dcgan_cbn) were made with this script. To regenerate them, run the tests (each
 writes its export, input and ganflow output under core/target/weights-fixtures/), copy those files into
 core/src/test/resources/fixtures/safetensors/torch/ and, from the repository root:
     D=core/src/test/resources/fixtures/safetensors/torch
-    for m in mlp velocity dcgan_g dcgan_d dcgan_d_layer mlp_bn; do
+    for m in mlp velocity dcgan_g dcgan_d dcgan_d_layer mlp_bn cond_mlp_onehot cond_mlp_embedding cond_dcgan_cbn; do
       /usr/bin/python3 tools/torch_load.py $D/$m.safetensors --input $D/${m}_input.safetensors \
           --expected $D/${m}_ganflow_output.safetensors --save $D/${m}_torch_output.safetensors \
           | tee $D/${m}_torch_load.txt
@@ -125,7 +130,58 @@ def load_matrix(path, preferred):
     raise BadInput("%s: no tensor named %s and more than one tensor" % (path, preferred))
 
 
+class Conditional(torch.nn.Module):
+    """A conditional generator: `net` takes the class y, the last column of the input [z, y], as ganflow's
+    wrapper gives it: one-hot beside z (condition=onehot), a learned embedding beside z (embedding), or a gain and
+    shift per class after each BatchNorm2d of a DCGAN generator (batchnorm)."""
+
+    def __init__(self, net, meta):
+        super().__init__()
+        self.net = net
+        self.condition = meta["condition"]
+        self.classes = int(meta["classes"])
+        self.current = None
+        if self.condition == "embedding":
+            self.label = torch.nn.Module()
+            self.label.embedding = torch.nn.Parameter(torch.zeros(self.classes, int(meta["label_dim"])))
+        elif self.condition == "batchnorm":
+            norms = [m for m in net.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+            for i, bn in enumerate(norms):
+                cbn = torch.nn.Module()
+                cbn.gain = torch.nn.Parameter(torch.zeros(self.classes, bn.num_features))
+                cbn.shift = torch.nn.Parameter(torch.zeros(self.classes, bn.num_features))
+                setattr(self, "cbn%d" % i, cbn)
+                bn.register_forward_hook(self._modulate(cbn))
+        elif self.condition != "onehot":
+            raise BadInput("metadata condition=%r is not onehot, embedding or batchnorm" % self.condition)
+
+    def _modulate(self, cbn):
+        def hook(module, inputs, h):
+            y = self.current
+            return h * (1 + cbn.gain[y][:, :, None, None]) + cbn.shift[y][:, :, None, None]
+        return hook
+
+    def forward(self, inp):
+        z, y = inp[:, :-1], inp[:, -1].round().long()
+        if y.numel() and (y.min() < 0 or y.max() >= self.classes):
+            raise BadInput("a class in the input's last column is outside 0 .. %d" % (self.classes - 1))
+        if self.condition == "onehot":
+            return self.net(torch.cat([z, torch.nn.functional.one_hot(y, self.classes).to(z.dtype)], 1))
+        if self.condition == "embedding":
+            return self.net(torch.cat([z, self.label.embedding[y].to(z.dtype)], 1))
+        self.current = y
+        try:
+            return self.net(z)
+        finally:
+            self.current = None
+
+
 def build(meta):
+    if "condition" in meta:
+        plain = dict(meta)
+        del plain["condition"]
+        model = Conditional(build(plain), meta)
+        return model.double() if meta.get("dtype") == "F64" else model
     kind = meta.get("kind")
     if kind == "mlp":
         model = build_mlp(meta)
@@ -153,7 +209,8 @@ def main():
         model.eval()
         summary = " ".join("%s=%s" % (k, meta[k]) for k in ("kind", "role", "in", "out", "width", "depth", "activation",
                                                             "batch_norm", "dim", "embedding", "embed_dim", "z_dim",
-                                                            "channels", "height", "image_width", "norm", "dtype")
+                                                            "channels", "height", "image_width", "norm", "dtype",
+                                                            "condition", "classes", "label_dim")
                            if k in meta)
         print("model: %s" % summary)
         print("loaded %d tensors with strict=True: %s" % (len(state), ", ".join(state)))
@@ -170,6 +227,8 @@ def main():
         if a.expected is None:
             return 0
         want = load_matrix(a.expected, "output").to(torch.float64)
+        if "reshape" in meta and want.numel() == y.numel():
+            y = y.reshape(want.shape)  # an MLP on images: flat rows, reshaped per sample as ganflow does
         if tuple(want.shape) != tuple(y.shape):
             raise BadInput("expected output has shape %s, PyTorch's has %s" % (tuple(want.shape), tuple(y.shape)))
         err = (y.to(torch.float64) - want).abs().max().item() if y.numel() else 0.0

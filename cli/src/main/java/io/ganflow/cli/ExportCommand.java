@@ -69,17 +69,23 @@ final class ExportCommand implements Callable<Integer> {
             try (Scope s = Scope.open()) {
                 // a method with a latent dimension draws z = N(0, I) of shape (n, z_dim) first from the stream it
                 // is given, then applies the (EMA) generator: the same two calls, made with two streams of one seed.
-                Tensor z = new Rng(seed).normal(samples, zDim.getAsInt());
+                // a conditional generator then draws a class per sample from the same stream: the input is [z, y],
+                // the class in the last column, as tools/torch_load.py reads it
+                Rng draws = new Rng(seed);
+                Tensor z = draws.normal(samples, zDim.getAsInt());
+                int k = tr.method().classes();
+                Tensor in = k == 0 ? z : Ops.cat(java.util.List.of(z, draws.integers(k, samples)
+                        .to(org.bytedeco.pytorch.global.torch.ScalarType.Float).reshape(samples, 1)), 1);
                 Tensor x = tr.method().sample(samples, new Rng(seed));
-                t.put("input", SafeTensor.ofFloats(Ops.toFloats(z), samples, zDim.getAsInt()));
+                t.put("input", SafeTensor.ofFloats(Ops.toFloats(in), Ops.shape(in)));
                 t.put("output", SafeTensor.ofFloats(Ops.toFloats(x), Ops.shape(x)));
             }
             Map<String, String> m = new LinkedHashMap<>();
             m.put("ganflow.seed", Long.toString(seed));
             m.put("ganflow.space", "model (apply ganflow.data_mean / data_scale of the weights file for data units)");
             Safetensors.write(file, t, m);
-            System.out.println("wrote " + samples + " latent draws (seed " + seed + ") and their generator outputs to "
-                    + file);
+            System.out.println("wrote " + samples + " latent draws (seed " + seed + ")" + (tr.method().classes() > 0
+                    ? " with their classes (the last column)" : "") + " and their generator outputs to " + file);
             System.out.println("check in PyTorch: /usr/bin/python3 tools/torch_load.py " + out + " --input " + file
                     + " --expected " + file);
         }

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.bytedeco.pytorch.Tensor;
@@ -84,8 +85,9 @@ public final class WeightsExport {
      * (pass {@code ""}, or e.g. {@code "generator."}), as F32 (F64 for double-precision parameters).
      *
      * @throws BadInputException for an MLP with minibatch discrimination or virtual batch normalisation
-     * @throws IllegalArgumentException for a module that is not an {@link Mlp}, {@link VelocityNet},
-     *     {@link DcganGenerator} or {@link DcganCritic} (ResNets and the U-Net are not exported yet)
+     * @throws BadInputException for a module that is not an {@link Mlp}, {@link VelocityNet},
+     *     {@link DcganGenerator} or {@link DcganCritic}, or a conditional generator around one (ResNets, the U-Net and
+     *     the conditional critics are not exported yet)
      */
     public static Map<String, SafeTensor> stateDict(Module module, String prefix) {
         Map<String, SafeTensor> out = new LinkedHashMap<>();
@@ -121,10 +123,34 @@ public final class WeightsExport {
      * {@code z_dim}, the critic {@code norm} and {@code leaky_relu_slope}, and {@code spectral_norm} (ganflow's
      * part names, e.g. {@code conv1,fc}) if any.
      *
-     * @throws IllegalArgumentException for a module that is not an {@link Mlp}, {@link VelocityNet},
-     *     {@link DcganGenerator} or {@link DcganCritic} (ResNets and the U-Net are not exported yet)
+     * @throws BadInputException for a module that is not an {@link Mlp}, {@link VelocityNet},
+     *     {@link DcganGenerator} or {@link DcganCritic}, or a conditional generator around one (ResNets, the U-Net and
+     *     the conditional critics are not exported yet)
      */
     public static Map<String, String> architecture(Module module) {
+        Optional<Module> inner = conditionalInner(module);
+        if (inner.isPresent()) {
+            Map<String, String> m = architecture(inner.get());
+            io.ganflow.nn.ConditionalModule c = (io.ganflow.nn.ConditionalModule) module;
+            m.put("classes", Integer.toString(c.classes()));
+            String base = m.get("layout");
+            if (module instanceof io.ganflow.nn.LabelEmbedding e) {
+                m.put("condition", "embedding");
+                m.put("label_dim", Long.toString(e.table().size(1)));
+                m.put("layout", "net: " + base + "; label.embedding (classes, label_dim); input [z, y] with the class"
+                        + " y in the last column; net([z, embedding[y]])");
+            } else if (module instanceof io.ganflow.nn.ClassNormGenerator) {
+                m.put("condition", "batchnorm");
+                m.put("layout", "net: " + base + "; cbn<i>.gain and cbn<i>.shift (classes, C_i) for the i-th BatchNorm2d"
+                        + " of net: its output h becomes h * (1 + gain[y]) + shift[y]; input [z, y] with the class y in"
+                        + " the last column");
+            } else {
+                m.put("condition", "onehot");
+                m.put("layout", "net: " + base + "; input [x, y] with the class y in the last column; net([x,"
+                        + " one_hot(y, classes)])");
+            }
+            return m;
+        }
         if (module instanceof io.ganflow.nn.Reshaped r) {
             Map<String, String> m = architecture(r.inner());
             m.put("reshape", "flattened input, output reshaped per sample (image nets)");
@@ -304,6 +330,23 @@ public final class WeightsExport {
 
     /** The exported names of a module in state_dict order, with their tensors. */
     private static Map<String, Target> targets(Module module) {
+        Optional<Module> inner = conditionalInner(module);
+        if (inner.isPresent()) {
+            Map<String, Target> out = new LinkedHashMap<>();
+            targets(inner.get()).forEach((k, v) -> out.put("net." + k, v));
+            if (module instanceof io.ganflow.nn.LabelEmbedding e) {
+                Tensor t = e.table();
+                out.put("label.embedding", new Target(t, () -> t));
+            } else if (module instanceof io.ganflow.nn.ClassNormGenerator g) {
+                for (int i = 0; i < g.norms(); i++) {
+                    Tensor gain = g.gain(i);
+                    Tensor shift = g.shift(i);
+                    out.put("cbn" + i + ".gain", new Target(gain, () -> gain));
+                    out.put("cbn" + i + ".shift", new Target(shift, () -> shift));
+                }
+            }
+            return out;
+        }
         if (module instanceof io.ganflow.nn.Reshaped r) {
             return targets(r.inner());
         }
@@ -428,8 +471,32 @@ public final class WeightsExport {
         throw new IllegalStateException(owner + " has no tensor " + name);
     }
 
-    private static IllegalArgumentException unsupported(Module module) {
-        return new IllegalArgumentException("weights export supports Mlp, VelocityNet, DcganGenerator and DcganCritic,"
+    /**
+     * The plain net inside a conditional generator that export supports (the one-hot or embedding beside z, conditional
+     * batch norm); empty for an unconditional module.
+     *
+     * @throws BadInputException for a conditional net export does not support (the conditional critics)
+     */
+    private static Optional<Module> conditionalInner(Module module) {
+        if (module instanceof io.ganflow.nn.LabelEmbedding e) {
+            return Optional.of(e.net());
+        }
+        if (module instanceof io.ganflow.nn.ClassNormGenerator g) {
+            return Optional.of(g.net());
+        }
+        if (module instanceof io.ganflow.nn.LabelConcat c && !c.asChannels()) {
+            return Optional.of(c.net());
+        }
+        if (module instanceof io.ganflow.nn.ConditionalModule) {
+            throw new BadInputException("weights export supports conditional generators (one-hot or embedding beside"
+                    + " z, conditional batch norm) but not " + module.getClass().getSimpleName() + "; export the"
+                    + " generator (--what generator)");
+        }
+        return Optional.empty();
+    }
+
+    private static BadInputException unsupported(Module module) {
+        return new BadInputException("weights export supports Mlp, VelocityNet, DcganGenerator and DcganCritic,"
                 + " not "
                 + module.getClass().getSimpleName());
     }

@@ -42,6 +42,26 @@ public final class ClassNormGenerator implements ConditionalModule {
         return classes;
     }
 
+    /** The DCGAN generator it modulates. */
+    public DcganGenerator net() {
+        return net;
+    }
+
+    /** The gain table Γ (classes, C_i) of batch norm i. */
+    public Tensor gain(int i) {
+        return gains.get(i);
+    }
+
+    /** The shift table B (classes, C_i) of batch norm i. */
+    public Tensor shift(int i) {
+        return shifts.get(i);
+    }
+
+    /** The number of batch norms it modulates. */
+    public int norms() {
+        return gains.size();
+    }
+
     @Override
     public Tensor forward(Tensor z, Tensor labels) {
         return net.forward(z, (i, h) -> {

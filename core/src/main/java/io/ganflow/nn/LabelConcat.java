@@ -20,6 +20,16 @@ public final class LabelConcat implements ConditionalModule {
         return classes;
     }
 
+    /** The wrapped net. */
+    public Module net() {
+        return net;
+    }
+
+    /** Whether the class enters as constant image channels ({@link #channels}) rather than a one-hot column. */
+    public boolean asChannels() {
+        return asChannels;
+    }
+
     /**
      * A net on images (n, C + classes, H, W) whose input takes the class as extra channels: the one-hot vector
      * broadcast over the image, channel C + y all ones (the conditional DCGAN's usual critic input).

@@ -37,6 +37,16 @@ public final class LabelEmbedding implements ConditionalModule {
         return classes;
     }
 
+    /** The wrapped generator net. */
+    public Module net() {
+        return net;
+    }
+
+    /** The class table (classes, e). */
+    public Tensor table() {
+        return table;
+    }
+
     @Override
     public Tensor forward(Tensor z, Tensor labels) {
         return net.forward(Ops.cat(List.of(z, table.index_select(0, labels).to(z.scalar_type())), 1));

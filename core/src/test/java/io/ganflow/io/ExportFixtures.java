@@ -44,10 +44,19 @@ final class ExportFixtures {
      * ganflow's output on the committed input against PyTorch's recorded output (1e-5).
      */
     static void checkAgainstPyTorch(String name, Module model, Tensor input, boolean evalMode) throws IOException {
+        checkAgainstPyTorch(name, model, model, input, evalMode);
+    }
+
+    /**
+     * The same for a net exported as {@code exported} and run as {@code model} (a conditional generator, run on its
+     * input [z, y] by an adapter).
+     */
+    static void checkAgainstPyTorch(String name, Module exported, Module model, Tensor input, boolean evalMode)
+            throws IOException {
         Path out = Path.of("target", "weights-fixtures");
         Files.createDirectories(out);
         Path export = out.resolve(name + ".safetensors");
-        WeightsExport.save(export, model);
+        WeightsExport.save(export, exported);
         Safetensors.write(out.resolve(name + "_input.safetensors"),
                 Map.of("input", SafeTensor.ofFloats(Ops.toFloats(input), Ops.shape(input))), Map.of());
         try (Scope s = Scope.open()) {
