@@ -15,18 +15,14 @@ import org.bytedeco.pytorch.Tensor;
  * with Γ and B learned tables of one C-vector per class, both 0 at initialisation (so the net starts as the plain
  * DCGAN generator, and the batch statistics stay those of the whole batch). z enters as in the plain generator.
  */
-public final class ClassNormGenerator implements ConditionalModule {
+public final class ClassNormGenerator extends ClassWrapper {
     private final DcganGenerator net;
-    private final int classes;
     private final List<Tensor> gains = new ArrayList<>();
     private final List<Tensor> shifts = new ArrayList<>();
 
     public ClassNormGenerator(DcganGenerator net, int classes) {
-        if (classes < 1) {
-            throw new IllegalArgumentException("classes must be >= 1, got " + classes);
-        }
+        super(net, classes);
         this.net = net;
-        this.classes = classes;
         for (long c : net.normChannels()) {
             Tensor g = io.ganflow.engine.Ops.zeros(classes, c);
             Tensor b = io.ganflow.engine.Ops.zeros(classes, c);
@@ -37,12 +33,8 @@ public final class ClassNormGenerator implements ConditionalModule {
         }
     }
 
-    @Override
-    public int classes() {
-        return classes;
-    }
-
     /** The DCGAN generator it modulates. */
+    @Override
     public DcganGenerator net() {
         return net;
     }
@@ -73,27 +65,12 @@ public final class ClassNormGenerator implements ConditionalModule {
     }
 
     @Override
-    public List<Parameter> parameters() {
-        List<Parameter> p = new ArrayList<>(net.parameters());
+    List<Parameter> own() {
+        List<Parameter> p = new ArrayList<>();
         for (int i = 0; i < gains.size(); i++) {
             p.add(new Parameter("cbn" + i + ".gain", gains.get(i)));
             p.add(new Parameter("cbn" + i + ".shift", shifts.get(i)));
         }
         return p;
-    }
-
-    @Override
-    public List<Parameter> buffers() {
-        return net.buffers();
-    }
-
-    @Override
-    public void train(boolean on) {
-        net.train(on);
-    }
-
-    @Override
-    public boolean isTraining() {
-        return net.isTraining();
     }
 }

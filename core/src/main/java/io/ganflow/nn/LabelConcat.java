@@ -11,24 +11,8 @@ import org.bytedeco.pytorch.Tensor;
  * critic takes the class as extra input channels instead ({@link #channels}). The labels enter as constants: a gradient with respect to the input is
  * taken with respect to x alone (a gradient penalty never differentiates through the label columns).
  */
-public final class LabelConcat implements ConditionalModule {
-    private final Module net;
-    private final int classes;
-
-    @Override
-    public int classes() {
-        return classes;
-    }
-
-    /** The wrapped net. */
-    public Module net() {
-        return net;
-    }
-
-    /** Whether the class enters as constant image channels ({@link #channels}) rather than a one-hot column. */
-    public boolean asChannels() {
-        return asChannels;
-    }
+public final class LabelConcat extends ClassWrapper {
+    private final boolean asChannels;
 
     /**
      * A net on images (n, C + classes, H, W) whose input takes the class as extra channels: the one-hot vector
@@ -38,49 +22,28 @@ public final class LabelConcat implements ConditionalModule {
         return new LabelConcat(net, classes, true);
     }
 
-    private final boolean asChannels;
-
     public LabelConcat(Module net, int classes) {
         this(net, classes, false);
     }
 
     private LabelConcat(Module net, int classes, boolean asChannels) {
-        if (classes < 1) {
-            throw new IllegalArgumentException("classes must be >= 1, got " + classes);
-        }
-        this.net = net;
-        this.classes = classes;
+        super(net, classes);
         this.asChannels = asChannels;
+    }
+
+    /** Whether the class enters as constant image channels ({@link #channels}) rather than a one-hot column. */
+    public boolean asChannels() {
+        return asChannels;
     }
 
     @Override
     public Tensor forward(Tensor x, Tensor labels) {
         if (asChannels) {
-            Tensor maps = Ops.oneHot(labels, classes, x).reshape(x.size(0), classes, 1, 1)
-                    .expand(new long[] {x.size(0), classes, x.size(2), x.size(3)});
-            return net.forward(Ops.cat(List.of(x, maps), 1));
+            Tensor maps = Ops.oneHot(labels, classes(), x).reshape(x.size(0), classes(), 1, 1)
+                    .expand(new long[] {x.size(0), classes(), x.size(2), x.size(3)});
+            return net().forward(Ops.cat(List.of(x, maps), 1));
         }
         Tensor flat = x.dim() > 2 ? x.reshape(x.size(0), -1) : x;
-        return net.forward(Ops.cat(List.of(flat, Ops.oneHot(labels, classes, x)), 1));
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return net.parameters();
-    }
-
-    @Override
-    public List<Parameter> buffers() {
-        return net.buffers();
-    }
-
-    @Override
-    public void train(boolean on) {
-        net.train(on);
-    }
-
-    @Override
-    public boolean isTraining() {
-        return net.isTraining();
+        return net().forward(Ops.cat(List.of(flat, Ops.oneHot(labels, classes(), x)), 1));
     }
 }

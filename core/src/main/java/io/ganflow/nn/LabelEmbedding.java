@@ -2,7 +2,6 @@ package io.ganflow.nn;
 
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
-import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
@@ -11,9 +10,7 @@ import org.bytedeco.pytorch.Tensor;
  * one e-vector per class drawn from N(0, 1) like z itself, so that the class enters the first layer with as much
  * weight as e coordinates of z (a one-hot column enters with one). The net's input width is z_dim + e.
  */
-public final class LabelEmbedding implements ConditionalModule {
-    private final Module net;
-    private final int classes;
+public final class LabelEmbedding extends ClassWrapper {
     private final Tensor table;
 
     /**
@@ -23,23 +20,12 @@ public final class LabelEmbedding implements ConditionalModule {
      * @param rng draws the table, N(0, 1)
      */
     public LabelEmbedding(Module net, int classes, int dim, Rng rng) {
-        if (classes < 1 || dim < 1) {
-            throw new IllegalArgumentException("classes and dim must be >= 1, got " + classes + ", " + dim);
+        super(net, classes);
+        if (dim < 1) {
+            throw new IllegalArgumentException("dim must be >= 1, got " + dim);
         }
-        this.net = net;
-        this.classes = classes;
         this.table = rng.normal(classes, dim);
         this.table.set_requires_grad(true);
-    }
-
-    @Override
-    public int classes() {
-        return classes;
-    }
-
-    /** The wrapped generator net. */
-    public Module net() {
-        return net;
     }
 
     /** The class table (classes, e). */
@@ -49,28 +35,11 @@ public final class LabelEmbedding implements ConditionalModule {
 
     @Override
     public Tensor forward(Tensor z, Tensor labels) {
-        return net.forward(Ops.cat(List.of(z, table.index_select(0, labels).to(z.scalar_type())), 1));
+        return net().forward(Ops.cat(List.of(z, table.index_select(0, labels).to(z.scalar_type())), 1));
     }
 
     @Override
-    public List<Parameter> parameters() {
-        List<Parameter> p = new ArrayList<>(net.parameters());
-        p.add(new Parameter("label.embedding", table));
-        return p;
-    }
-
-    @Override
-    public List<Parameter> buffers() {
-        return net.buffers();
-    }
-
-    @Override
-    public void train(boolean on) {
-        net.train(on);
-    }
-
-    @Override
-    public boolean isTraining() {
-        return net.isTraining();
+    List<Parameter> own() {
+        return List.of(new Parameter("label.embedding", table));
     }
 }

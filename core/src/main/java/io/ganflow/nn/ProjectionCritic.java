@@ -2,7 +2,6 @@ package io.ganflow.nn;
 
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
-import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
@@ -12,9 +11,7 @@ import org.bytedeco.pytorch.Tensor;
  * F-vector per class. The class enters only through the inner product with the features, the form the paper
  * derives from a log-linear model of p(y|x); a gradient with respect to x never passes through the label.
  */
-public final class ProjectionCritic implements ConditionalModule {
-    private final Module body;
-    private final int classes;
+public final class ProjectionCritic extends ClassWrapper {
     private final int features;
     private final Tensor weight;
     private final Tensor bias;
@@ -27,11 +24,10 @@ public final class ProjectionCritic implements ConditionalModule {
      * @param rng draws ψ's weights and the table, N(0, 1/F) (bias 0)
      */
     public ProjectionCritic(Module body, int features, int classes, Rng rng) {
-        if (classes < 1 || features < 1) {
-            throw new IllegalArgumentException("classes and features must be >= 1, got " + classes + ", " + features);
+        super(body, classes);
+        if (features < 1) {
+            throw new IllegalArgumentException("features must be >= 1, got " + features);
         }
-        this.body = body;
-        this.classes = classes;
         this.features = features;
         double scale = 1 / Math.sqrt(features);
         this.weight = Ops.mul(rng.normal(features, 1), scale);
@@ -42,43 +38,20 @@ public final class ProjectionCritic implements ConditionalModule {
         }
     }
 
-    @Override
-    public int classes() {
-        return classes;
-    }
-
     public int features() {
         return features;
     }
 
     @Override
     public Tensor forward(Tensor x, Tensor labels) {
-        Tensor h = body.forward(x);
+        Tensor h = net().forward(x);
         Tensor proj = table.index_select(0, labels).mul(h).sum(new long[] {1}, true, null);
         return h.matmul(weight).add(bias).add(proj);
     }
 
     @Override
-    public List<Parameter> parameters() {
-        List<Parameter> p = new ArrayList<>(body.parameters());
-        p.add(new Parameter("projection.weight", weight));
-        p.add(new Parameter("projection.bias", bias));
-        p.add(new Parameter("projection.embedding", table));
-        return p;
-    }
-
-    @Override
-    public List<Parameter> buffers() {
-        return body.buffers();
-    }
-
-    @Override
-    public void train(boolean on) {
-        body.train(on);
-    }
-
-    @Override
-    public boolean isTraining() {
-        return body.isTraining();
+    List<Parameter> own() {
+        return List.of(new Parameter("projection.weight", weight), new Parameter("projection.bias", bias),
+                new Parameter("projection.embedding", table));
     }
 }
