@@ -15,11 +15,11 @@ import io.ganflow.gan.PointPenalty;
 import io.ganflow.gan.WeightClipping;
 import io.ganflow.nn.AuxClassifierCritic;
 import io.ganflow.nn.ClassNormGenerator;
-import io.ganflow.nn.DcganGenerator;
 import io.ganflow.nn.FeatureCritic;
 import io.ganflow.nn.LabelConcat;
 import io.ganflow.nn.LabelEmbedding;
 import io.ganflow.nn.Module;
+import io.ganflow.nn.NormedGenerator;
 import io.ganflow.nn.ProjectionCritic;
 import io.ganflow.train.Method;
 import java.util.List;
@@ -131,11 +131,11 @@ public final class GanFamily implements Family {
         }
         if (c.getString("model.g.condition").equals("batchnorm")) {
             Module g = Setup.generator(c, data, rng);
-            if (!(g instanceof DcganGenerator dg)) {
+            if (!(g instanceof NormedGenerator ng)) {
                 throw new BadInputException("model.g.condition=batchnorm needs a generator with batch norm;"
-                        + " allowed: model.g.kind=dcgan, not " + c.getString("model.g.kind"));
+                        + " allowed: model.g.kind=dcgan or resnet, not " + c.getString("model.g.kind"));
             }
-            return new ClassNormGenerator(dg, classes);
+            return new ClassNormGenerator(ng, classes);
         }
         int e = c.getInt("model.g.label_dim");
         if (e > 0) {

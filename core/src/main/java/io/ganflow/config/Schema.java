@@ -137,7 +137,7 @@ public final class Schema {
                 + " auxiliary classifier head, Odena et al. 2017, weighted by gan.acgan.weight)");
         s.choice("model.g.condition", "input", List.of("input", "batchnorm"), "method gan with model.condition=concat:"
                 + " how the generator takes the class: input (beside z: one-hot, or an embedding of model.g.label_dim);"
-                + " batchnorm (conditional batch norm, a class gain and shift after each batch norm; model.g.kind=dcgan)");
+                + " batchnorm (conditional batch norm, a class gain and shift after each batch norm; model.g.kind=dcgan or resnet)");
         s.number("model.g.label_dim", KeyType.INT, "0", 0.0, false, 4096.0, false, "method gan with model.condition="
                 + "concat: the generator takes the class as a learned N(0, 1) embedding of this width concatenated to z"
                 + " (0: a one-hot vector)");

@@ -5,7 +5,7 @@ import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * The DCGAN generator with conditional batch norm (de Vries et al. 2017; Miyato &amp; Koyama 2018 and BigGAN use it
+ * The DCGAN or ResNet generator with conditional batch norm (de Vries et al. 2017; Miyato &amp; Koyama 2018 and BigGAN use it
  * in their generators): after each of its batch norms, the class y sets a gain and a shift per channel,
  *
  * <pre>
@@ -16,11 +16,11 @@ import org.bytedeco.pytorch.Tensor;
  * DCGAN generator, and the batch statistics stay those of the whole batch). z enters as in the plain generator.
  */
 public final class ClassNormGenerator extends ClassWrapper {
-    private final DcganGenerator net;
+    private final NormedGenerator net;
     private final List<Tensor> gains = new ArrayList<>();
     private final List<Tensor> shifts = new ArrayList<>();
 
-    public ClassNormGenerator(DcganGenerator net, int classes) {
+    public ClassNormGenerator(NormedGenerator net, int classes) {
         super(net, classes);
         this.net = net;
         for (long c : net.normChannels()) {
@@ -33,9 +33,9 @@ public final class ClassNormGenerator extends ClassWrapper {
         }
     }
 
-    /** The DCGAN generator it modulates. */
+    /** The generator it modulates. */
     @Override
-    public DcganGenerator net() {
+    public NormedGenerator net() {
         return net;
     }
 

@@ -21,7 +21,7 @@ import org.bytedeco.pytorch.global.torch;
  * batch norm are left out (the norm's β replaces them). Spectral normalisation may be put on any of the k + 1
  * weight layers, numbered fc = 0, up_i = i, out = k.
  */
-public final class DcganGenerator extends Composite {
+public final class DcganGenerator extends Composite implements NormedGenerator {
     private final int zDim;
     private final ImageSize size;
     private final long width;
@@ -58,7 +58,8 @@ public final class DcganGenerator extends Composite {
      * the identity for the plain generator, a class's gain and shift for conditional batch norm
      * ({@link ClassNormGenerator}).
      */
-    Tensor forward(Tensor z, java.util.function.BiFunction<Integer, Tensor, Tensor> afterNorm) {
+    @Override
+    public Tensor forward(Tensor z, java.util.function.BiFunction<Integer, Tensor, Tensor> afterNorm) {
         Tensor h = fc.forward(z).reshape(z.size(0), baseChannels, size.baseH(), size.baseW());
         h = torch.relu(afterNorm.apply(0, norms.get(0).forward(h)));
         for (int i = 0; i < ups.size(); i++) {
@@ -68,7 +69,8 @@ public final class DcganGenerator extends Composite {
     }
 
     /** The channels of each batch norm, in order. */
-    long[] normChannels() {
+    @Override
+    public long[] normChannels() {
         long[] c = new long[norms.size()];
         for (int i = 0; i < c.length; i++) {
             c[i] = norms.get(i).channels();

@@ -33,6 +33,11 @@ public final class ResBlock extends Composite {
     private final Conv2d conv2;
     private final Conv2d shortcut;
 
+    /** The channels of norm1 and norm2 (0 where the block has none). */
+    long[] normChannels() {
+        return new long[] {norm1 instanceof BatchNorm b ? b.channels() : 0, norm2 instanceof BatchNorm b ? b.channels() : 0};
+    }
+
     public ResBlock(LayerInit li, long in, long out, Resample resample, Norm norm, boolean first, boolean spectral) {
         this.resample = resample;
         this.first = first;
@@ -57,10 +62,15 @@ public final class ResBlock extends Composite {
 
     @Override
     public Tensor forward(Tensor x) {
+        return forward(x, (j, h) -> h);
+    }
+
+    /** The block with {@code afterNorm} applied to the output of its norm j (0: norm1, 1: norm2), where present. */
+    Tensor forward(Tensor x, java.util.function.BiFunction<Integer, Tensor, Tensor> afterNorm) {
         Tensor h = x;
         if (!first) {
             if (norm1 != null) {
-                h = norm1.forward(h);
+                h = afterNorm.apply(0, norm1.forward(h));
             }
             h = torch.relu(h);
         }
@@ -69,7 +79,7 @@ public final class ResBlock extends Composite {
         }
         h = conv1.forward(h);
         if (norm2 != null) {
-            h = norm2.forward(h);
+            h = afterNorm.apply(1, norm2.forward(h));
         }
         h = conv2.forward(torch.relu(h));
         if (resample == Resample.DOWN) {

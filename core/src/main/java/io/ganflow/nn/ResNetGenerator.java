@@ -19,7 +19,7 @@ import org.bytedeco.pytorch.global.torch;
  * 32 px: 4×4 → 8 → 16 → 32 (3 blocks, the CIFAR-10 net); 28 px: 7×7 → 14 → 28 (2 blocks). With spectral
  * normalisation every weight layer is normalised.
  */
-public final class ResNetGenerator extends Composite {
+public final class ResNetGenerator extends Composite implements NormedGenerator {
     private final int zDim;
     private final ImageSize size;
     private final long width;
@@ -42,11 +42,33 @@ public final class ResNetGenerator extends Composite {
 
     @Override
     public Tensor forward(Tensor z) {
+        return forward(z, (i, h) -> h);
+    }
+
+    /**
+     * The forward pass with {@code afterNorm} applied to the output of batch norm i: block b's two norms are 2b and
+     * 2b + 1, the final one 2k ({@link ClassNormGenerator}).
+     */
+    @Override
+    public Tensor forward(Tensor z, java.util.function.BiFunction<Integer, Tensor, Tensor> afterNorm) {
         Tensor h = fc.forward(z).reshape(z.size(0), width, size.baseH(), size.baseW());
-        for (ResBlock b : blocks) {
-            h = b.forward(h);
+        for (int b = 0; b < blocks.size(); b++) {
+            int at = 2 * b;
+            h = blocks.get(b).forward(h, (j, x) -> afterNorm.apply(at + j, x));
         }
-        return torch.tanh(out.forward(torch.relu(bn.forward(h))));
+        return torch.tanh(out.forward(torch.relu(afterNorm.apply(2 * blocks.size(), bn.forward(h)))));
+    }
+
+    @Override
+    public long[] normChannels() {
+        long[] c = new long[2 * blocks.size() + 1];
+        for (int b = 0; b < blocks.size(); b++) {
+            long[] two = blocks.get(b).normChannels();
+            c[2 * b] = two[0];
+            c[2 * b + 1] = two[1];
+        }
+        c[2 * blocks.size()] = bn.channels();
+        return c;
     }
 
     public int zDim() {
