@@ -192,6 +192,20 @@ class BadInputCatalogueTest {
         c.add(c("--resume of a missing run", d -> new Invocation(d.resolve("none") + ": not a run directory",
                 "train", "--resume", d.resolve("none").toString())));
 
+        // conditional settings
+        c.add(c("conditional batch norm on an mlp generator", d -> new Invocation("model.g.condition=batchnorm needs a"
+                + " generator with batch norm; allowed: model.g.kind=dcgan or resnet, not mlp", trainArgs(d.resolve("o"),
+                "--preset", "ring8-cgan", "--set", "model.g.condition=batchnorm"))));
+        c.add(c("unknown critic conditioning", d -> new Invocation("model.d.condition=film (from --set) is not allowed; allowed:"
+                + " concat, projection, acgan", trainArgs(d.resolve("o"), "--preset", "ring8-cgan", "--set",
+                "model.d.condition=film"))));
+        c.add(c("conditional ddpm by concatenation", d -> new Invocation("model.condition=concat is for method=gan;"
+                + " method=ddpm takes embed", trainArgs(d.resolve("o"), "--preset", "ring8-ddpm", "--set",
+                "model.condition=concat"))));
+        c.add(c("a conditional critic exported", d -> new Invocation("weights export supports conditional generators"
+                + " (one-hot or embedding beside z, conditional batch norm) but not ProjectionCritic", "export", "--run",
+                conditionalRun(d).toString(), "--what", "critic", "--out", d.resolve("c.safetensors").toString())));
+
         // YAML config files
         c.add(yaml("missing config", null, d -> "--config " + d.resolve("c.yaml") + ": file not found"));
         c.add(c("config is a directory", d -> new Invocation("--config " + d + ": is a directory",
@@ -427,6 +441,17 @@ class BadInputCatalogueTest {
     }
 
     /** A train command; 3 steps unless the case says otherwise, so that a regression fails in seconds. */
+    /** A conditional toy GAN with a projection critic, trained for 3 steps in dir/cond (ring8-cgan). */
+    static Path conditionalRun(Path dir) {
+        Path o = dir.resolve("cond");
+        CliTestSupport.Result r = CliTestSupport.run(trainArgs(o, "--preset", "ring8-cgan", "--set",
+                "model.d.condition=projection", "--quiet"));
+        if (r.code() != 0) {
+            throw new IllegalStateException("the conditional fixture run failed: " + r.err());
+        }
+        return o;
+    }
+
     static String[] trainArgs(Path out, String... args) {
         List<String> all = new ArrayList<>(List.of("train", "--no-plots", "--out", out.toString(), "--set",
                 "train.steps=3"));
