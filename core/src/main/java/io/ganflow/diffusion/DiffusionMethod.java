@@ -226,13 +226,12 @@ public final class DiffusionMethod implements Method, ScoreModel {
     /** ε at step t, guided: (1 + w) ε(x, t, y) − w ε(x, t, ∅); the plain ε(x, t) for an unconditional request. */
     private Tensor epsAt(Tensor x, int t, Guide g) {
         VelocityModel f = sampler();
-        Tensor tt = org.bytedeco.pytorch.global.torch.full(new long[] {x.size(0), 1},
-                Ops.s((double) t / schedule.steps()), x.options());
         if (g.labels().isEmpty()) {
             return f.velocity(x, (double) t / schedule.steps());
         }
-        Tensor e = f.velocity(x, tt, g.labels());
-        return g.w() == 0 ? e : Ops.mul(e, 1 + g.w()).sub(Ops.mul(f.velocity(x, tt, java.util.Optional.empty()), g.w()));
+        Tensor tt = org.bytedeco.pytorch.global.torch.full(new long[] {x.size(0), 1},
+                Ops.s((double) t / schedule.steps()), x.options());
+        return ScoreMethod.guided(f, x, tt, g.labels(), g.w());
     }
 
     private Samples ancestral(SampleRequest r, Guide g) {

@@ -162,13 +162,22 @@ public final class ScoreMethod implements Method, ScoreModel {
                 Tensor in = c.cin() == 1 ? x : Ops.mul(x, c.cin());
                 Tensor tt = org.bytedeco.pytorch.global.torch.full(new long[] {x.size(0), 1}, Ops.s(p.netTime(t)),
                         x.options());
-                Tensor out = f.velocity(in, tt, labels);
-                if (labels.isPresent() && w != 0) {
-                    out = Ops.mul(out, 1 + w).sub(Ops.mul(f.velocity(in, tt, Optional.empty()), w));
-                }
+                Tensor out = guided(f, in, tt, labels, w);
                 return c.cx() == 0 ? Ops.mul(out, c.co()) : Ops.mul(x, c.cx()).add(Ops.mul(out, c.co()));
             }
         };
+    }
+
+    /**
+     * The net's output guided at scale w: (1 + w) F(x, t, y) − w F(x, t, ∅) for labels y (Ho &amp; Salimans 2022, eq. 6);
+     * F(x, t, y) alone at w = 0 or without labels.
+     */
+    static Tensor guided(VelocityModel f, Tensor x, Tensor t, Optional<Tensor> labels, double w) {
+        Tensor out = f.velocity(x, t, labels);
+        if (labels.isPresent() && w != 0) {
+            out = Ops.mul(out, 1 + w).sub(Ops.mul(f.velocity(x, t, Optional.empty()), w));
+        }
+        return out;
     }
 
     /** How finely training times are tabulated: {@link #TIMES} quantiles of their distribution. */

@@ -190,7 +190,7 @@ public final class Evaluator {
     }
 
     /** n labels 0, 1, ..., classes − 1, 0, 1, ...: every class asked for equally often. */
-    static long[] balancedLabels(int n, int classes) {
+    public static long[] balancedLabels(int n, int classes) {
         long[] l = new long[n];
         for (int i = 0; i < n; i++) {
             l[i] = i % classes;

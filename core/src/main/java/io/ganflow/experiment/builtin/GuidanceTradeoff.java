@@ -111,10 +111,7 @@ final class GuidanceTradeoff extends ImageExperiment {
     static Map<String, Double> measure(Method m, ImageEvaluation eval, double w, long seed) {
         int n = eval.samples();
         int k = m.classes();
-        long[] asked = new long[n];
-        for (int i = 0; i < n; i++) {
-            asked[i] = i % k;
-        }
+        long[] asked = io.ganflow.train.Evaluator.balancedLabels(n, k);
         Map<String, Double> out = new LinkedHashMap<>();
         try (Scope s = Scope.open()) {
             int[] next = {0};
