@@ -36,7 +36,7 @@ class ToyExperimentsTest {
                 "optimal-discriminator", "mnist-collapse", "stacked-mnist-modes", "critic-tracks-quality",
                 "architecture-robustness", "gp0-vs-gp1", "monoflow-h", "particle-steps", "reflow-straightens",
                 "instance-noise", "reflow-to-wgan", "ddpm-is-score", "sde-vs-ode", "nll-vs-truth",
-                "zero-centred-converges")),
+                "w-bound-score-matching", "zero-centred-converges")),
                 Experiments.registry().names().toString());
     }
 
@@ -107,7 +107,8 @@ class ToyExperimentsTest {
 
     /**
      * The diffusion experiments' quick forms finish with finite numbers; the ODE's round trip is a property of the
-     * solver, not of training, so it holds at the quick scale too, and the likelihood stays above the entropy.
+     * solver, not of training, so it holds at the quick scale too, the likelihood stays above the entropy, and W2
+     * stays below its score-matching bound.
      */
     @Test
     void diffusionExperimentsRunQuick() {
@@ -119,6 +120,9 @@ class ToyExperimentsTest {
         assertTrue(Double.isFinite(num(o, "w1_sde_ode")), o.verdict().numbers().toString());
         o = quick("nll-vs-truth");
         assertTrue(num(o, "ring8-edm_gap") > 0 && num(o, "grid25-ddpm_gap") > 0, o.verdict().numbers().toString());
+        o = quick("w-bound-score-matching");
+        assertTrue(num(o, "w2_first") <= num(o, "bound_first") && num(o, "w2_last") <= num(o, "bound_last")
+                && num(o, "coupling_last") <= num(o, "bound_last"), o.verdict().numbers().toString());
     }
 
     /** The zero-centred comparison's quick form finishes with finite numbers for every loss on both toys. */

@@ -31,6 +31,8 @@ public final class BuiltInExperiments implements ExperimentPlugin {
                 new SdeVsOde());
         r.register("nll-vs-truth", "the probability-flow ODE likelihood lies just above the mixture's true entropy",
                 new NllVsTruth());
+        r.register("w-bound-score-matching", "W2 of a score model's samples stays below its score-matching bound",
+                new WBoundScoreMatching());
         r.register("zero-centred-converges", "RpGAN + R1 + R2 against NS-GAN, NS-GAN + R1 and WGAN-GP on the toys",
                 new ZeroCentredConverges());
         r.register("mnist-collapse", "a standard GAN collapses on MNIST, WGAN-GP with the same nets covers 10/10",
