@@ -212,10 +212,8 @@ final class WBoundScoreMatching implements Experiment {
                     y = Scope.isolated(() -> heun(fy, yc, tk, h));
                 }
             }
-            Tensor yy = y;
-            Tensor xx = x;
-            coupling = Math.sqrt(Ops.item(Ops.sampleSquaredNorm(xx.sub(yy.to(xx.scalar_type()))).mean()));
-            ys = Ops.toRows(yy);
+            coupling = Math.sqrt(Ops.item(Ops.sampleSquaredNorm(x.sub(y.to(x.scalar_type()))).mean()));
+            ys = Ops.toRows(y);
         }
         double[] growth = new double[grid + 1];
         for (int k = 1; k <= grid; k++) {
