@@ -3,6 +3,7 @@ package io.ganflow.diffusion;
 import io.ganflow.BadInputException;
 import io.ganflow.engine.Ops;
 import io.ganflow.engine.Rng;
+import io.ganflow.engine.Scope;
 import io.ganflow.nn.StateDict;
 import io.ganflow.nn.VelocityModel;
 import io.ganflow.optim.Optimizer;
@@ -242,14 +243,21 @@ public final class DiffusionMethod implements Method, ScoreModel {
         Tensor x = Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape)));
         int steps = schedule.steps();
         for (int t = steps; t >= 1; t--) {
-            Tensor e = epsAt(x, t, g);
-            double beta = schedule.beta(t);
-            Tensor mean = x.sub(Ops.mul(e, beta / Math.sqrt(1 - schedule.alphaBar(t)))).div(Ops.s(Math.sqrt(1 - beta)));
-            if (t > 1) {
-                double var = variance.equals("beta") ? beta : schedule.betaTilde(t);
-                mean = mean.add(Ops.mul(Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape))), Math.sqrt(var)));
-            }
-            x = mean;
+            // one native scope per step: the net's intermediates are freed as the chain goes, not at its end
+            Tensor xt = x;
+            int tt = t;
+            x = Scope.isolated(() -> {
+                Tensor e = epsAt(xt, tt, g);
+                double beta = schedule.beta(tt);
+                Tensor mean = xt.sub(Ops.mul(e, beta / Math.sqrt(1 - schedule.alphaBar(tt))))
+                        .div(Ops.s(Math.sqrt(1 - beta)));
+                if (tt > 1) {
+                    double var = variance.equals("beta") ? beta : schedule.betaTilde(tt);
+                    mean = mean.add(Ops.mul(Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape))),
+                            Math.sqrt(var)));
+                }
+                return mean;
+            });
         }
         return new Samples(x, steps, List.of(), List.of(), "ancestral, " + steps + " steps, variance " + variance);
     }
@@ -272,14 +280,18 @@ public final class DiffusionMethod implements Method, ScoreModel {
             int prev = i + 1 < ts.length ? ts[i + 1] : 0;
             double at = schedule.alphaBar(t);
             double ap = schedule.alphaBar(prev);
-            Tensor e = epsAt(x, t, g);
-            Tensor x0 = x.sub(Ops.mul(e, Math.sqrt(1 - at))).div(Ops.s(Math.sqrt(at)));
             double sigma = eta * Math.sqrt((1 - ap) / (1 - at)) * Math.sqrt(1 - at / ap);
-            Tensor next = Ops.mul(x0, Math.sqrt(ap)).add(Ops.mul(e, Math.sqrt(Math.max(0, 1 - ap - sigma * sigma))));
-            if (sigma > 0) {
-                next = next.add(Ops.mul(Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape))), sigma));
-            }
-            x = next;
+            Tensor xt = x;
+            // one native scope per step, as in the ancestral chain
+            x = Scope.isolated(() -> {
+                Tensor e = epsAt(xt, t, g);
+                Tensor x0 = xt.sub(Ops.mul(e, Math.sqrt(1 - at))).div(Ops.s(Math.sqrt(at)));
+                Tensor next = Ops.mul(x0, Math.sqrt(ap)).add(Ops.mul(e, Math.sqrt(Math.max(0, 1 - ap - sigma * sigma))));
+                if (sigma > 0) {
+                    next = next.add(Ops.mul(Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape))), sigma));
+                }
+                return next;
+            });
         }
         return new Samples(x, ts.length, List.of(), List.of(), "ddim, " + ts.length + " of " + schedule.steps()
                 + " steps (" + spacing + "), eta " + eta);

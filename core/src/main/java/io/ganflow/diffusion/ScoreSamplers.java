@@ -275,7 +275,9 @@ public final class ScoreSamplers {
         for (int i = 0; i < steps; i++) {
             double si = sigmas[i];
             double next = sigmas[i + 1];
-            Tensor den = d.denoiseRatio(x, si);
+            Tensor xi = x;
+            // the net's intermediates in a scope of their own; the few step tensors stay until the sampler's end
+            Tensor den = Scope.isolated(() -> d.denoiseRatio(xi, si));
             if (next == 0) {
                 x = den;
             } else {
