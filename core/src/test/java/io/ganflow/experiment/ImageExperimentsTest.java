@@ -78,6 +78,16 @@ class ImageExperimentsTest {
 
     @Test
     @Tag("slow")
+    void ddimFewerSteps() {
+        assumeReady("fashion-mnist");
+        ExperimentRunner.Outcome o = quick("ddim-fewer-steps");
+        // two samplers at two step counts, each measured
+        assertEquals(4, o.table().conditions().size());
+        assertTrue(o.table().conditions().stream().allMatch(c -> c.mean("classes_covered") >= 1));
+    }
+
+    @Test
+    @Tag("slow")
     void architectureRobustness() {
         assumeReady("mnist");
         assertEquals(4, quick("architecture-robustness").table().conditions().size());

@@ -36,7 +36,7 @@ class ToyExperimentsTest {
                 "optimal-discriminator", "mnist-collapse", "stacked-mnist-modes", "critic-tracks-quality",
                 "architecture-robustness", "gp0-vs-gp1", "monoflow-h", "particle-steps", "reflow-straightens",
                 "instance-noise", "reflow-to-wgan", "ddpm-is-score", "sde-vs-ode", "nll-vs-truth",
-                "w-bound-score-matching", "zero-centred-converges")),
+                "w-bound-score-matching", "zero-centred-converges", "three-families", "ddim-fewer-steps")),
                 Experiments.registry().names().toString());
     }
 
@@ -123,6 +123,19 @@ class ToyExperimentsTest {
         o = quick("w-bound-score-matching");
         assertTrue(num(o, "w2_first") <= num(o, "bound_first") && num(o, "w2_last") <= num(o, "bound_last")
                 && num(o, "coupling_last") <= num(o, "bound_last"), o.verdict().numbers().toString());
+    }
+
+    /**
+     * The three families' quick form trains each grid25 preset briefly and samples every series at every NFE of its
+     * grid: one generator row, two flow rows, four DDPM rows (two samplers), three training rows, all measured.
+     */
+    @Test
+    void threeFamiliesRunsQuick() {
+        ExperimentRunner.Outcome o = quick("three-families");
+        assertEquals(10, o.table().conditions().size(), o.table().conditions().toString());
+        for (String k : List.of("w1_gan", "w1_rf_nfe1", "w1_ddim_nfe1", "w1_dpmpp2m_best")) {
+            assertTrue(num(o, k) > 0 && Double.isFinite(num(o, k)), o.verdict().numbers().toString());
+        }
     }
 
     /** The zero-centred comparison's quick form finishes with finite numbers for every loss on both toys. */

@@ -33,6 +33,8 @@ public final class BuiltInExperiments implements ExperimentPlugin {
                 new NllVsTruth());
         r.register("w-bound-score-matching", "W2 of a score model's samples stays below its score-matching bound",
                 new WBoundScoreMatching());
+        r.register("three-families", "WGAN-GP, rectified flow and DDPM on grid25: quality against CPU time and NFE",
+                new ThreeFamilies());
         r.register("zero-centred-converges", "RpGAN + R1 + R2 against NS-GAN, NS-GAN + R1 and WGAN-GP on the toys",
                 new ZeroCentredConverges());
         r.register("mnist-collapse", "a standard GAN collapses on MNIST, WGAN-GP with the same nets covers 10/10",
@@ -55,5 +57,7 @@ public final class BuiltInExperiments implements ExperimentPlugin {
                 new MonoflowHFmnist());
         r.register("reflow-straightens-fmnist", "reflow straightens a U-Net flow on Fashion-MNIST; one-step FID by stage",
                 new ReflowStraightensFmnist());
+        r.register("ddim-fewer-steps", "DDIM at η = 0 keeps a DDPM's FID at few steps where ancestral sampling degrades",
+                new DdimFewerSteps());
     }
 }
