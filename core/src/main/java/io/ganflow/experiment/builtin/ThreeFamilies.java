@@ -23,11 +23,18 @@ import java.util.Map;
  * preset as shipped, measured against its training CPU time and against the network evaluations of sampling.
  */
 final class ThreeFamilies implements Experiment {
-    /** A family: its name, its preset and the preset's training steps. */
-    record Family(String name, String preset, long steps) {}
+    /** The sampler series of a family: (series, procedure, options before the NFE). */
+    private record Sampler(String series, String procedure, String... options) {}
 
-    static final List<Family> FAMILIES = List.of(new Family("WGAN-GP", "grid25-wgan-gp", 10000),
-            new Family("rectified flow", "grid25-rf", 12000), new Family("DDPM", "grid25-ddpm", 30000));
+    /** A family: its name, its preset, the preset's training steps and how it samples. */
+    private record Family(String name, String preset, long steps, List<Sampler> samplers) {}
+
+    static final List<Family> FAMILIES = List.of(
+            new Family("WGAN-GP", "grid25-wgan-gp", 10000, List.of(new Sampler("WGAN-GP generator", "generator"))),
+            new Family("rectified flow", "grid25-rf", 12000, List.of(new Sampler("rectified flow, Euler", "ode",
+                    "solver", "euler"))),
+            new Family("DDPM", "grid25-ddpm", 30000, List.of(new Sampler("DDPM, DDIM η = 0", "ddim", "eta", "0",
+                    "spacing", "trailing"), new Sampler("DDPM, DPM-Solver++(2M)", "dpmpp2m"))));
     static final int[] NFES = {1, 2, 4, 8, 16, 32, 64};
     static final int[] QUICK_NFES = {1, 4};
     static final int N = 2000;
@@ -73,7 +80,8 @@ final class ThreeFamilies implements Experiment {
 
     @Override
     public long units(Scale s) {
-        return s == Scale.QUICK ? 3L * QUICK_STEPS : 52000;
+        return s == Scale.QUICK ? (long) FAMILIES.size() * QUICK_STEPS
+                : FAMILIES.stream().mapToLong(Family::steps).sum();
     }
 
     @Override
@@ -83,18 +91,6 @@ final class ThreeFamilies implements Experiment {
                 Figure.lines("w1-by-time", "grid25: W1 during training against its CPU time (evaluations excluded)",
                         "training seconds", "W1", false, false),
                 Figure.points("samples", "grid25: data and samples of each family at 4 NFE (first seed; the GAN at 1)"));
-    }
-
-    /** The sampler series of a family: (series, procedure, options before the NFE). */
-    private record Sampler(String series, String procedure, String... options) {}
-
-    private static List<Sampler> samplers(Family f) {
-        return switch (f.preset()) {
-            case "grid25-wgan-gp" -> List.of(new Sampler("WGAN-GP generator", "generator"));
-            case "grid25-rf" -> List.of(new Sampler("rectified flow, Euler", "ode", "solver", "euler"));
-            default -> List.of(new Sampler("DDPM, DDIM η = 0", "ddim", "eta", "0", "spacing", "trailing"),
-                    new Sampler("DDPM, DPM-Solver++(2M)", "dpmpp2m"));
-        };
     }
 
     @Override
@@ -108,7 +104,7 @@ final class ThreeFamilies implements Experiment {
                     + " is not on a Gaussian mixture"));
             double[][] data = Runs.data(tr, n, ctx.seed(7));
             ctx.status(f.preset() + ": sampling");
-            for (Sampler s : samplers(f)) {
+            for (Sampler s : f.samplers()) {
                 for (int nfe : s.procedure().equals("generator") ? new int[] {1} : nfes) {
                     double[][] x = s.procedure().equals("generator") ? Runs.samples(tr, n, ctx.seed(8))
                             : Scores.sample(tr, s.procedure(), n, ctx.seed(8), withNfe(s.options(), nfe));
