@@ -20,27 +20,36 @@ MODEL.safetensors is written by io.ganflow.io.WeightsExport.save. Its __metadata
                  bias=norm != batch), BatchNorm2d(2c) | GroupNorm(1, 2c) | nothing, LeakyReLU(0.2)] for halvings-1
                  blocks, Flatten, Linear(c*base_h*base_w, 1)), c doubling from width. Inputs are latents (n, z_dim)
                  or images (n, channels, height, image_width); the model runs in eval() mode (running statistics).
+  kind=unet      bench/peers/torchnets.py's UNet (channels, height, image_width, width, embed_dim), its parts named as
+                 ganflow's (time1, time2, in, down0, pool, down1, mid, up1, upconv, up0, outnorm, out, the buffer
+                 freqs); the input is [x flattened, t], the output flattened.
   condition      a conditional generator around one of the nets above (its state_dict names under net.): the
                  input is [z, y] with the class y in the last column; condition=onehot feeds net [z, one_hot(y)],
                  condition=embedding net [z, label.embedding[y]] (label_dim columns), condition=batchnorm scales
                  and shifts the output h of the i-th BatchNorm2d of a dcgan generator: h * (1 + cbn<i>.gain[y]) +
-                 cbn<i>.shift[y]; classes gives the number of classes.
+                 cbn<i>.shift[y]; classes gives the number of classes. condition=time_embedding is a velocity,
+                 epsilon or score net (kind velocity or unet under net.) on [x, t, y]: its time embedding plus
+                 label.embedding[y], a table of classes + 1 rows whose last row (y = classes) is the null class.
   activation     relu, leaky_relu (slope leaky_relu_slope), tanh, silu, elu, softplus, gelu (exact erf form)
                  or none; dtype F32 or F64.
 The weights are loaded with load_state_dict(strict=True): a missing or unexpected name fails.
 
 IN holds the network input as a tensor named "input" (or the file's only tensor); OUT the expected output
-(tensor "output" or the only one). Either may instead be a .csv file of comma-separated rows (lines that do
+(tensor "output" or the only one); if OUT also holds tensors prior and sample (`ganflow export --samples N` on a
+flow), the flow's ODE is integrated again from prior with the solver, steps, classes and guidance of OUT's metadata
+and compared with sample (tolerance 10 x --tol). Either may instead be a .csv file of comma-separated rows (lines that do
 not parse as numbers, such as a header, are skipped). --save writes PyTorch's output as tensor "output" of a
 safetensors file. The script prints the maximum absolute error against OUT and exits 0 if it is <= --tol,
 1 if not, 2 on bad input.
 
 The fixtures of io.ganflow.io.WeightsExportTest (mlp, velocity), ConvExportTest (dcgan_g, dcgan_d, dcgan_d_layer,
-mlp_bn) and ConditionalExportTest (cond_mlp_onehot, cond_mlp_embedding, cond_dcgan_cbn) were made with this script. To regenerate them, run the tests (each
+mlp_bn) and ConditionalExportTest (cond_mlp_onehot, cond_mlp_embedding, cond_dcgan_cbn, unet, cond_velocity,
+cond_unet) were made with this script. To regenerate them, run the tests (each
 writes its export, input and ganflow output under core/target/weights-fixtures/), copy those files into
 core/src/test/resources/fixtures/safetensors/torch/ and, from the repository root:
     D=core/src/test/resources/fixtures/safetensors/torch
-    for m in mlp velocity dcgan_g dcgan_d dcgan_d_layer mlp_bn cond_mlp_onehot cond_mlp_embedding cond_dcgan_cbn; do
+    for m in mlp velocity dcgan_g dcgan_d dcgan_d_layer mlp_bn cond_mlp_onehot cond_mlp_embedding cond_dcgan_cbn \
+             unet cond_velocity cond_unet; do
       /usr/bin/python3 tools/torch_load.py $D/$m.safetensors --input $D/${m}_input.safetensors \
           --expected $D/${m}_ganflow_output.safetensors --save $D/${m}_torch_output.safetensors \
           | tee $D/${m}_torch_load.txt
@@ -57,7 +66,7 @@ import torch
 
 # the network definitions live with the bench's peers, which train the same nets
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench", "peers"))
-from torchnets import BadInput, VelocityNet, build_dcgan, build_mlp  # noqa: E402
+from torchnets import BadInput, UNet, VelocityNet, build_dcgan, build_mlp  # noqa: E402
 
 DTYPES = {"F64": (8, torch.float64), "F32": (4, torch.float32), "F16": (2, torch.float16),
           "BF16": (2, torch.bfloat16), "I64": (8, torch.int64), "I32": (4, torch.int32),
@@ -141,9 +150,10 @@ class Conditional(torch.nn.Module):
         self.condition = meta["condition"]
         self.classes = int(meta["classes"])
         self.current = None
-        if self.condition == "embedding":
+        if self.condition in ("embedding", "time_embedding"):
+            rows = self.classes + (1 if self.condition == "time_embedding" else 0)  # the null class's row
             self.label = torch.nn.Module()
-            self.label.embedding = torch.nn.Parameter(torch.zeros(self.classes, int(meta["label_dim"])))
+            self.label.embedding = torch.nn.Parameter(torch.zeros(rows, int(meta["label_dim"])))
         elif self.condition == "batchnorm":
             norms = [m for m in net.modules() if isinstance(m, torch.nn.BatchNorm2d)]
             for i, bn in enumerate(norms):
@@ -153,7 +163,8 @@ class Conditional(torch.nn.Module):
                 setattr(self, "cbn%d" % i, cbn)
                 bn.register_forward_hook(self._modulate(cbn))
         elif self.condition != "onehot":
-            raise BadInput("metadata condition=%r is not onehot, embedding or batchnorm" % self.condition)
+            raise BadInput("metadata condition=%r is not onehot, embedding, batchnorm or time_embedding"
+                           % self.condition)
 
     def _modulate(self, cbn):
         def hook(module, inputs, h):
@@ -163,6 +174,14 @@ class Conditional(torch.nn.Module):
 
     def forward(self, inp):
         z, y = inp[:, :-1], inp[:, -1].round().long()
+        if self.condition == "time_embedding":
+            # a velocity, epsilon or score net on [x, t, y]: the class's row (the null class at index classes)
+            # added to the time embedding
+            if y.numel() and (y.min() < 0 or y.max() > self.classes):
+                raise BadInput("a class in the input's last column is outside 0 .. %d (%d: the null class)"
+                               % (self.classes, self.classes))
+            x, t = z[:, :-1], z[:, -1:]
+            return self.net.field(x, self.net.embed(t) + self.label.embedding[y].to(x.dtype))
         if y.numel() and (y.min() < 0 or y.max() >= self.classes):
             raise BadInput("a class in the input's last column is outside 0 .. %d" % (self.classes - 1))
         if self.condition == "onehot":
@@ -174,6 +193,23 @@ class Conditional(torch.nn.Module):
             return self.net(z)
         finally:
             self.current = None
+
+
+class FlatUNet(UNet):
+    """torchnets.UNet (its parts named as ganflow's) on ganflow's module input [x flattened, t], the output
+    flattened."""
+
+    def __init__(self, meta):
+        shape = (int(meta["channels"]), int(meta["height"]), int(meta["image_width"]))
+        super().__init__(shape[0], int(meta["width"]), int(meta["embed_dim"]))
+        self.shape = shape
+
+    def field(self, x, e):
+        n = x.shape[0]
+        return super().field(x.reshape((n,) + self.shape), e).reshape(n, -1)
+
+    def forward(self, xt):
+        return self.field(xt[:, :-1], self.embed(xt[:, -1:]))
 
 
 def build(meta):
@@ -189,9 +225,58 @@ def build(meta):
         model = VelocityNet(meta)
     elif kind == "dcgan":
         model = build_dcgan(meta)
+    elif kind == "unet":
+        model = FlatUNet(meta)
     else:
-        raise BadInput("metadata kind=%r is not mlp, velocity or dcgan" % kind)
+        raise BadInput("metadata kind=%r is not mlp, velocity, unet or dcgan" % kind)
     return model.double() if meta.get("dtype") == "F64" else model
+
+
+def check_flow_samples(model, meta, path, dtype, tol):
+    """If the samples file of a flow's velocity net holds prior draws (`ganflow export --samples N` on a flow from a
+    Gaussian prior), integrate the flow's ODE from them with the file's solver, steps, classes and guidance,
+    x_{i+1} = x_i + h * step(f, x_i, t_i) from t = 0 to 1, f the guided field (1 + w) v(x, t, y) - w v(x, t, null),
+    and compare with ganflow's samples. True when there is nothing to check."""
+    tensors, info = read_safetensors(path)
+    if "prior" not in tensors or "sample" not in tensors:
+        return True
+    solver, steps = info["ganflow.solver"], int(info["ganflow.steps"])
+    w, k = float(info["ganflow.guidance"]), int(info["ganflow.classes"])
+    x = tensors["prior"].to(dtype)
+    n = x.shape[0]
+    y = tensors["classes"].to(dtype).reshape(n, 1) if k > 0 else None
+    null = torch.full((n, 1), float(k), dtype=dtype)
+
+    def field(x, t):
+        tt = torch.full((n, 1), t, dtype=dtype)
+        if y is None:
+            return model(torch.cat([x, tt], 1))
+        cond = model(torch.cat([x, tt, y], 1))
+        return cond if w == 0 else (1 + w) * cond - w * model(torch.cat([x, tt, null], 1))
+
+    h = 1.0 / steps
+    with torch.no_grad():
+        for i in range(steps):
+            t = i * h
+            if solver == "euler":
+                x = x + h * field(x, t)
+            elif solver == "heun":
+                k1 = field(x, t)
+                x = x + (h / 2) * (k1 + field(x + h * k1, t + h))
+            elif solver == "rk4":
+                k1 = field(x, t)
+                k2 = field(x + (h / 2) * k1, t + h / 2)
+                k3 = field(x + (h / 2) * k2, t + h / 2)
+                k4 = field(x + h * k3, t + h)
+                x = x + (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4)
+            else:
+                raise BadInput("%s: ganflow.solver=%r is not euler, heun or rk4" % (path, solver))
+    err = (x.to(torch.float64) - tensors["sample"].to(torch.float64)).abs().max().item()
+    ok = err <= 10 * tol  # the net's rounding, carried through the steps
+    print("flow samples: %d draws, %s in %d steps%s: max abs error %.3e (tolerance %.0e): %s"
+          % (n, solver, steps, ", %d classes, guidance %g" % (k, w) if k else "", err, 10 * tol,
+             "OK" if ok else "FAIL"))
+    return ok
 
 
 def main():
@@ -234,6 +319,9 @@ def main():
         err = (y.to(torch.float64) - want).abs().max().item() if y.numel() else 0.0
         ok = err <= a.tol
         print("max abs error vs %s: %.3e (tolerance %.0e): %s" % (a.expected, err, a.tol, "OK" if ok else "FAIL"))
+        if not a.expected.endswith(".csv"):
+            flow_ok = check_flow_samples(model, meta, a.expected, dtype, a.tol)
+            ok = ok and flow_ok
         return 0 if ok else 1
     except (BadInput, KeyError, ValueError, RuntimeError, OSError) as e:
         print("torch_load: %s" % e, file=sys.stderr)

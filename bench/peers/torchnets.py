@@ -97,9 +97,16 @@ class VelocityNet(nn.Module):
         self.mlp = build_mlp(meta)
         self.time = TimeEmbedding(int(meta["embed_dim"]) // 2)
 
+    def embed(self, t):
+        return self.time(t)
+
+    def field(self, x, e):
+        """The net given the time embedding e (a conditional net adds its class's row to it)."""
+        return self.mlp(torch.cat([x, e], 1))
+
     def forward(self, xt):
         x, t = xt[:, :self.dim], xt[:, self.dim:self.dim + 1]
-        return self.mlp(torch.cat([x, self.time(t)], 1))
+        return self.field(x, self.embed(t))
 
 
 def groups_for(channels, most=8):
@@ -160,7 +167,10 @@ class UNet(nn.Module):
         return self.time2(torch.nn.functional.silu(self.time1(e)))
 
     def forward(self, x, t):
-        e = self.embed(t.reshape(x.shape[0], 1))
+        return self.field(x, self.embed(t.reshape(x.shape[0], 1)))
+
+    def field(self, x, e):
+        """The net given the embedding e (n, 4w) that every block adds."""
         h = getattr(self, "in")(x)
         s0 = self.down0(h, e)
         s1 = self.down1(self.pool(s0), e)

@@ -64,6 +64,63 @@ class ExportImportTest {
     }
 
     @Test
+    void aConditionalFlowExportsItsClassTableAndTheSamplesOfGanflowSample() throws Exception {
+        Path run = dir.resolve("cfg");
+        CliTestSupport.Result r = CliTestSupport.run(CliTestSupport.tiny("train", "--preset", "ring8-rf-cfg", "--steps",
+                "20", "--set", "model.v.width=32", "--set", "model.v.depth=2", "--out", run.toString()));
+        assertEquals(0, r.code(), r.err());
+        Path v = dir.resolve("v.safetensors");
+        r = CliTestSupport.run("export", "--run", run.toString(), "--out", v.toString(), "--samples", "16", "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        SafetensorsFile f = Safetensors.read(v);
+        assertEquals("velocity", f.metadata().get("ganflow.what"), "the default is the net that samples");
+        assertEquals("time_embedding", f.metadata().get("condition"));
+        assertEquals("8", f.metadata().get("classes"));
+        assertTrue(f.metadata().get("ganflow.reads").contains("t in [0, 1]"));
+        assertArrayEquals(new long[] {9, 16}, f.tensor("label.embedding").shape(), "8 classes and the null class");
+
+        // the flow's samples in the file are those of `ganflow sample --seed 3` for the classes 0, 1, ..., 7, 0, ...
+        SafetensorsFile s = Safetensors.read(dir.resolve("v.samples.safetensors"));
+        assertEquals("rk4", s.metadata().get("ganflow.solver"));
+        assertEquals("1.0", s.metadata().get("ganflow.guidance"));
+        float[] sample = s.tensor("sample").floats();
+        long[] classes = new long[16];
+        for (int i = 0; i < 16; i++) {
+            classes[i] = i % 8;
+            assertEquals(i % 8, s.tensor("classes").floats()[i], 0f);
+        }
+        double[][] want = TrainedRun.open(run).sampleClasses(classes, 3); // ring8: the identity standardiser
+        for (int i = 0; i < 16; i++) {
+            assertEquals(want[i][0], sample[2 * i], 1e-6);
+            assertEquals(want[i][1], sample[2 * i + 1], 1e-6);
+        }
+        float[] in = s.tensor("input").floats();
+        assertEquals(16 * 4, in.length, "[x, t, y]");
+        assertEquals(8f, in[4 * 8 + 3], 0f, "the ninth row asks for the null class");
+    }
+
+    @Test
+    void aDiffusionRunExportsItsNoiseNetByDefault() throws Exception {
+        Path run = dir.resolve("ddpm");
+        CliTestSupport.Result r = CliTestSupport.run(CliTestSupport.tiny("train", "--preset", "ring8-ddpm", "--steps",
+                "20", "--set", "model.v.width=32", "--set", "model.v.depth=2", "--out", run.toString()));
+        assertEquals(0, r.code(), r.err());
+        Path e = dir.resolve("e.safetensors");
+        r = CliTestSupport.run("export", "--run", run.toString(), "--out", e.toString(), "--samples", "8");
+        assertEquals(0, r.code(), r.err());
+        SafetensorsFile f = Safetensors.read(e);
+        assertEquals("eps", f.metadata().get("ganflow.what"));
+        assertTrue(f.metadata().get("ganflow.reads").contains("eps(x_t, t / T)"));
+        assertFalse(Safetensors.read(dir.resolve("e.samples.safetensors")).tensors().containsKey("prior"),
+                "only a flow's ODE is integrated again");
+        r = CliTestSupport.run("export", "--run", run.toString(), "--out", dir.resolve("a.safetensors").toString(),
+                "--what", "all", "--samples", "8");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--samples applies to a GAN generator or to a velocity, eps or denoiser net"), r.err());
+        assertFalse(Files.exists(dir.resolve("a.safetensors")), "refused before anything is written");
+    }
+
+    @Test
     void initFromStartsTheGeneratorAndCriticFromGivenWeightsAndRefusesMismatches() throws Exception {
         Path run = dir.resolve("a");
         assertEquals(0, CliTestSupport.run(CliTestSupport.tiny("train", "--steps", "20", "--out", run.toString())).code());

@@ -59,6 +59,13 @@ import org.bytedeco.pytorch.global.torch;
  * reads the count only when momentum is None), and ignores the count on load. PyTorch's {@code eval()} mode
  * reproduces ganflow's evaluation mode.
  *
+ * <p>A {@link io.ganflow.nn.UNet} keeps its own names, which are those of bench/peers/torchnets.py's
+ * {@code UNet} ({@code time1.weight}, {@code down0.norm1.weight}, …), except that its frequency buffer
+ * {@code time.freqs} is {@code freqs}; as a module its input is [x flattened, t]. A class-conditional velocity,
+ * ε or score net ({@link io.ganflow.nn.LabelledVelocityNet}) exports its net under {@code net.} and its class table
+ * as {@code label.embedding} (classes + 1 rows, the last one the null class ∅ of classifier-free guidance), which
+ * is added to the net's time embedding; its input is [x, t, y].
+ *
  * <p><b>Values.</b> Tensors keep the parameter's precision (F32, or F64 for double-precision networks). A
  * spectrally normalised layer exports its effective weight W/σ(W) ({@link Mlp#effectiveWeight}, computed with
  * autograd off, so the power iteration does not advance): a plain {@code nn.Linear} then reproduces
@@ -86,8 +93,9 @@ public final class WeightsExport {
      *
      * @throws BadInputException for an MLP with minibatch discrimination or virtual batch normalisation
      * @throws BadInputException for a module that is not an {@link Mlp}, {@link VelocityNet},
-     *     {@link DcganGenerator} or {@link DcganCritic}, or a conditional generator around one (ResNets, the U-Net and
-     *     the conditional critics are not exported yet)
+     *     {@link io.ganflow.nn.UNet}, {@link DcganGenerator} or {@link DcganCritic}, a conditional generator around
+     *     one, or a class-conditional velocity, ε or score net ({@link io.ganflow.nn.LabelledVelocityNet}) around a
+     *     VelocityNet or UNet (ResNets and the conditional critics are not exported yet)
      */
     public static Map<String, SafeTensor> stateDict(Module module, String prefix) {
         Map<String, SafeTensor> out = new LinkedHashMap<>();
@@ -124,21 +132,29 @@ public final class WeightsExport {
      * part names, e.g. {@code conv1,fc}) if any.
      *
      * @throws BadInputException for a module that is not an {@link Mlp}, {@link VelocityNet},
-     *     {@link DcganGenerator} or {@link DcganCritic}, or a conditional generator around one (ResNets, the U-Net and
-     *     the conditional critics are not exported yet)
+     *     {@link io.ganflow.nn.UNet}, {@link DcganGenerator} or {@link DcganCritic}, a conditional generator around
+     *     one, or a class-conditional velocity, ε or score net ({@link io.ganflow.nn.LabelledVelocityNet}) around a
+     *     VelocityNet or UNet (ResNets and the conditional critics are not exported yet)
      */
     public static Map<String, String> architecture(Module module) {
         Optional<Module> inner = conditionalInner(module);
         if (inner.isPresent()) {
             Map<String, String> m = architecture(inner.get());
-            io.ganflow.nn.ConditionalModule c = (io.ganflow.nn.ConditionalModule) module;
-            m.put("classes", Integer.toString(c.classes()));
+            int classes = module instanceof io.ganflow.nn.LabelledVelocityNet v ? v.classes()
+                    : ((io.ganflow.nn.ConditionalModule) module).classes();
+            m.put("classes", Integer.toString(classes));
             String base = m.get("layout");
             if (module instanceof io.ganflow.nn.LabelEmbedding e) {
                 m.put("condition", "embedding");
                 m.put("label_dim", Long.toString(e.table().size(1)));
                 m.put("layout", "net: " + base + "; label.embedding (classes, label_dim); input [z, y] with the class"
                         + " y in the last column; net([z, embedding[y]])");
+            } else if (module instanceof io.ganflow.nn.LabelledVelocityNet v) {
+                m.put("condition", "time_embedding");
+                m.put("label_dim", Long.toString(v.table().size(1)));
+                m.put("layout", "net: " + base + "; label.embedding (classes + 1, label_dim), row classes the null class"
+                        + " of classifier-free guidance; input [x, t, y] with t and the class y in the last two columns;"
+                        + " the net with the time embedding e(t) + label.embedding[y]");
             } else if (module instanceof io.ganflow.nn.ClassNormGenerator) {
                 m.put("condition", "batchnorm");
                 m.put("layout", "net: " + base + "; cbn<i>.gain and cbn<i>.shift (classes, C_i) for the i-th BatchNorm2d"
@@ -177,6 +193,24 @@ public final class WeightsExport {
                     + " halvings-1: Conv2d(c, 2c, 4, 2, 1, bias = norm != batch), then BatchNorm2d(2c) (norm=batch) or"
                     + " GroupNorm(1, 2c) (norm=layer) or nothing (norm=none), LeakyReLU(0.2), c doubling from width;"
                     + " Flatten; Linear(c*base_h*base_w, 1)");
+            return m;
+        }
+        if (module instanceof io.ganflow.nn.UNet u) {
+            long[] shape = u.shape();
+            m.put("kind", "unet");
+            m.put("channels", Long.toString(shape[0]));
+            m.put("height", Long.toString(shape[1]));
+            m.put("image_width", Long.toString(shape[2]));
+            m.put("width", Long.toString(u.width()));
+            m.put("embed_dim", Integer.toString(u.embedDim()));
+            m.put("max_frequency", Double.toString(io.ganflow.nn.UNet.MAX_FREQUENCY));
+            m.put("group_norm_eps", Double.toString(io.ganflow.nn.GroupNorm.EPS));
+            m.put("dtype", isDouble(u.parameters().get(0).value()) ? "F64" : "F32");
+            m.put("layout", "freqs (1, embed_dim/2); e = time2(SiLU(time1([sin(t freqs), cos(t freqs)]))); in Conv2d(C,"
+                    + " w, 3); down0 TimeResBlock(w, w); pool Conv2d(w, w, 3, 2, 1); down1 (w, 2w); mid (2w, 2w); up1"
+                    + " ([h, s1]: 4w, 2w); upconv nearest x2 then Conv2d(2w, 2w, 3); up0 ([h, s0]: 3w, w); out"
+                    + " Conv2d(w, C, 3) after outnorm and SiLU; a TimeResBlock is conv1(SiLU(norm1 x)) + temb(SiLU e),"
+                    + " conv2(SiLU(norm2 h)), plus x or shortcut(x) (1x1 conv); module input [x flattened, t]");
             return m;
         }
         if (module instanceof VelocityNet) {
@@ -337,6 +371,9 @@ public final class WeightsExport {
             if (module instanceof io.ganflow.nn.LabelEmbedding e) {
                 Tensor t = e.table();
                 out.put("label.embedding", new Target(t, () -> t));
+            } else if (module instanceof io.ganflow.nn.LabelledVelocityNet v) {
+                Tensor t = v.table();
+                out.put("label.embedding", new Target(t, () -> t));
             } else if (module instanceof io.ganflow.nn.ClassNormGenerator g) {
                 for (int i = 0; i < g.norms(); i++) {
                     Tensor gain = g.gain(i);
@@ -351,7 +388,15 @@ public final class WeightsExport {
             return targets(r.inner());
         }
         Map<String, Target> out = new LinkedHashMap<>();
-        if (module instanceof VelocityNet) {
+        if (module instanceof io.ganflow.nn.UNet u) {
+            // the parts' names are PyTorch's (bench/peers/torchnets.py's UNet); no layer is spectrally normalised
+            for (Parameter p : u.parameters()) {
+                Tensor t = p.value();
+                out.put(p.name(), new Target(t, () -> t));
+            }
+            Tensor freqs = find(u.buffers(), "time.freqs", u);
+            out.put("freqs", new Target(freqs, () -> freqs));
+        } else if (module instanceof VelocityNet) {
             VelocityNet v = (VelocityNet) module;
             mlpTargets(v.mlp(), "mlp.", out);
             Tensor freqs = find(v.buffers(), "time.freqs", v);
@@ -484,6 +529,9 @@ public final class WeightsExport {
         if (module instanceof io.ganflow.nn.ClassNormGenerator g) {
             return Optional.of(g.net());
         }
+        if (module instanceof io.ganflow.nn.LabelledVelocityNet v) {
+            return Optional.of(v.net());
+        }
         if (module instanceof io.ganflow.nn.LabelConcat c && !c.asChannels()) {
             return Optional.of(c.net());
         }
@@ -496,7 +544,7 @@ public final class WeightsExport {
     }
 
     private static BadInputException unsupported(Module module) {
-        return new BadInputException("weights export supports Mlp, VelocityNet, DcganGenerator and DcganCritic,"
+        return new BadInputException("weights export supports Mlp, VelocityNet, UNet, DcganGenerator and DcganCritic,"
                 + " not "
                 + module.getClass().getSimpleName());
     }

@@ -34,6 +34,26 @@ public final class LabelledVelocityNet implements VelocityModel {
         this.table.set_requires_grad(true);
     }
 
+    /** The velocity net whose field and time embedding it uses. */
+    public EmbeddedField net() {
+        return net;
+    }
+
+    /** The class table, (classes + 1, embedding width): row y is E_y, the last row the null class ∅. */
+    public Tensor table() {
+        return table;
+    }
+
+    /**
+     * v(x, t, y) on one matrix [x, t, y] (n, d + 2): t and the class y (as a number, {@code classes} for ∅) in the
+     * last two columns, the input tools/torch_load.py reads for an exported conditional field.
+     */
+    public Tensor forwardLabelled(Tensor xty) {
+        long d = xty.size(1) - 2;
+        Tensor y = xty.narrow(1, d + 1, 1).reshape(xty.size(0)).round().to(org.bytedeco.pytorch.global.torch.ScalarType.Long);
+        return velocity(xty.narrow(1, 0, d), xty.narrow(1, d, 1), Optional.of(y));
+    }
+
     /** The number of classes; the null class ∅ is this index. */
     public int classes() {
         return classes;

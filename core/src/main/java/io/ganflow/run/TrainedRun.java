@@ -150,6 +150,18 @@ public final class TrainedRun {
         return method.networks().keySet();
     }
 
+    /** How the method reads an exported field net, in words (empty for a generator, a critic or "all"). */
+    private static String reads(String what) {
+        return switch (what) {
+            case "velocity", "velocity_distilled" -> "the velocity v(x, t) of the flow, t in [0, 1] from the prior"
+                    + " (t = 0) to the data (t = 1), in the model space of ganflow.data_mean / data_scale";
+            case "eps" -> "the noise prediction eps(x_t, t / T) of DDPM, T the config's diffusion.steps; docs/diffusion.md";
+            case "denoiser" -> "the raw net F of the denoiser D(x, t) = c_skip x + c_out F(c_in x, t_net) of the config's"
+                    + " diffusion target and process (t_net = t, or 1/4 ln sigma under EDM); docs/diffusion.md";
+            default -> "";
+        };
+    }
+
     /**
      * Writes weights as safetensors with PyTorch state_dict names (see {@link WeightsExport}).
      *
@@ -178,6 +190,10 @@ public final class TrainedRun {
             meta.putAll(WeightsExport.architecture(nets.get(what)));
         }
         meta.put("ganflow.what", what);
+        String reads = reads(what);
+        if (!reads.isEmpty()) {
+            meta.put("ganflow.reads", reads);
+        }
         meta.put("ganflow.method", config.getString("method"));
         meta.put("ganflow.preset", preset);
         meta.put("ganflow.step", Long.toString(checkpoint.step()));

@@ -15,11 +15,14 @@ import io.ganflow.nn.DcganGenerator;
 import io.ganflow.nn.Init;
 import io.ganflow.nn.LabelConcat;
 import io.ganflow.nn.LabelEmbedding;
+import io.ganflow.nn.LabelledVelocityNet;
 import io.ganflow.nn.LayerInit;
 import io.ganflow.nn.Mlp;
 import io.ganflow.nn.Module;
 import io.ganflow.nn.Parameter;
 import io.ganflow.nn.ProjectionCritic;
+import io.ganflow.nn.UNet;
+import io.ganflow.nn.VelocityNet;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * Conditional generators export with their class tables, and tools/torch_load.py rebuilds them in PyTorch: the
  * one-hot and the embedding beside z on an MLP, conditional batch norm on a DCGAN generator. PyTorch's outputs on
  * [z, y] (the class in the last column) were recorded with the script and are compared to 1e-5, as for the plain
- * nets (ExportFixtures).
+ * nets (ExportFixtures). The same for the U-Net (plain, on [x, t]) and for class-conditional fields (a velocity
+ * MLP and a U-Net with the class table added to the time embedding) on [x, t, y], the null class included.
  */
 class ConditionalExportTest {
     /** Runs a conditional net on [z, y]: the class in the last column. */
@@ -122,6 +126,82 @@ class ConditionalExportTest {
             randomise(c, ".shift", 28);
             assertEquals("batchnorm", WeightsExport.architecture(c).get("condition"));
             ExportFixtures.checkAgainstPyTorch("cond_dcgan_cbn", c, onLastColumn(c), input(16, 6, 4, 29), true);
+        }
+    }
+
+    /** [x, t] or [x, t, y]: n points of width d, times in (0, 1), and (if k > 0) the classes 0 .. k in turn (k: ∅). */
+    static Tensor fieldInput(int n, int d, int k, long seed) {
+        Rng r = new Rng(seed);
+        Tensor xt = Ops.cat(List.of(r.normal(n, d), r.uniform(n, 1)), 1);
+        if (k == 0) {
+            return xt;
+        }
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % (k + 1);
+        }
+        return Ops.cat(List.of(xt, Ops.fromFloats(y, n, 1)), 1);
+    }
+
+    /** A conditional field run on [x, t, y]. */
+    static Module onLastTwoColumns(LabelledVelocityNet v) {
+        return new Module() {
+            @Override
+            public Tensor forward(Tensor in) {
+                return v.forwardLabelled(in);
+            }
+
+            @Override
+            public List<Parameter> parameters() {
+                return v.parameters();
+            }
+
+            @Override
+            public List<Parameter> buffers() {
+                return v.buffers();
+            }
+        };
+    }
+
+    static UNet unet(long seed) {
+        UNet u = new UNet(new LayerInit(Init.TORCH, new Rng(seed)), new long[] {1, 8, 8}, 8, 16);
+        randomise(u, "norm1.weight", seed + 1); // group norms start at (1, 0): random ones show a mix-up
+        randomise(u, "norm2.bias", seed + 2);
+        return u;
+    }
+
+    @Test
+    void unetAgreesWithPyTorch() throws IOException {
+        try (Scope s = Scope.open()) {
+            UNet u = unet(32);
+            assertEquals("unet", WeightsExport.architecture(u).get("kind"));
+            assertTrue(WeightsExport.stateDict(u, "").containsKey("down0.conv1.weight"));
+            ExportFixtures.checkAgainstPyTorch("unet", u, fieldInput(6, 64, 0, 33), false);
+        }
+    }
+
+    @Test
+    void conditionalVelocityNetAgreesWithPyTorch() throws IOException {
+        try (Scope s = Scope.open()) {
+            LabelledVelocityNet v = new LabelledVelocityNet(
+                    new VelocityNet(2, 24, 2, Activation.SILU, "sinusoidal", 8, new Rng(34)), 3, new Rng(35));
+            Map<String, String> meta = WeightsExport.architecture(v);
+            assertEquals("time_embedding", meta.get("condition"));
+            assertEquals("3", meta.get("classes"));
+            assertEquals("velocity", meta.get("kind"));
+            Map<String, SafeTensor> sd = WeightsExport.stateDict(v, "");
+            assertTrue(sd.containsKey("net.mlp.0.weight") && sd.containsKey("net.time.freqs"), sd.keySet().toString());
+            assertEquals(List.of(4L, 8L), java.util.Arrays.stream(sd.get("label.embedding").shape()).boxed().toList(),
+                    "three classes and the null class");
+            ExportFixtures.checkAgainstPyTorch("cond_velocity", v, onLastTwoColumns(v), fieldInput(32, 2, 3, 36), false);
+        }
+    }
+
+    @Test
+    void conditionalUnetAgreesWithPyTorch() throws IOException {
+        try (Scope s = Scope.open()) {
+            LabelledVelocityNet v = new LabelledVelocityNet(unet(37), 2, new Rng(38));
+            ExportFixtures.checkAgainstPyTorch("cond_unet", v, onLastTwoColumns(v), fieldInput(6, 64, 2, 39), false);
         }
     }
 
