@@ -42,6 +42,8 @@ public final class DiffusionFamily implements Family {
         k.number("diffusion.eta", KeyType.DOUBLE, "0", 0.0, false, 1.0, false, "ddpm, ddim: eta (0: deterministic)");
         k.choice("diffusion.variance", "beta", List.of("beta", "beta_tilde"), "ddpm, ancestral: the reverse steps'"
                 + " variance, beta_t or the posterior's beta-tilde_t");
+        k.number("diffusion.clip_sample", KeyType.DOUBLE, "0", 0.0, false, 1e6, false, "ddpm, ddim: clip the"
+                + " predicted x0 to [-C, C] at every step (diffusers' clip_sample; images live in [-1, 1]); 0: none");
         k.choice("diffusion.spacing", "trailing", DiffusionMethod.SPACINGS, "ddpm, ddim: which S of the T steps"
                 + " (diffusers' names; trailing starts at T)");
         k.choice("diffusion.process", "vp", List.of("vp", "subvp", "ve"), "score: the forward SDE: vp (beta from"
@@ -122,7 +124,7 @@ public final class DiffusionFamily implements Family {
                 data.shape(),
                 new DiffusionMethod.Defaults(sampler, c.getString("diffusion.variance"),
                         c.getInt("diffusion.sample_steps"), c.getDouble("diffusion.eta"),
-                        c.getString("diffusion.spacing")),
+                        c.getString("diffusion.spacing"), c.getDouble("diffusion.clip_sample")),
                 new ScoreMethod.Conditioning(classes, c.getDouble("diffusion.p_uncond"), c.getDouble("diffusion.guidance")));
     }
 

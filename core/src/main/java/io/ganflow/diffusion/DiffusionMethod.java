@@ -33,7 +33,9 @@ import org.bytedeco.pytorch.Tensor;
  *   <li>{@code ddim} (Song, Meng &amp; Ermon 2021, eq. 12): S of the T steps ({@code --nfe S}, chosen by
  *       {@code --option spacing=leading|trailing|linspace}, diffusers' names), x̂_0 = (x_t − √(1 − ᾱ_t) ε_θ)/√ᾱ_t and
  *       x_{t'} = √ᾱ_{t'} x̂_0 + √(1 − ᾱ_{t'} − σ²) ε_θ + σ z with σ = η √((1 − ᾱ_{t'})/(1 − ᾱ_t)) √(1 − ᾱ_t/ᾱ_{t'})
- *       ({@code --option eta=η}; η = 0 is deterministic, η = 1 with all T steps is DDPM with β̃): NFE S.</li>
+ *       ({@code --option eta=η}; η = 0 is deterministic, η = 1 with all T steps is DDPM with β̃): NFE S. With
+ *       {@code --option clip_sample=c > 0} x̂_0 is clipped to [−c, c] before the update and ε_θ is kept
+ *       (diffusers' {@code clip_sample}, off by default here as there).</li>
  * </ul>
  */
 public final class DiffusionMethod implements Method, ScoreModel {
@@ -42,8 +44,8 @@ public final class DiffusionMethod implements Method, ScoreModel {
             + " all T steps; --option variance=beta|beta_tilde", List.of("variance", "guidance"), false);
     /** DDIM: S of the T steps, deterministic at eta 0. */
     public static final SamplingProcedure DDIM = new SamplingProcedure("ddim", "DDIM over --nfe S of the T steps;"
-            + " --option eta=E, --option spacing=leading|trailing|linspace", List.of("nfe", "eta", "spacing", "guidance"),
-            false);
+            + " --option eta=E, --option spacing=leading|trailing|linspace, --option clip_sample=C (x0 clipped to"
+            + " [-C, C]; 0: none)", List.of("nfe", "eta", "spacing", "clip_sample", "guidance"), false);
     /** The probability-flow ODE of the continuous process through ganflow's solvers. */
     public static final SamplingProcedure ODE = new SamplingProcedure("ode", "the probability-flow ODE of the VP SDE"
             + " from t = 1 to 0.001 with --solver (euler, heun, rk4, dopri5) and --nfe, or --atol/--rtol for dopri5"
@@ -79,8 +81,15 @@ public final class DiffusionMethod implements Method, ScoreModel {
      * @param steps DDIM's steps S
      * @param eta DDIM's η
      * @param spacing DDIM's spacing
+     * @param clipSample DDIM's clipping of x̂_0 to [−c, c] (diffusers' {@code clip_sample}); 0: none
      */
-    public record Defaults(String procedure, String variance, int steps, double eta, String spacing) {}
+    public record Defaults(String procedure, String variance, int steps, double eta, String spacing,
+            double clipSample) {
+        /** Without clipping. */
+        public Defaults(String procedure, String variance, int steps, double eta, String spacing) {
+            this(procedure, variance, steps, eta, spacing, 0);
+        }
+    }
 
     /**
      * @param eps the noise-prediction net
@@ -273,6 +282,11 @@ public final class DiffusionMethod implements Method, ScoreModel {
             throw new BadInputException("--option eta=" + eta + " is out of range; allowed: 0 to 1");
         }
         String spacing = r.option("spacing").orElse(defaults.spacing());
+        double clip = r.doubleOption("clip_sample", "--option clip_sample").orElse(defaults.clipSample());
+        if (!(clip >= 0) || Double.isInfinite(clip)) {
+            throw new BadInputException("--option clip_sample=" + clip + " is out of range; allowed: 0 (no clipping) or a"
+                    + " positive bound");
+        }
         int[] ts = timesteps(schedule.steps(), steps, spacing);
         Tensor x = Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape)));
         for (int i = 0; i < ts.length; i++) {
@@ -286,6 +300,10 @@ public final class DiffusionMethod implements Method, ScoreModel {
             x = Scope.isolated(() -> {
                 Tensor e = epsAt(xt, t, g);
                 Tensor x0 = xt.sub(Ops.mul(e, Math.sqrt(1 - at))).div(Ops.s(Math.sqrt(at)));
+                if (clip > 0) {
+                    // diffusers' clip_sample: x̂_0 clipped, ε_θ kept as the net gave it
+                    x0 = Ops.clamp(x0, -clip, clip);
+                }
                 Tensor next = Ops.mul(x0, Math.sqrt(ap)).add(Ops.mul(e, Math.sqrt(Math.max(0, 1 - ap - sigma * sigma))));
                 if (sigma > 0) {
                     next = next.add(Ops.mul(Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape))), sigma));
@@ -294,7 +312,7 @@ public final class DiffusionMethod implements Method, ScoreModel {
             });
         }
         return new Samples(x, ts.length, List.of(), List.of(), "ddim, " + ts.length + " of " + schedule.steps()
-                + " steps (" + spacing + "), eta " + eta);
+                + " steps (" + spacing + "), eta " + eta + (clip > 0 ? ", x0 clipped to ±" + clip : ""));
     }
 
     /**

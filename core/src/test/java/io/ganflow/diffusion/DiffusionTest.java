@@ -127,6 +127,35 @@ class DiffusionTest {
     }
 
     /**
+     * DDIM with clip_sample = c: with a constant ε = 0.5 and two trailing steps (t = 1000, 500), the first step's
+     * x̂_0 = (x_T − √(1 − ᾱ_1000)·0.5)/√ᾱ_1000 is clipped to [−c, c]; the second step recovers that x̂_0 from x_500
+     * exactly and ends at ᾱ_0 = 1, so the sample is clamp(x̂_0, −c, c). With c = 100 some of the 64 samples are
+     * clipped (|x̂_0| ≈ 156·|x_T − 0.5|) and some are not; without clipping none is.
+     */
+    @Test
+    void ddimClipsThePredictedCleanSample() {
+        NoiseSchedule sch = NoiseSchedule.linear(1000, 1e-4, 0.02);
+        VelocityModel e = FakeNet.of((x, t, labels) -> Ops.full(0.5, Ops.shape(x)));
+        DiffusionMethod m = new DiffusionMethod(e, OptimizerSpec.sgd(1e-3, 0).create(e.parameters()), sch,
+                new long[] {1}, new DiffusionMethod.Defaults("ddim", "beta", 2, 0, "trailing", 100));
+        double[] xT = Ops.toDoubles(new Rng(6).normal(64, 1));
+        io.ganflow.train.Samples got = m.sample(SampleRequest.of(64, new Rng(6)));
+        double[] x = Ops.toDoubles(got.x());
+        double[] free = Ops.toDoubles(m.sample(SampleRequest.of(64, new Rng(6)).withOption("clip_sample", 0.0)).x());
+        double a = sch.alphaBar(1000);
+        int clipped = 0;
+        for (int i = 0; i < 64; i++) {
+            double raw = (xT[i] - Math.sqrt(1 - a) * 0.5) / Math.sqrt(a);
+            double want = Math.max(-100, Math.min(100, raw));
+            clipped += raw == want ? 0 : 1;
+            assertEquals(want, x[i], 1e-4 * Math.abs(want) + 1e-4, "row " + i);
+            assertEquals(raw, free[i], 1e-4 * Math.abs(raw) + 1e-4, "row " + i + " without clipping");
+        }
+        assertTrue(clipped > 0 && clipped < 64, clipped + " of 64 clipped");
+        assertTrue(got.description().contains("clipped to ±100"), got.description());
+    }
+
+    /**
      * With the exact predictor, the ancestral chain (both variances) and DDIM over all 1,000 steps (η = 0 and 1)
      * return N(1.5, 0.5²): over 20,000 samples the mean within 0.02 (the sample mean's std is 0.0035) and the std
      * within 0.02 (the sample std's is 0.0025).
