@@ -63,14 +63,20 @@ class ExportImportTest {
         assertTrue(r.err().contains("allowed: generator, critic, all"), r.err());
     }
 
+    /** A toy preset with a small velocity or noise net, trained for 20 steps in dir/PRESET. */
+    private Path tinyFieldRun(String preset) {
+        Path run = dir.resolve(preset);
+        CliTestSupport.Result r = CliTestSupport.run(CliTestSupport.tiny("train", "--preset", preset, "--steps", "20",
+                "--set", "model.v.width=32", "--set", "model.v.depth=2", "--out", run.toString()));
+        assertEquals(0, r.code(), r.err());
+        return run;
+    }
+
     @Test
     void aConditionalFlowExportsItsClassTableAndTheSamplesOfGanflowSample() throws Exception {
-        Path run = dir.resolve("cfg");
-        CliTestSupport.Result r = CliTestSupport.run(CliTestSupport.tiny("train", "--preset", "ring8-rf-cfg", "--steps",
-                "20", "--set", "model.v.width=32", "--set", "model.v.depth=2", "--out", run.toString()));
-        assertEquals(0, r.code(), r.err());
+        Path run = tinyFieldRun("ring8-rf-cfg");
         Path v = dir.resolve("v.safetensors");
-        r = CliTestSupport.run("export", "--run", run.toString(), "--out", v.toString(), "--samples", "16", "--seed", "3");
+        CliTestSupport.Result r = CliTestSupport.run("export", "--run", run.toString(), "--out", v.toString(), "--samples", "16", "--seed", "3");
         assertEquals(0, r.code(), r.err());
         SafetensorsFile f = Safetensors.read(v);
         assertEquals("velocity", f.metadata().get("ganflow.what"), "the default is the net that samples");
@@ -101,12 +107,9 @@ class ExportImportTest {
 
     @Test
     void aDiffusionRunExportsItsNoiseNetByDefault() throws Exception {
-        Path run = dir.resolve("ddpm");
-        CliTestSupport.Result r = CliTestSupport.run(CliTestSupport.tiny("train", "--preset", "ring8-ddpm", "--steps",
-                "20", "--set", "model.v.width=32", "--set", "model.v.depth=2", "--out", run.toString()));
-        assertEquals(0, r.code(), r.err());
+        Path run = tinyFieldRun("ring8-ddpm");
         Path e = dir.resolve("e.safetensors");
-        r = CliTestSupport.run("export", "--run", run.toString(), "--out", e.toString(), "--samples", "8");
+        CliTestSupport.Result r = CliTestSupport.run("export", "--run", run.toString(), "--out", e.toString(), "--samples", "8");
         assertEquals(0, r.code(), r.err());
         SafetensorsFile f = Safetensors.read(e);
         assertEquals("eps", f.metadata().get("ganflow.what"));

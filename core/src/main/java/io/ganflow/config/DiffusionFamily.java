@@ -42,7 +42,7 @@ public final class DiffusionFamily implements Family {
         k.number("diffusion.eta", KeyType.DOUBLE, "0", 0.0, false, 1.0, false, "ddpm, ddim: eta (0: deterministic)");
         k.choice("diffusion.variance", "beta", List.of("beta", "beta_tilde"), "ddpm, ancestral: the reverse steps'"
                 + " variance, beta_t or the posterior's beta-tilde_t");
-        k.number("diffusion.clip_sample", KeyType.DOUBLE, "0", 0.0, false, 1e6, false, "ddpm, ddim: clip the"
+        k.number("diffusion.clip_sample", KeyType.DOUBLE, "0", 0.0, false, 1e6, false, "ddpm, ancestral and ddim: clip the"
                 + " predicted x0 to [-C, C] at every step (diffusers' clip_sample; images live in [-1, 1]); 0: none");
         k.choice("diffusion.spacing", "trailing", DiffusionMethod.SPACINGS, "ddpm, ddim: which S of the T steps"
                 + " (diffusers' names; trailing starts at T)");

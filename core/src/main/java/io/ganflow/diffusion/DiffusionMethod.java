@@ -29,19 +29,22 @@ import org.bytedeco.pytorch.Tensor;
  * <ul>
  *   <li>{@code ancestral}: x_T ~ N(0, I), then for t = T … 1, x_{t−1} = (x_t − β_t/√(1 − ᾱ_t)·ε_θ)/√(1 − β_t) + σ_t z
  *       with σ_t² = β_t ({@code --option variance=beta}, DDPM's default) or β̃_t ({@code variance=beta_tilde}), and
- *       no noise at t = 1: NFE T;</li>
+ *       no noise at t = 1: NFE T. With {@code --option clip_sample=c > 0} the mean is instead the posterior mean
+ *       (√ᾱ_{t−1} β_t x̂_0 + √α_t (1 − ᾱ_{t−1}) x_t)/(1 − ᾱ_t) at x̂_0 clipped to [−c, c] (the same mean unclipped);</li>
  *   <li>{@code ddim} (Song, Meng &amp; Ermon 2021, eq. 12): S of the T steps ({@code --nfe S}, chosen by
  *       {@code --option spacing=leading|trailing|linspace}, diffusers' names), x̂_0 = (x_t − √(1 − ᾱ_t) ε_θ)/√ᾱ_t and
  *       x_{t'} = √ᾱ_{t'} x̂_0 + √(1 − ᾱ_{t'} − σ²) ε_θ + σ z with σ = η √((1 − ᾱ_{t'})/(1 − ᾱ_t)) √(1 − ᾱ_t/ᾱ_{t'})
  *       ({@code --option eta=η}; η = 0 is deterministic, η = 1 with all T steps is DDPM with β̃): NFE S. With
  *       {@code --option clip_sample=c > 0} x̂_0 is clipped to [−c, c] before the update and ε_θ is kept
- *       (diffusers' {@code clip_sample}, off by default here as there).</li>
+ *       (diffusers' {@code clip_sample}, which its DDIM and DDPM schedulers turn on by default; off by default here,
+ *       where toy data are not confined to [−1, 1]).</li>
  * </ul>
  */
 public final class DiffusionMethod implements Method, ScoreModel {
     /** DDPM's ancestral sampler: every step of the chain. */
     public static final SamplingProcedure ANCESTRAL = new SamplingProcedure("ancestral", "DDPM's reverse chain over"
-            + " all T steps; --option variance=beta|beta_tilde", List.of("variance", "guidance"), false);
+            + " all T steps; --option variance=beta|beta_tilde, --option clip_sample=C (x0 clipped to [-C, C]; 0: none)",
+            List.of("variance", "clip_sample", "guidance"), false);
     /** DDIM: S of the T steps, deterministic at eta 0. */
     public static final SamplingProcedure DDIM = new SamplingProcedure("ddim", "DDIM over --nfe S of the T steps;"
             + " --option eta=E, --option spacing=leading|trailing|linspace, --option clip_sample=C (x0 clipped to"
@@ -249,6 +252,7 @@ public final class DiffusionMethod implements Method, ScoreModel {
         if (!List.of("beta", "beta_tilde").contains(variance)) {
             throw new BadInputException("--option variance=" + variance + " is not allowed; allowed: beta, beta_tilde");
         }
+        double clip = clipSample(r);
         Tensor x = Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape)));
         int steps = schedule.steps();
         for (int t = steps; t >= 1; t--) {
@@ -258,8 +262,17 @@ public final class DiffusionMethod implements Method, ScoreModel {
             x = Scope.isolated(() -> {
                 Tensor e = epsAt(xt, tt, g);
                 double beta = schedule.beta(tt);
-                Tensor mean = xt.sub(Ops.mul(e, beta / Math.sqrt(1 - schedule.alphaBar(tt))))
-                        .div(Ops.s(Math.sqrt(1 - beta)));
+                double at = schedule.alphaBar(tt);
+                Tensor mean;
+                if (clip > 0) {
+                    // the posterior mean q(x_{t-1} | x_t, x̂_0) at the clipped x̂_0 (Ho et al. 2020, eq. 7)
+                    double ap = schedule.alphaBar(tt - 1);
+                    Tensor x0 = Ops.clamp(xt.sub(Ops.mul(e, Math.sqrt(1 - at))).div(Ops.s(Math.sqrt(at))), -clip, clip);
+                    mean = Ops.mul(x0, Math.sqrt(ap) * beta / (1 - at)).add(Ops.mul(xt, Math.sqrt(1 - beta) * (1 - ap)
+                            / (1 - at)));
+                } else {
+                    mean = xt.sub(Ops.mul(e, beta / Math.sqrt(1 - at))).div(Ops.s(Math.sqrt(1 - beta)));
+                }
                 if (tt > 1) {
                     double var = variance.equals("beta") ? beta : schedule.betaTilde(tt);
                     mean = mean.add(Ops.mul(Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape))),
@@ -268,7 +281,18 @@ public final class DiffusionMethod implements Method, ScoreModel {
                 return mean;
             });
         }
-        return new Samples(x, steps, List.of(), List.of(), "ancestral, " + steps + " steps, variance " + variance);
+        return new Samples(x, steps, List.of(), List.of(), "ancestral, " + steps + " steps, variance " + variance
+                + (clip > 0 ? ", x0 clipped to ±" + clip : ""));
+    }
+
+    /** The request's clip_sample, or the run's: 0 (none) or the bound c of x̂_0 ∈ [−c, c]. */
+    private double clipSample(SampleRequest r) {
+        double clip = r.doubleOption("clip_sample", "--option clip_sample").orElse(defaults.clipSample());
+        if (!(clip >= 0) || Double.isInfinite(clip)) {
+            throw new BadInputException("--option clip_sample=" + clip + " is out of range; allowed: 0 (no clipping) or a"
+                    + " positive bound");
+        }
+        return clip;
     }
 
     private Samples ddim(SampleRequest r, Guide g) {
@@ -282,11 +306,7 @@ public final class DiffusionMethod implements Method, ScoreModel {
             throw new BadInputException("--option eta=" + eta + " is out of range; allowed: 0 to 1");
         }
         String spacing = r.option("spacing").orElse(defaults.spacing());
-        double clip = r.doubleOption("clip_sample", "--option clip_sample").orElse(defaults.clipSample());
-        if (!(clip >= 0) || Double.isInfinite(clip)) {
-            throw new BadInputException("--option clip_sample=" + clip + " is out of range; allowed: 0 (no clipping) or a"
-                    + " positive bound");
-        }
+        double clip = clipSample(r);
         int[] ts = timesteps(schedule.steps(), steps, spacing);
         Tensor x = Ops.toDevice(r.rng().normal(Ops.batchShape(r.n(), shape)));
         for (int i = 0; i < ts.length; i++) {

@@ -178,7 +178,8 @@ public final class ImageEvaluation {
     }
 
     /**
-     * The metrics of generated images (at least 2 rows; model space, (n, C, H, W) or flattened (n, C·H·W)):
+     * The metrics of generated images (at least 2 rows; model space, (n, C, H, W) or flattened (n, C·H·W), clamped to
+     * [−1, 1] first, the range of every saved image):
      * the first min(n, samples) for everything but the modes, the first min(n, modeSamples) for the modes.
      *
      * @param groups which of {@link #GROUPS} to compute
@@ -187,7 +188,10 @@ public final class ImageEvaluation {
         Map<String, MetricValue> out = new LinkedHashMap<>();
         try (Scope s = Scope.open()) {
             long n = generated.size(0);
-            Tensor images = generated.reshape(n, imageShape[0], imageShape[1], imageShape[2]);
+            // clamped to the pixel range [-1, 1], as every saved image is (a PNG, IDX or uint8 .npy of `ganflow
+            // sample`, which `ganflow eval --fake` reads): a flow's or a diffusion model's sample may leave it, and the
+            // classifier would otherwise score pixels no image can hold
+            Tensor images = Ops.clamp(generated.reshape(n, imageShape[0], imageShape[1], imageShape[2]), -1, 1);
             int m = (int) Math.min(n, samples);
             if (groups.stream().anyMatch(g -> !g.equals("modes"))) {
                 FeatureExtractor f = extractor();
@@ -298,7 +302,8 @@ public final class ImageEvaluation {
         }
         Map<String, MetricValue> out = new LinkedHashMap<>();
         try (Scope s = Scope.open()) {
-            Tensor images = generated.narrow(0, 0, m).reshape(m, imageShape[0], imageShape[1], imageShape[2]);
+            Tensor images = Ops.clamp(generated.narrow(0, 0, m).reshape(m, imageShape[0], imageShape[1], imageShape[2]),
+                    -1, 1); // the pixel range, as in evaluate
             FeatureExtractor f = extractor();
             FeatureExtractor.Extracted fake = f.extract(images);
             Tensor real = realFeatures();

@@ -156,6 +156,45 @@ class DiffusionTest {
     }
 
     /**
+     * The ancestral chain with clip_sample = c, written out: x_T ~ N(0, 1), then for t = T … 1 the posterior mean
+     * (√ᾱ_{t−1} β_t x̂_0 + √(1 − β_t)(1 − ᾱ_{t−1}) x_t)/(1 − ᾱ_t) at x̂_0 = clamp((x_t − √(1 − ᾱ_t) ε)/√ᾱ_t, −c, c),
+     * plus √β_t z for t > 1, the draws in that order from the request's stream; T = 20, ε = 0.3 constant, c = 1.5.
+     * With a bound no x̂_0 reaches (c = 1e6) the chain equals the unclipped one: the posterior mean is the ε form's. The last
+     * step returns x̂_0 itself, so every sample lies in [−c, c].
+     */
+    @Test
+    void ancestralClipsThePredictedCleanSample() {
+        NoiseSchedule sch = NoiseSchedule.linear(20, 1e-3, 0.2);
+        VelocityModel e = FakeNet.of((x, t, labels) -> Ops.full(0.3, Ops.shape(x)));
+        DiffusionMethod m = new DiffusionMethod(e, OptimizerSpec.sgd(1e-3, 0).create(e.parameters()), sch,
+                new long[] {1}, new DiffusionMethod.Defaults("ancestral", "beta", 20, 0, "trailing", 1.5));
+        int n = 32;
+        Rng draws = new Rng(8);
+        double[] x = Ops.toDoubles(draws.normal(n, 1));
+        for (int t = 20; t >= 1; t--) {
+            double at = sch.alphaBar(t);
+            double ap = sch.alphaBar(t - 1);
+            double beta = 1 - at / ap;
+            double[] z = t > 1 ? Ops.toDoubles(draws.normal(n, 1)) : new double[n];
+            for (int i = 0; i < n; i++) {
+                double x0 = Math.max(-1.5, Math.min(1.5, (x[i] - Math.sqrt(1 - at) * 0.3) / Math.sqrt(at)));
+                x[i] = (Math.sqrt(ap) * beta * x0 + Math.sqrt(1 - beta) * (1 - ap) * x[i]) / (1 - at) + Math.sqrt(beta) * z[i];
+            }
+        }
+        double[] got = Ops.toDoubles(m.sample(SampleRequest.of(n, new Rng(8))).x());
+        for (int i = 0; i < n; i++) {
+            assertEquals(x[i], got[i], 1e-4, "row " + i);
+        }
+        double[] far = Ops.toDoubles(m.sample(SampleRequest.of(n, new Rng(9)).withOption("clip_sample", 1e6)).x());
+        double[] none = Ops.toDoubles(m.sample(SampleRequest.of(n, new Rng(9)).withOption("clip_sample", 0.0)).x());
+        for (int i = 0; i < n; i++) {
+            assertEquals(none[i], far[i], 1e-4 * Math.abs(none[i]) + 1e-4, "row " + i);
+        }
+        // the last step (ᾱ_0 = 1, no noise) returns x̂_0 itself: inside [−c, c]
+        assertTrue(java.util.Arrays.stream(got).allMatch(v -> Math.abs(v) <= 1.5 + 1e-5), "the samples lie in [-1.5, 1.5]");
+    }
+
+    /**
      * With the exact predictor, the ancestral chain (both variances) and DDIM over all 1,000 steps (η = 0 and 1)
      * return N(1.5, 0.5²): over 20,000 samples the mean within 0.02 (the sample mean's std is 0.0035) and the std
      * within 0.02 (the sample std's is 0.0025).

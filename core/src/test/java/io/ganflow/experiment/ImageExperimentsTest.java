@@ -103,6 +103,15 @@ class ImageExperimentsTest {
 
     @Test
     @Tag("slow")
+    void stackedMnistLeaderboard() {
+        assumeReady("mnist");
+        ExperimentRunner.Outcome o = quick("stacked-mnist-leaderboard");
+        assertEquals(4, o.table().conditions().size());
+        assertTrue(o.table().conditions().stream().allMatch(c -> c.mean("modes_covered") >= 1));
+    }
+
+    @Test
+    @Tag("slow")
     void criticTracksQuality() {
         assumeReady("fashion-mnist");
         assertEquals(2, quick("critic-tracks-quality").table().conditions().size());

@@ -36,7 +36,8 @@ class ToyExperimentsTest {
                 "optimal-discriminator", "mnist-collapse", "stacked-mnist-modes", "critic-tracks-quality",
                 "architecture-robustness", "gp0-vs-gp1", "monoflow-h", "particle-steps", "reflow-straightens",
                 "instance-noise", "reflow-to-wgan", "ddpm-is-score", "sde-vs-ode", "nll-vs-truth",
-                "w-bound-score-matching", "zero-centred-converges", "three-families", "ddim-fewer-steps")),
+                "w-bound-score-matching", "zero-centred-converges", "three-families", "ddim-fewer-steps",
+                "stacked-mnist-leaderboard")),
                 Experiments.registry().names().toString());
     }
 

@@ -47,6 +47,8 @@ public final class BuiltInExperiments implements ExperimentPlugin {
                 + " lowest at a moderate w", new GuidanceTradeoff());
         r.register("stacked-mnist-modes", "modes of Stacked MNIST's 1,000: NS-GAN, WGAN-GP, ganflow's particle method",
                 new StackedMnistModes());
+        r.register("stacked-mnist-leaderboard", "ganflow's GAN recipes on Stacked MNIST under PacGAN's protocol, beside"
+                + " the published table", new StackedMnistLeaderboard());
         r.register("critic-tracks-quality", "the WGAN critic's W estimate tracks FID over training, D's loss does not",
                 new CriticTracksQuality());
         r.register("architecture-robustness", "WGAN-GP survives an MLP generator without batch norm, the GAN does not",
