@@ -64,6 +64,31 @@ class ConditionalImageMetricsTest {
         return out;
     }
 
+    /**
+     * Generated images are clamped to the pixel range [−1, 1] before any feature is taken, as a saved image is: images
+     * pushed outside it (x + 2·sign(x), whose clamp is sign(x)) score exactly as sign(x) itself does, in the plain and
+     * in the conditional metrics; unclamped, the cell means of the first would be three times the second's.
+     */
+    @Test
+    void imagesOutsideThePixelRangeAreScoredClamped() {
+        try (Scope s = Scope.open()) {
+            ImageDataset d = data();
+            ImageEvaluation ie = new ImageEvaluation(d, () -> CELLS, Optional.empty(), 10 * PER_CLASS, 1, 0);
+            Tensor x = testImages(d);
+            Tensor inRange = x.sign();
+            Tensor outside = x.add(Ops.mul(x.sign(), 2));
+            assertTrue(Ops.item(outside.abs().max()) > 2.5, "the images do leave the range");
+            Map<String, MetricValue> a = ie.evaluate(outside, java.util.Set.of("fid", "classes"));
+            Map<String, MetricValue> b = ie.evaluate(inRange, java.util.Set.of("fid", "classes"));
+            assertEquals(b.get("fid").value(), a.get("fid").value(), 1e-9);
+            assertEquals(b.get("class_kl").value(), a.get("class_kl").value(), 1e-12);
+            Map<String, MetricValue> ca = ie.conditional(outside, testLabels(d, 0));
+            Map<String, MetricValue> cb = ie.conditional(inRange, testLabels(d, 0));
+            assertEquals(cb.get("class_accuracy").value(), ca.get("class_accuracy").value(), 0.0);
+            assertEquals(cb.get("intra_fid").value(), ca.get("intra_fid").value(), 1e-9);
+        }
+    }
+
     @Test
     void theClassOwnTestImagesScorePerfectly() {
         try (Scope s = Scope.open()) {
