@@ -173,6 +173,27 @@ class EvalImagesTest {
         assertTrue(json(run.resolve("eval.json")).get("metrics").has("w1"), "features none: the point metrics on pixels");
     }
 
+    /**
+     * Stacked MNIST image files have no shipped reference statistics (its features are the MNIST classifier's on each
+     * channel), so FID without --real is refused, naming --metrics modes; the modes alone need none. Blank images
+     * (every pixel −1) are one triple whatever the classifier calls a blank digit: 1 mode of 1,000, KL ln 1000.
+     */
+    @Test
+    void stackedMnistModesOfImageFilesNeedNoReferenceStatistics() throws Exception {
+        Path blank = dir.resolve("blank3.npy");
+        Npy.writeBytes(blank, new byte[20 * 3 * 28 * 28], 20, 3, 28, 28);
+        CliTestSupport.Result r = CliTestSupport.run("eval", "--fake", blank.toString(), "--data", "stacked-mnist");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("or --metrics modes"), r.err());
+        Path json = dir.resolve("modes.json");
+        r = CliTestSupport.run("eval", "--fake", blank.toString(), "--data", "stacked-mnist", "--metrics", "modes",
+                "--out", json.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode m = new ObjectMapper().readTree(json.toFile()).get("metrics");
+        assertEquals(1, m.get("modes_covered").get("value").asInt());
+        assertEquals(Math.log(1000), m.get("reverse_kl_modes").get("value").asDouble(), 1e-9);
+    }
+
     @Test
     void classifierShowPrintsTheMetadataAndTrainRefusesUnknownData() {
         CliTestSupport.Result r = CliTestSupport.run("classifier", "show", classifier.toString());
