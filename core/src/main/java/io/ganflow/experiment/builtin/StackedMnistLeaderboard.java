@@ -66,23 +66,12 @@ final class StackedMnistLeaderboard extends ImageExperiment {
 
     @Override
     public List<Figure> figures() {
-        return List.of(Figure.images("samples", "Stacked MNIST: 64 samples of each (first seed)"),
-                Figure.lines("eval-modes_covered", "Modes covered (of 1,000) during training", "step", "modes", false,
-                        false));
+        return StackedMnistModes.FIGURES;
     }
 
     @Override
     public void run(Context ctx, Trial trial) {
-        for (StackedMnistModes.Arm a : ARMS) {
-            ctx.status(a.label());
-            String[] o = ImageRuns.concat(a.overrides(), "eval.stacked_samples", SAMPLES);
-            if (ctx.quick()) {
-                o = ImageRuns.concat(o, ImageRuns.quick(10));
-            }
-            Runs.Done d = ImageRuns.train(ctx, trial, a.preset(), a.label(), List.of("modes_covered"), o);
-            ImageRuns.metrics(trial.row("model", a.label()), d);
-            trial.images(ImageRuns.grid("samples", a.label(), d.run(), 7));
-        }
+        StackedMnistModes.trainArms(ctx, trial, ARMS, "eval.stacked_samples", SAMPLES);
     }
 
     @Override

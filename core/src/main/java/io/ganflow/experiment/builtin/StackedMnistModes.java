@@ -53,18 +53,31 @@ final class StackedMnistModes extends ImageExperiment {
         return (s == Scale.QUICK ? 10L : 3000L) * ARMS.size();
     }
 
+    /** The figures of a Stacked MNIST comparison: a grid of each arm, and the modes during training. */
+    static final List<Figure> FIGURES = List.of(Figure.images("samples", "Stacked MNIST: 64 samples of each (first seed)"),
+            Figure.lines("eval-modes_covered", "Modes covered (of 1,000) during training", "step", "modes", false, false));
+
     @Override
     public List<Figure> figures() {
-        return List.of(Figure.images("samples", "Stacked MNIST: 64 samples of each (first seed)"),
-                Figure.lines("eval-modes_covered", "Modes covered (of 1,000) during training", "step", "modes", false,
-                        false));
+        return FIGURES;
     }
 
     @Override
     public void run(Context ctx, Trial trial) {
-        for (Arm a : ARMS) {
+        trainArms(ctx, trial, ARMS);
+    }
+
+    /**
+     * Trains each arm (10 steps at the quick scale) with {@code extra} overrides after its own, and records its image
+     * metrics and a grid under the condition model = its label.
+     */
+    static void trainArms(Context ctx, Trial trial, List<Arm> arms, String... extra) {
+        for (Arm a : arms) {
             ctx.status(a.label());
-            String[] o = ctx.quick() ? ImageRuns.concat(a.overrides(), ImageRuns.quick(10)) : a.overrides();
+            String[] o = ImageRuns.concat(a.overrides(), extra);
+            if (ctx.quick()) {
+                o = ImageRuns.concat(o, ImageRuns.quick(10));
+            }
             Runs.Done d = ImageRuns.train(ctx, trial, a.preset(), a.label(), List.of("modes_covered"), o);
             ImageRuns.metrics(trial.row("model", a.label()), d);
             trial.images(ImageRuns.grid("samples", a.label(), d.run(), 7));
